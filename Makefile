@@ -1,0 +1,51 @@
+# toursite: `make run` serves the site with the 2023 Grand Tours, `make test` runs the suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first interpreter that is Python 3.12 or newer (Django 6 needs it).
+PYTHON := $(shell for p in python3.13 python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
+
+.PHONY: run test lint format bench browsers clean check-python
+
+check-python:
+	@test -n "$(PYTHON)" || { echo "toursite needs Python 3.12 or newer (python3.13, python3.12 or python3)." >&2; exit 1; }
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	@echo ""
+	@echo "  toursite:  http://$(HOST):$(PORT)/"
+	@echo "  admin:     http://$(HOST):$(PORT)/admin/"
+	@echo "  First admin account:  DJANGO_DEBUG=1 $(PY) manage.py createsuperuser"
+	@echo "  Make someone an editor: DJANGO_DEBUG=1 $(PY) manage.py make_editor USERNAME"
+	@echo ""
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --check templates
+	$(VENV)/bin/djlint --lint templates
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint --reformat templates
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from toursite.views import healthz
+
+admin.site.site_header = "toursite editors"
+admin.site.site_title = "toursite admin"
+admin.site.index_title = "Races, stages and reports"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("", include("stages.urls")),
+    path("", include("riders.urls")),
+    path("", include("teams.urls")),
+]
