@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from riders import views
 
 app_name = "riders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("riders/<slug:slug>/", views.rider_detail, name="detail"),
+    path("races/<slug:race>/<int:year>/riders/", views.start_list, name="start_list"),
+    path("search/", views.search, name="search"),
+]

@@ -1,0 +1,68 @@
+"""Template helpers shared by every page: race times, gaps, flags and jerseys."""
+
+from django import template
+
+from stages.timefmt import format_gap, format_time
+
+register = template.Library()
+
+# Leader's jerseys by race (RULES.md section 8): (colour, dot colour or "", name).
+JERSEYS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "tour-de-france": {
+        "gc": ("#f6d20b", "", "Yellow jersey"),
+        "points": ("#1f9d3a", "", "Green jersey"),
+        "mountains": ("#ffffff", "#d7141a", "Polka-dot jersey"),
+        "youth": ("#ffffff", "", "White jersey"),
+    },
+    "giro-d-italia": {
+        "gc": ("#f2a0c0", "", "Pink jersey"),
+        "points": ("#b0306a", "", "Cyclamen jersey"),
+        "mountains": ("#1e6fd9", "", "Blue jersey"),
+        "youth": ("#ffffff", "", "White jersey"),
+    },
+    "vuelta-a-espana": {
+        "gc": ("#d7141a", "", "Red jersey"),
+        "points": ("#1f9d3a", "", "Green jersey"),
+        "mountains": ("#ffffff", "#1e6fd9", "Polka-dot jersey"),
+        "youth": ("#ffffff", "", "White jersey"),
+    },
+}
+DEFAULT_JERSEYS = JERSEYS["tour-de-france"]
+CLASSIFICATION_NAMES = {
+    "gc": "general classification",
+    "points": "points classification",
+    "mountains": "mountains classification",
+    "youth": "youth classification",
+}
+
+
+@register.filter
+def hms(seconds: int | None) -> str:
+    """``13902`` -> ``3:51:42``."""
+    return format_time(seconds)
+
+
+@register.filter
+def gap(seconds: int | None) -> str:
+    """``17`` -> ``+0:17``; ``3723`` -> ``+1:02:03``."""
+    return format_gap(seconds)
+
+
+@register.filter
+def flag_emoji(code: str) -> str:
+    """ISO 3166-1 alpha-2 to its regional-indicator flag (``DK`` -> the Danish flag)."""
+    code = (code or "").upper()
+    if len(code) != 2 or not code.isalpha():
+        return ""
+    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code)
+
+
+@register.inclusion_tag("includes/jersey.html")
+def jersey(classification: str, race_slug: str = "") -> dict:
+    """A small jersey icon with its name as text alternative."""
+    colours = JERSEYS.get(race_slug, DEFAULT_JERSEYS)
+    colour, dots, name = colours.get(classification, ("#cccccc", "", "Jersey"))
+    label = (
+        f"{name} ({CLASSIFICATION_NAMES.get(classification, classification)} leader)"
+    )
+    return {"colour": colour, "dots": dots, "label": label}
