@@ -1,14 +1,51 @@
-from django.http import Http404
+"""Rider pages: profile, start list of an edition, and search (riders and teams)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from riders import queries
 
 
-# Placeholders replaced by the rider pages (issue 4).
-def rider_detail(request, slug):
-    raise Http404
+@require_GET
+def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    rider = queries.rider_by_slug(slug)
+    if rider is None:
+        raise Http404("No rider with that name.")
+    rides = queries.rides_of(rider)
+    context = {
+        "rider": rider,
+        "rides": rides,
+        "latest": rides[0] if rides else None,
+        "age": queries.age_on(rider.birth_date, timezone.localdate()),
+    }
+    return render(request, "riders/rider_detail.html", context)
 
 
-def start_list(request, race, year):
-    raise Http404
+@require_GET
+def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
+    edition = queries.edition_for(race, year)
+    if edition is None:
+        raise Http404("No such race.")
+    teams, left = queries.start_list(edition)
+    context = {
+        "edition": edition,
+        "teams": teams,
+        "left": left,
+        "riders_count": sum(len(t.riders) for t in teams),
+    }
+    return render(request, "riders/start_list.html", context)
 
 
-def search(request):
-    raise Http404
+@require_GET
+@vary_on_headers("HX-Request")
+def search(request: HttpRequest) -> HttpResponse:
+    """Riders and teams as you type: the results region alone for htmx, else the
+    whole page (also on a history restore, which needs the full page)."""
+    results = queries.search(queries.clean_query(request.GET.get("q")))
+    template = "site/search.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#search-results"
+    return render(request, template, {"results": results})

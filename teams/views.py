@@ -1,10 +1,28 @@
-from django.http import Http404
+"""Team pages: the teams of an edition, and one team's race."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from riders.queries import edition_for
+from teams import queries
 
 
-# Placeholders replaced by the team pages (issue 4).
-def team_list(request, race, year):
-    raise Http404
+@require_GET
+def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
+    edition = edition_for(race, year)
+    if edition is None:
+        raise Http404("No such race.")
+    context = {"edition": edition, "rows": queries.team_rows(edition)}
+    return render(request, "teams/team_list.html", context)
 
 
-def team_detail(request, race, year, code):
-    raise Http404
+@require_GET
+def team_detail(request: HttpRequest, race: str, year: int, code: str) -> HttpResponse:
+    edition = edition_for(race, year)
+    team = queries.team_for(edition, code) if edition else None
+    if team is None:
+        raise Http404("No such team in this race.")
+    team.edition = edition  # already loaded, with its race
+    page = queries.team_page(team)
+    return render(request, "teams/team_detail.html", {"team": team, "page": page})

@@ -1,17 +1,28 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from toursite import views
+from toursite.sitemaps import SITEMAPS
 
 admin.site.site_header = "toursite editors"
 admin.site.site_title = "toursite admin"
 admin.site.index_title = "Races, stages and reports"
+
+handler404 = "toursite.views.page_not_found"
+handler500 = "toursite.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("about/", views.about, name="about"),
     path("feed/reports.atom", views.feed, name="feed"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("", include("stages.urls")),
     path("", include("riders.urls")),
     path("", include("teams.urls")),

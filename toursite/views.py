@@ -1,5 +1,16 @@
-from django.http import Http404, HttpRequest, HttpResponse
+"""Site-wide pages: health check, about, the race-reports feed and error pages."""
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
+
+from stages.markdown import render_markdown
+from stages.models import RaceReport
 
 
 @require_GET
@@ -8,10 +19,71 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-# Placeholders replaced by the site pages (issue 4).
-def about(request):
-    raise Http404
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "site/about.html")
 
 
-def feed(request):
-    raise Http404
+class ReportsFeed(Feed):
+    """Atom feed of the published race reports, newest first."""
+
+    feed_type = Atom1Feed
+    title = "toursite race reports"
+    subtitle = "Stage reports from the Grand Tours, as they are published."
+
+    def link(self) -> str:
+        return reverse("stages:home")
+
+    def items(self):
+        return (
+            RaceReport.objects.published()
+            .select_related("stage__edition__race", "author")
+            .order_by("-published_at", "-pk")[:30]
+        )
+
+    def item_title(self, item: RaceReport) -> str:
+        return item.headline
+
+    def item_description(self, item: RaceReport) -> str:
+        return render_markdown(item.body)
+
+    def item_link(self, item: RaceReport) -> str:
+        return item.get_absolute_url()
+
+    def item_guid(self, item: RaceReport) -> str:
+        # Stable even if a stage gets a second report (the link would repeat).
+        return f"{item.get_absolute_url()}#report-{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: RaceReport):
+        return item.published_at
+
+    def item_updateddate(self, item: RaceReport):
+        return max(item.updated_at, item.published_at)
+
+    def item_author_name(self, item: RaceReport) -> str | None:
+        if item.author is None:
+            return None
+        return item.author.get_full_name() or item.author.get_username()
+
+    def item_categories(self, item: RaceReport) -> list[str]:
+        return [str(item.stage.edition)]
+
+
+feed = ReportsFeed()
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The friendly 404, offering a search for the words of the wrong address."""
+    words = slugify(request.path.rstrip("/").rsplit("/", 1)[-1]).replace("-", " ")
+    context = {"suggestion": words[:60] if len(words) >= 2 else ""}
+    body = loader.render_to_string("404.html", context, request=request)
+    return HttpResponseNotFound(body)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page: a plain template, no database and no request context, so it
+    renders even when whatever broke the page is still broken."""
+    body = loader.get_template("500.html").render()
+    return HttpResponse(body, status=500)

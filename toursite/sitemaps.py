@@ -1,0 +1,49 @@
+"""sitemap.xml: the home page, about, and every edition, stage, rider and team."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from riders.models import Rider
+from stages.models import Edition, Stage
+from teams.models import Team
+
+
+class StaticSitemap(Sitemap):
+    def items(self) -> list[str]:
+        return ["stages:home", "about"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class EditionSitemap(Sitemap):
+    def items(self):
+        return Edition.objects.select_related("race").order_by("-year", "race__name")
+
+
+class StageSitemap(Sitemap):
+    def items(self):
+        return Stage.objects.select_related("edition__race").order_by(
+            "edition__year", "edition__race__name", "number"
+        )
+
+
+class RiderSitemap(Sitemap):
+    def items(self):
+        return Rider.objects.order_by("slug").only("slug")
+
+
+class TeamSitemap(Sitemap):
+    def items(self):
+        return Team.objects.select_related("edition__race").order_by(
+            "edition__year", "edition__race__name", "name"
+        )
+
+
+SITEMAPS = {
+    "site": StaticSitemap,
+    "editions": EditionSitemap,
+    "stages": StageSitemap,
+    "riders": RiderSitemap,
+    "teams": TeamSitemap,
+}
