@@ -5,6 +5,7 @@ DJANGO_SECRET_KEY     required when debug is off.
 DJANGO_ALLOWED_HOSTS  comma-separated (default: localhost names when debugging).
 DATABASE_URL          default: SQLite file db.sqlite3 beside manage.py.
 REDIS_URL             shared cache when set; local memory otherwise.
+DJANGO_STATIC_ROOT    collectstatic target (default: staticfiles/ beside manage.py).
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_HSTS_SECONDS  HTTPS hardening (production).
 """
 
@@ -108,6 +109,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
+# Pages and fragments are cached under keys holding their data version
+# (stages/caching.py), so entries never go stale; the timeout only bounds memory.
+# A cache that fails is logged and bypassed by stages.caching: short socket timeouts
+# keep a Redis that is down from stalling requests.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -116,12 +121,14 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "toursite",
             "TIMEOUT": 3600,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "toursite",
             "TIMEOUT": 3600,
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
@@ -144,7 +151,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "") or BASE_DIR / "staticfiles")
+# collectstatic writes hashed names plus .gz and .br (Brotli is installed) copies;
+# whitenoise serves the smallest one the client accepts. Hashed names are served
+# "max-age=315360000, public, immutable" (whitenoise recognises them from the
+# manifest); the few unhashed URLs get WHITENOISE_MAX_AGE.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

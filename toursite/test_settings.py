@@ -15,3 +15,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Always a private in-process cache: a REDIS_URL in the environment must not make
+# test runs share (or flush) a real cache. tests/stages/test_caching.py uses
+# REDIS_URL explicitly when it is set.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "toursite-tests",
+    }
+}
