@@ -1,10 +1,95 @@
+"""Race pages: home, edition, stage with its tables (page or HTMX fragment), CSV."""
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
 
-from stages.models import Edition
+from stages import charts, exports, queries
+from stages.http import conditional_fragment, is_fragment_request, stage_etag
+from stages.markdown import render_markdown
+from stages.tables import table_context
+
+# Fragment requests from these elements swap the table only; any other HTMX
+# request (a tab) also refreshes the filter form and the stage pager out of band.
+IN_PLACE_TRIGGERS = frozenset({"table-filters", "table-q", "table-team", "table-poll"})
 
 
 @require_GET
-def home(request):
-    editions = Edition.objects.select_related("race")
-    return render(request, "stages/home.html", {"editions": editions})
+def home(request: HttpRequest) -> HttpResponse:
+    """The current race (latest stage with results) and every edition."""
+    stage = queries.latest_stage_with_results()
+    context = {"latest": stage, "editions": queries.edition_cards()}
+    if stage is not None:
+        after, leaders = queries.leaders(stage.edition)
+        context |= {
+            "edition": stage.edition,
+            "race": stage.edition.race,
+            "top_ten": queries.stage_result_rows(stage, top=10),
+            "leaders": leaders,
+            "leaders_after": after,
+            "next_stage": queries.next_stage(stage.edition, stage.number),
+            "reports": queries.latest_reports(4),
+        }
+    return render(request, "stages/home.html", context)
+
+
+@require_GET
+def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
+    """Every stage of an edition, the leaders and the top ten's GC gaps."""
+    edition = queries.edition_of(race, year)
+    if edition is None:
+        raise Http404("No such race edition.")
+    lines = queries.edition_stage_lines(edition)
+    after, leaders = queries.leaders(edition)
+    series = queries.gc_gap_series(edition)
+    stages_run = sorted({n for s in series for n in s.gaps})
+    chart = charts.gap_chart(
+        [(f"{s.final_rank}. {s.rider.family_name.upper()}", s.gaps) for s in series],
+        stages_run,
+    )
+    context = {"edition": edition, "race": edition.race, "lines": lines}
+    context |= {"leaders": leaders, "leaders_after": after, "series": series}
+    context |= {"chart": chart, "chart_stages": stages_run}
+    return render(request, "stages/edition_detail.html", context)
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Trigger", "HX-History-Restore-Request")
+@conditional_fragment(stage_etag)
+def stage_detail(
+    request: HttpRequest, race: str, year: int, number: int, table: str = "stage"
+) -> HttpResponse:
+    """A stage with one of its tables; an HTMX request gets the table fragment."""
+    stage = queries.stage_of(race, year, number)
+    if stage is None or table not in queries.TABLES:
+        raise Http404("No such stage or table.")
+    context = table_context(stage, table, request.GET)
+    if is_fragment_request(request):
+        context["oob"] = request.htmx.trigger not in IN_PLACE_TRIGGERS
+        response = render(request, "stages/stage_detail.html#table-fragment", context)
+        if request.htmx.trigger != "table-poll":
+            push_url(response, context["canonical_url"])
+        return response
+    reports = queries.stage_reports(stage)
+    context["reports"] = [(r, render_markdown(r.body)) for r in reports]
+    context["checkpoints"] = queries.stage_checkpoints(stage)
+    return render(request, "stages/stage_detail.html", context)
+
+
+@require_GET
+def table_csv(
+    request: HttpRequest, race: str, year: int, number: int, table: str
+) -> HttpResponse:
+    """A table as CSV, in the columns of the race package's export format."""
+    stage = queries.stage_of(race, year, number)
+    if stage is None or table not in queries.TABLES:
+        raise Http404("No such stage or table.")
+    text = exports.csv_text(stage, table, queries.table_rows(stage, table))
+    name = f"{race}-{year}-stage-{number:02d}-{table}.csv"
+    return HttpResponse(
+        text,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

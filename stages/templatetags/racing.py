@@ -66,3 +66,31 @@ def jersey(classification: str, race_slug: str = "") -> dict:
         f"{name} ({CLASSIFICATION_NAMES.get(classification, classification)} leader)"
     )
     return {"colour": colour, "dots": dots, "label": label}
+
+
+@register.filter
+def absolute(value: int | None) -> int | None:
+    """``-3`` -> ``3`` (movement arrows carry the sign)."""
+    return None if value is None else abs(value)
+
+
+@register.filter
+def seconds(value: int | None) -> str:
+    """Bonus and penalty seconds: ``10`` -> ``10″``; 60 or more as ``1:00``."""
+    if not value:
+        return ""
+    if value >= 60:
+        return f"{value // 60}:{value % 60:02d}"
+    return f"{value}″"
+
+
+@register.filter
+def points_gap(value: int | None) -> str:
+    """Points behind the leader: ``25`` -> ``−25``; the leader gets nothing."""
+    return f"−{value}" if value else ""
+
+
+@register.inclusion_tag("includes/stage_type.html")
+def stage_type(stage) -> dict:
+    """A stage's type as a profile icon and its name."""
+    return {"type": stage.type, "label": stage.get_type_display()}

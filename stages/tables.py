@@ -1,0 +1,132 @@
+"""What the stage page's table region shows: filters read from the query string
+and the template context built from ``stages.queries`` rows."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import QueryDict
+from django.urls import reverse
+
+from stages import queries
+from stages.models import Stage, StageResult
+
+TOP = 20
+QUERY_MAX_LENGTH = 60
+# Seconds between two polls of a live stage's table (a setting, so tests can
+# make it short: TOURSITE_LIVE_POLL_SECONDS).
+DEFAULT_POLL_SECONDS = 30
+STATUS_LEGEND = [
+    (code, label) for code, label in StageResult.Status.choices if code != "OK"
+]
+
+CAPTIONS = {
+    "stage": "Result of stage {number}",
+    "gc": "General classification after stage {number}",
+    "points": "Points classification after stage {number}",
+    "mountains": "Mountains classification after stage {number}",
+    "youth": "Youth classification after stage {number}",
+    "teams": "Team classification after stage {number}",
+}
+
+
+@dataclass(frozen=True)
+class TableFilters:
+    """Cleaned filters: an unknown team, a strange name or a bad ``all`` value is
+    dropped, never an error."""
+
+    team: str = ""
+    q: str = ""
+    show_all: bool = False
+
+    @classmethod
+    def from_query(cls, query: QueryDict, team_codes: set[str]) -> "TableFilters":
+        team = query.get("team", "").strip().upper()
+        q = "".join(c for c in query.get("q", "") if c.isprintable())
+        return cls(
+            team=team if team in team_codes else "",
+            q=" ".join(q.split())[:QUERY_MAX_LENGTH],
+            show_all=query.get("all") == "1",
+        )
+
+    def querystring(self, *, show_all: bool | None = None) -> str:
+        """``?team=…&q=…`` of the active filters ('' when none)."""
+        params = {"team": self.team, "q": self.q}
+        if self.show_all if show_all is None else show_all:
+            params["all"] = "1"
+        params = {k: v for k, v in params.items() if v}
+        return f"?{urlencode(params)}" if params else ""
+
+
+def poll_seconds() -> int:
+    return int(getattr(settings, "TOURSITE_LIVE_POLL_SECONDS", DEFAULT_POLL_SECONDS))
+
+
+def table_url(stage: Stage, table: str) -> str:
+    args = [stage.edition.race.slug, stage.edition.year, stage.number]
+    if table == "stage":
+        return reverse("stages:detail", args=args)
+    return reverse("stages:table", args=[*args, table])
+
+
+def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
+    """Context of the table region (4 queries: teams, rows, jerseys, stages)."""
+    teams = queries.edition_teams(stage.edition)
+    filters = TableFilters.from_query(query, {t.code for t in teams})
+    all_rows = queries.table_rows(stage, table)
+    rows = queries.filter_rows(all_rows, team=filters.team, q=filters.q)
+    shown = rows if filters.show_all else rows[:TOP]
+    numbers = queries.stage_numbers(stage.edition)
+    position = numbers.index(stage.number)
+    neighbours = {
+        "previous": numbers[position - 1] if position > 0 else None,
+        "next": numbers[position + 1] if position + 1 < len(numbers) else None,
+    }
+    edition = stage.edition
+    pager = {
+        key: reverse(
+            "stages:table" if table != "stage" else "stages:detail",
+            args=[edition.race.slug, edition.year, number]
+            + ([table] if table != "stage" else []),
+        )
+        for key, number in neighbours.items()
+        if number is not None
+    }
+    url = table_url(stage, table)
+    return {
+        "stage": stage,
+        "edition": edition,
+        "race": edition.race,
+        "table": table,
+        "table_label": queries.TABLE_LABELS[table],
+        "tabs": [
+            {"key": key, "label": label, "url": table_url(stage, key)}
+            for key, label in queries.TABLE_LABELS.items()
+        ],
+        "table_url": url,
+        "canonical_url": url + filters.querystring(),
+        "csv_url": reverse(
+            "stages:table_csv",
+            args=[edition.race.slug, edition.year, stage.number, table],
+        ),
+        "filters": filters,
+        "filter_qs": filters.querystring(show_all=False),
+        "show_all_url": url + filters.querystring(show_all=True),
+        "top_url": url + filters.querystring(show_all=False),
+        "teams": teams,
+        "rows": shown,
+        "row_count": len(rows),
+        "total_count": len(all_rows),
+        "truncated": len(shown) < len(rows),
+        "top": TOP,
+        "neighbours": neighbours,
+        "pager": pager,
+        "is_live": stage.status == Stage.Status.LIVE,
+        "poll_seconds": poll_seconds(),
+        "caption": CAPTIONS[table].format(number=stage.number),
+        "has_bonus": any(r.bonus for r in shown),
+        "has_penalty": any(r.penalty for r in shown),
+        "has_status": any(r.status != "OK" for r in shown),
+        "status_legend": STATUS_LEGEND,
+        "is_points": table in queries.POINTS_TABLES,
+    }
