@@ -70,3 +70,89 @@ def recompute_standings(edition: Edition, *, from_stage: int = 1) -> int:
         )
     Edition.objects.filter(pk=edition.pk).update(version=F("version") + 1)
     return stored
+
+
+# Editors' writes from the admin
+
+
+class PasteRefused(Exception):
+    """A paste that cannot be saved; ``preview`` shows why, row by row."""
+
+    def __init__(self, preview, message: str = ""):
+        self.preview = preview
+        self.message = message or (
+            f"Nothing was saved: {len(preview.problems)} problem"
+            f"{'s' if len(preview.problems) != 1 else ''} in the pasted rows."
+        )
+        super().__init__(self.message)
+
+
+def lock_edition(edition_id: int) -> Edition:
+    """Take the edition's row lock (PostgreSQL; SQLite serialises writers anyway)
+    before writing, so that concurrent saves of one race run one after the other
+    and the standings always match the last one."""
+    return Edition.objects.select_for_update().select_related("race").get(pk=edition_id)
+
+
+def _check_version(edition: Edition, expected_version: int | None, preview) -> None:
+    if expected_version is not None and edition.version != expected_version:
+        raise PasteRefused(
+            preview,
+            "Nothing was saved: the standings of this race changed since your "
+            "preview (another save). Check the new preview and confirm again.",
+        )
+
+
+@transaction.atomic
+def result_paste_save(
+    *, stage: Stage, text: str, expected_version: int | None = None
+) -> str:
+    """Replace ``stage``'s results with pasted rows and recompute the standings, in
+    one transaction, after validating again under the edition lock. Returns the
+    message saying what changed; raises ``PasteRefused`` with a fresh preview."""
+    from stages import importer, leaders, paste
+
+    edition = lock_edition(stage.edition_id)
+    stage = Stage.objects.select_related("edition__race").get(pk=stage.pk)
+    preview = paste.result_preview(stage, text)
+    if not preview.ok:
+        raise PasteRefused(preview)
+    _check_version(edition, expected_version, preview)
+    importer.save_stage_results(stage, preview.table)
+    return leaders.summary(preview.changes)
+
+
+@transaction.atomic
+def crossing_paste_save(
+    *, stage: Stage, text: str, expected_version: int | None = None
+) -> str:
+    """Replace the crossings of the checkpoints named in the paste, then recompute
+    the standings (awards left empty in the results come from the crossings)."""
+    from stages import leaders, paste
+    from stages.models import CheckpointCrossing
+
+    edition = lock_edition(stage.edition_id)
+    stage = Stage.objects.select_related("edition__race").get(pk=stage.pk)
+    preview = paste.crossing_preview(stage, text)
+    if not preview.ok:
+        raise PasteRefused(preview)
+    _check_version(edition, expected_version, preview)
+    CheckpointCrossing.objects.filter(checkpoint_id__in=preview.checkpoint_ids).delete()
+    CheckpointCrossing.objects.bulk_create(
+        [
+            CheckpointCrossing(checkpoint_id=cp, rank=rank, entry_id=entry)
+            for cp, rank, entry in preview.crossings
+        ]
+    )
+    recompute_standings(edition, from_stage=stage.number)
+    return leaders.summary(preview.changes)
+
+
+def recompute_after_edit(edition: Edition, *, from_stage: int, before) -> str:
+    """Recompute after an admin edit; ``before`` is ``leaders.current_standings``
+    taken (under ``lock_edition``) before the edit. Returns the change message."""
+    from stages import leaders
+
+    recompute_standings(edition, from_stage=from_stage)
+    after = leaders.current_standings(edition)
+    return leaders.summary(leaders.describe_changes(edition, before, after, from_stage))

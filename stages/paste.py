@@ -1,0 +1,394 @@
+"""Stage results and checkpoint crossings pasted into the admin: parse, check and
+preview. Nothing here writes (saving is ``services.result_paste_save`` and
+``services.crossing_paste_save``).
+
+Results are read by the importer's own ``read_stage_results`` (the RACE_PACKAGE.md
+results format, comma- or tab-separated, header optional when the columns are in
+the documented order), so a paste and ``import_results`` accept the same rows.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from stages import leaders, queries, standings
+from stages.importer import (
+    CsvRow,
+    PackageError,
+    ResultsTable,
+    StartListRider,
+    fold,
+    out_of_race_before,
+    parse_int,
+    problem,
+    read_csv,
+    read_stage_results,
+    start_list_of,
+)
+from stages.models import Checkpoint, Stage
+from stages.timefmt import format_gap, format_time
+
+RESULTS_LABEL = "Pasted results"
+CROSSINGS_LABEL = "Pasted crossings"
+CROSSING_COLUMNS = ("checkpoint", "rank", "bib")
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    line: int
+    rank: int | None
+    bib: int | None
+    rider: str
+    team: str
+    time: str = ""
+    gap: str = ""
+    status: str = ""
+    bonus: int | None = None
+    points: int | None = None
+    kom_points: int | None = None
+    checkpoint: str = ""
+    award: str = ""
+    problems: tuple[str, ...] = ()
+
+
+@dataclass
+class Preview:
+    """What a paste would do: its rows, its problems and the leader changes."""
+
+    kind: str  # "results" or "crossings"
+    rows: list[PreviewRow]
+    problems: list[str]  # every problem, each naming its line
+    general_problems: list[str] = field(default_factory=list)  # tied to no row
+    changes: list[str] = field(default_factory=list)
+    winner: str = ""
+    notes: list[str] = field(default_factory=list)
+    columns: frozenset[str] = frozenset()
+    # Engine input for the save and the in-memory standings, when the paste is valid.
+    table: ResultsTable | None = None
+    crossings: list[tuple[int, int, int]] = field(default_factory=list)
+    checkpoint_ids: set[int] = field(default_factory=set)
+    before: list[standings.StageStandings] = field(default_factory=list)
+    after: list[standings.StageStandings] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+    @property
+    def error_rows(self) -> int:
+        return sum(1 for r in self.rows if r.problems)
+
+
+def _row_problems(label: str, line: int, problems: list[str]) -> tuple[str, ...]:
+    prefix = f"{label} line {line}: "
+    return tuple(p.removeprefix(prefix) for p in problems)
+
+
+def _engine_result(row, entry_id: int) -> standings.Result:
+    finished = row.status in {"OK", "OTL"}
+    return standings.Result(
+        rider_id=entry_id,
+        status=row.status,
+        rank=row.rank,
+        time=row.time_s if finished else None,
+        hundredths=row.hundredths or 0,
+        gc_time=row.gc_time_s if finished else None,
+        bonus=row.bonus,
+        penalty=row.penalty,
+        points=row.points,
+        kom_points=row.kom_points,
+    )
+
+
+def _entry_ids(stage: Stage) -> dict[int, int]:
+    from riders.models import Entry
+
+    return dict(
+        Entry.objects.filter(edition_id=stage.edition_id).values_list("bib", "pk")
+    )
+
+
+def _team_names(stage: Stage) -> dict[str, str]:
+    from teams.models import Team
+
+    return dict(
+        Team.objects.filter(edition_id=stage.edition_id).values_list("code", "name")
+    )
+
+
+def result_preview(stage: Stage, text: str) -> Preview:
+    """Parse pasted results for ``stage`` and compute, in memory, what they change."""
+    if not text.strip():
+        return Preview("results", [], ["Paste the stage result first."])
+    table = read_stage_results(stage, RESULTS_LABEL, text, header_optional=True)
+    start_list = start_list_of(stage.edition)
+    teams = _team_names(stage)
+    winner_time = next(
+        (r.time_s for r in table.rows if r.rank == 1 and r.time_s is not None), None
+    )
+    rows = []
+    for r in table.rows:
+        rider = start_list.get(r.bib) if r.bib is not None else None
+        finished = r.status in {"OK", "OTL"}
+        gap = ""
+        if finished and r.time_s is not None and winner_time is not None:
+            gap = format_gap(r.time_s - winner_time)
+        rows.append(
+            PreviewRow(
+                line=r.line,
+                rank=r.rank,
+                bib=r.bib,
+                rider=f"{rider.family_name.upper()} {rider.given_name}"
+                if rider
+                else "",
+                team=teams.get(rider.team_code, "") if rider else "",
+                time=format_time(r.time_s) if finished else "",
+                gap=gap,
+                status=r.status,
+                bonus=r.bonus,
+                points=r.points,
+                kom_points=r.kom_points,
+                problems=_row_problems(RESULTS_LABEL, r.line, r.problems),
+            )
+        )
+    in_rows = {p for r in table.rows for p in r.problems}
+    preview = Preview(
+        "results",
+        rows,
+        list(table.problems),
+        general_problems=[p for p in table.problems if p not in in_rows],
+        columns=table.columns,
+        table=table,
+    )
+    if not table.rows and not table.problems:
+        preview.problems.append("No result rows in the pasted text.")
+        preview.general_problems.append("No result rows in the pasted text.")
+    if not preview.ok:
+        return preview
+    first = min((r for r in rows if r.rank), key=lambda r: r.rank, default=None)
+    preview.winner = first.rider if first else ""
+    entry_ids = _entry_ids(stage)
+    results = [_engine_result(r, entry_ids[r.bib]) for r in table.rows]
+    return _with_changes(preview, stage, results=results)
+
+
+def _with_changes(preview: Preview, stage: Stage, **replacement) -> Preview:
+    try:
+        preview.before = leaders.current_standings(stage.edition)
+        preview.after = leaders.standings_with(stage.edition, stage, **replacement)
+    except ValueError as exc:  # the engine refuses input the parser let through
+        preview.problems.append(str(exc))
+        preview.general_problems.append(str(exc))
+        return preview
+    preview.changes = leaders.describe_changes(
+        stage.edition, preview.before, preview.after, stage.number
+    )
+    return preview
+
+
+# Crossings
+
+
+@dataclass
+class CrossingRow:
+    line: int
+    checkpoint: Checkpoint | None
+    name: str
+    rank: int | None
+    bib: int | None
+    problems: list[str]
+
+
+def parse_crossings(
+    text: str,
+    checkpoints: Mapping[str, Checkpoint],
+    start_list: Mapping[int, StartListRider],
+    out_of_race: Mapping[int, str],
+) -> tuple[list[CrossingRow], list[str]]:
+    """Rows ``checkpoint,rank,bib`` (RACE_PACKAGE.md crossings, header optional;
+    checkpoint names match case and accents ignored). Returns rows and problems."""
+    label = CROSSINGS_LABEL
+    try:
+        csv_rows = read_csv(
+            label, text, CROSSING_COLUMNS, default_header=CROSSING_COLUMNS
+        )
+    except PackageError as exc:
+        return [], exc.problems
+    rows: list[CrossingRow] = []
+    seen: dict[tuple[int, str], int] = {}
+    for csv_row in csv_rows:
+        errs: list[str] = []
+        rows.append(_crossing_row(csv_row, checkpoints, start_list, out_of_race, errs))
+        row = rows[-1]
+        if row.checkpoint is not None:
+            for key, what in (
+                ((row.checkpoint.pk, f"rank {row.rank}"), row.rank),
+                ((row.checkpoint.pk, f"bib {row.bib}"), row.bib),
+            ):
+                if what is None:
+                    continue
+                if key in seen:
+                    errs.append(
+                        problem(
+                            label,
+                            row.line,
+                            f"duplicate {key[1]} at {row.checkpoint.name} "
+                            f"(already on line {seen[key]})",
+                        )
+                    )
+                else:
+                    seen[key] = row.line
+        row.problems = errs
+    return rows, [p for r in rows for p in r.problems]
+
+
+def _crossing_row(
+    csv_row: CsvRow,
+    checkpoints: Mapping[str, Checkpoint],
+    start_list: Mapping[int, StartListRider],
+    out_of_race: Mapping[int, str],
+    errs: list[str],
+) -> CrossingRow:
+    label = CROSSINGS_LABEL
+    name = csv_row.get("checkpoint")
+    checkpoint = checkpoints.get(fold(name))
+    if checkpoint is None:
+        known = ", ".join(c.name for c in checkpoints.values()) or "none yet"
+        errs.append(
+            problem(
+                label,
+                csv_row.line,
+                f"checkpoint {name!r} is not on this stage (checkpoints: {known})",
+            )
+        )
+    rank = parse_int(csv_row, "rank", label, errs, minimum=1)
+    bib = parse_int(csv_row, "bib", label, errs, minimum=1)
+    if rank is None and not any("rank" in e for e in errs):
+        errs.append(problem(label, csv_row.line, "rank is missing"))
+    if bib is None and not any("bib" in e for e in errs):
+        errs.append(problem(label, csv_row.line, "bib is missing"))
+    if bib is not None:
+        rider = start_list.get(bib)
+        if rider is None:
+            errs.append(
+                problem(label, csv_row.line, f"bib {bib} is not on the start list")
+            )
+        elif bib in out_of_race:
+            errs.append(
+                problem(
+                    label,
+                    csv_row.line,
+                    f"bib {bib} ({rider.family_name}) is already out of the race "
+                    f"({out_of_race[bib]})",
+                )
+            )
+    return CrossingRow(csv_row.line, checkpoint, name, rank, bib, errs)
+
+
+def crossing_preview(stage: Stage, text: str) -> Preview:
+    """Parse pasted crossings for ``stage``; awards come from the engine's rules."""
+    if not text.strip():
+        return Preview("crossings", [], ["Paste the crossings first."])
+    checkpoints = {fold(c.name): c for c in Checkpoint.objects.filter(stage=stage)}
+    start_list = start_list_of(stage.edition)
+    parsed, problems = parse_crossings(
+        text, checkpoints, start_list, out_of_race_before(stage)
+    )
+    teams = _team_names(stage)
+    entry_ids = _entry_ids(stage)
+    rules = queries.edition_rules(stage.edition)
+    rows = []
+    for r in parsed:
+        rider = start_list.get(r.bib) if r.bib is not None else None
+        award = ""
+        if r.checkpoint is not None and r.rank is not None and not r.problems:
+            award = _award(stage, r.checkpoint, r.rank, rules)
+        rows.append(
+            PreviewRow(
+                line=r.line,
+                rank=r.rank,
+                bib=r.bib,
+                rider=f"{rider.family_name.upper()} {rider.given_name}"
+                if rider
+                else "",
+                team=teams.get(rider.team_code, "") if rider else "",
+                checkpoint=r.checkpoint.name if r.checkpoint else r.name,
+                award=award,
+                problems=_row_problems(CROSSINGS_LABEL, r.line, r.problems),
+            )
+        )
+    in_rows = {p for r in parsed for p in r.problems}
+    preview = Preview(
+        "crossings",
+        rows,
+        list(problems),
+        general_problems=[p for p in problems if p not in in_rows],
+    )
+    if not parsed and not problems:
+        preview.problems.append("No crossing rows in the pasted text.")
+        preview.general_problems.append("No crossing rows in the pasted text.")
+    if not preview.ok:
+        return preview
+    preview.crossings = [(r.checkpoint.pk, r.rank, entry_ids[r.bib]) for r in parsed]
+    preview.checkpoint_ids = {r.checkpoint.pk for r in parsed}
+    preview.notes = _published_award_notes(stage)
+    return _with_changes(
+        preview,
+        stage,
+        crossings=[standings.Crossing(*x) for x in preview.crossings],
+        replaced_checkpoints=preview.checkpoint_ids,
+    )
+
+
+def _award(
+    stage: Stage, checkpoint: Checkpoint, rank: int, rules: standings.Rules
+) -> str:
+    """What this place at this checkpoint is worth under the edition's rules."""
+    alone = standings.StageInput(
+        number=stage.number,
+        type=stage.type,
+        results=(),
+        checkpoints=(
+            standings.Checkpoint(
+                checkpoint.pk,
+                checkpoint.kind,
+                checkpoint.category,
+                checkpoint.multiplier,
+            ),
+        ),
+        crossings=(standings.Crossing(checkpoint.pk, rank, 0),),
+    )
+    try:
+        won = standings.awards(alone, rules).get(0)
+    except ValueError as exc:
+        return str(exc)
+    if won is None:
+        return ""
+    parts = []
+    if won.bonus:
+        parts.append(f"{won.bonus} s bonus")
+    if won.points:
+        parts.append(f"{won.points} points")
+    if won.kom_points:
+        parts.append(f"{won.kom_points} mountains points")
+    return ", ".join(parts) or "nothing"
+
+
+def _published_award_notes(stage: Stage) -> list[str]:
+    """Crossings only count where a result leaves its award to the rules."""
+    from stages.models import StageResult
+
+    results = StageResult.objects.filter(stage=stage)
+    total = results.count()
+    notes = []
+    for column, label in (
+        ("bonus", "time bonuses"),
+        ("points", "points"),
+        ("kom_points", "mountains points"),
+    ):
+        published = results.filter(**{f"{column}__isnull": False}).count()
+        if total and published == total:
+            notes.append(
+                f"This stage's results carry published {label}: the crossings do "
+                f"not change them (clear the {column} column to have them computed)."
+            )
+    return notes
