@@ -1,0 +1,82 @@
+"""Team list and team page, as a fan sees them."""
+
+import re
+
+import pytest
+
+
+def test_team_list_shows_every_team_with_its_page(client, tour):
+    html = client.get("/races/tour-de-france/2023/teams/").content.decode()
+    assert html.count('<th scope="row">') == 22
+    assert 'href="/races/tour-de-france/2023/teams/cof/"' in html
+    row = re.search(r"Jumbo-Visma</a>\s*</th>(.*?)</tr>", html, re.S).group(1)
+    # Jumbo-Visma: 7 of 8 riders reached Paris, and won the team classification.
+    assert "7 of 8" in row
+    assert "1st" in row
+
+
+def test_team_list_queries_are_fixed(client, tour, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        assert client.get("/races/tour-de-france/2023/teams/").status_code == 200
+
+
+def test_cofidis_page_lists_its_stage_wins(client, tour):
+    html = client.get("/races/tour-de-france/2023/teams/cof/").content.decode()
+    assert "<h1>Cofidis</h1>" in html
+    start = html.index('id="wins-title"')
+    wins = html[start : html.index("</ul>", start)]
+    assert re.search(
+        r'stage-12/">Stage 12</a>, Roanne → Belleville-en-Beaujolais:\s*'
+        r'<a class="rider-name"\s+href="/riders/ion-izagirre/">',
+        wins,
+    )
+    assert 'stage-2/">Stage 2</a>' in wins  # Victor Lafay in San Sebastián
+
+
+def test_team_page_riders_with_bibs_and_status(client, tour):
+    html = client.get("/races/tour-de-france/2023/teams/cof/").content.decode()
+    riders = html[html.index('id="riders-title"') : html.index('id="wins-title"')]
+    bibs = re.findall(r'<td class="num">(\d+)</td>\s*<th scope="row">', riders)
+    assert bibs == [str(b) for b in range(121, 129)]
+    geschke = re.search(r"GESCHKE.*?</tr>", riders, re.S).group(0)
+    assert ">DNF</abbr>" in geschke
+    assert 'stage-18/">stage 18</a>' in geschke
+    assert riders.count("In the race") == 4
+
+
+def test_team_page_classification_stage_by_stage_and_best_rider(client, tour):
+    html = client.get("/races/tour-de-france/2023/teams/cof/").content.decode()
+    days = html[html.index('id="days-title"') :]
+    assert len(re.findall(r'<th scope="row" class="num">', days)) == 21
+    # Guillaume Martin finished 10th on GC, the team 11th.
+    assert re.search(r"Best on GC</dt>\s*<dd>\s*<a[^>]*guillaume-martin", html)
+    assert "10th" in html
+    assert re.search(r"11th\s*after stage 21", html)
+
+
+def test_team_page_queries_are_fixed(client, tour, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        assert client.get("/races/tour-de-france/2023/teams/tjv/").status_code == 200
+
+
+def test_team_code_in_capitals_works_too(client, tour):
+    assert client.get("/races/tour-de-france/2023/teams/COF/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/races/tour-de-france/2023/teams/xyz/",
+        "/races/tour-de-france/2023/teams/cofi/",
+        "/races/tour-de-france/2023/teams/" + "c" * 500 + "/",
+        "/races/tour-de-france/2022/teams/cof/",
+        "/races/tour-de-france/2022/teams/",
+        "/races/tour-de-france/123456789012345678901234567890/teams/",
+        "/races/nope/2023/teams/cof/",
+        "/races/tour-de-france/2023/teams/c%00f/",
+    ],
+)
+def test_unknown_team_race_or_year_is_404(client, tour, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"not on the route" in response.content
