@@ -369,10 +369,6 @@ def is_private(request: HttpRequest) -> bool:
     return bool(user and user.is_authenticated)
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _public_headers(response: HttpResponse, version: DataVersion, etag: str) -> None:
     max_age, swr = (
         (LIVE_MAX_AGE, LIVE_STALE_WHILE_REVALIDATE)
@@ -389,7 +385,10 @@ def _public_headers(response: HttpResponse, version: DataVersion, etag: str) -> 
 
 
 def _request_digest(
-    request: HttpRequest, version: DataVersion, params: Iterable[str] | None
+    request: HttpRequest,
+    version: DataVersion,
+    params: Iterable[str] | None,
+    vary: Iterable[str],
 ) -> str:
     query = [
         (name, value)
@@ -397,7 +396,8 @@ def _request_digest(
         if params is None or name in params
         for value in values
     ]
-    parts = repr((release(), version.token, request.path, query, _is_htmx(request)))
+    headers = [request.headers.get(name) for name in vary]
+    parts = repr((release(), version.token, request.path, query, headers))
     return hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()
 
 
@@ -434,17 +434,18 @@ def public_page(
     *,
     params: Iterable[str] | None = None,
     store: bool = True,
-    vary_htmx: bool = True,
+    vary: Iterable[str] = ("HX-Request",),
 ) -> Callable:
     """Decorate a GET view whose output depends only on its URL and the data version.
 
     - ``ETag`` from the data version, the path, the query (only ``params`` when
       given: other parameters are ignored by the view, so they must not split the
-      cache) and HTMX or not; ``If-None-Match`` answers 304 without running the view.
+      cache) and the request headers in ``vary`` (listed in ``Vary`` too: e.g. add
+      "HX-Trigger" when the fragment depends on it); ``If-None-Match`` answers 304
+      without running the view.
     - ``Cache-Control: public, max-age=30, stale-while-revalidate=300`` (5 and 30 s
-      while a stage of the edition is live; never past the next scheduled report) and
-      ``Vary: HX-Request``. No ``Last-Modified``: standings carry no timestamp, the
-      ETag is exact.
+      while a stage of the edition is live; never past the next scheduled report).
+      No ``Last-Modified``: standings carry no timestamp; the ETag is exact.
     - With ``store``, the rendered body is kept in the cache (the CSP nonce is swapped
       per request); later requests with the same data version skip the view.
     - Logged-in users get the view's own output with ``private, no-store``.
@@ -452,6 +453,7 @@ def public_page(
       so it can answer 404.
     """
     params = frozenset(params) if params is not None else None
+    vary = tuple(vary)
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -464,7 +466,7 @@ def public_page(
             current = version(request, *args, **kwargs)
             if current is None:
                 return view(request, *args, **kwargs)
-            digest = _request_digest(request, current, params)
+            digest = _request_digest(request, current, params, vary)
             etag = f'"{digest}"'
             response = get_conditional_response(request, etag=etag)
             if response is None:
@@ -476,8 +478,8 @@ def public_page(
                     response = view(request, *args, **kwargs)
                     if store:
                         _store(request, response, key, _timeout(current))
-            if vary_htmx:
-                patch_vary_headers(response, ["HX-Request"])
+            if vary:
+                patch_vary_headers(response, vary)
             if response.status_code in (200, 304):
                 _public_headers(response, current, etag)
             return response

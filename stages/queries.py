@@ -532,6 +532,12 @@ class GapSeries:
     cells: list[int | None] = field(default_factory=list)  # aligned to the stages
 
     @property
+    def label(self) -> str:
+        """``3. A. YATES``: the initial tells the Yates twins apart."""
+        r = self.rider
+        return f"{self.final_rank}. {r.given_name[:1]}. {r.family_name.upper()}"
+
+    @property
     def final_gap(self) -> int | None:
         return self.gaps[max(self.gaps)] if self.gaps else None
 

@@ -45,10 +45,7 @@ def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
     after, leaders = queries.leaders(edition)
     series = queries.gc_gap_series(edition)
     stages_run = sorted({n for s in series for n in s.gaps})
-    chart = charts.gap_chart(
-        [(f"{s.final_rank}. {s.rider.family_name.upper()}", s.gaps) for s in series],
-        stages_run,
-    )
+    chart = charts.gap_chart([(s.label, s.gaps) for s in series], stages_run)
     context = {"edition": edition, "race": edition.race, "lines": lines}
     context |= {"leaders": leaders, "leaders_after": after, "series": series}
     context |= {"chart": chart, "chart_stages": stages_run}
