@@ -139,9 +139,23 @@ class CheckpointInline(admin.TabularInline):
     extra = 0
 
 
+RESULTS_PER_PAGE = 50
+
+
+def results_page(request: HttpRequest, count: int) -> int:
+    """The page of the results inline asked for (``?results=2``), within range."""
+    pages = max(1, -(-count // RESULTS_PER_PAGE))
+    raw = request.GET.get("results", "")
+    return min(int(raw), pages) if raw.isdigit() and int(raw) >= 1 else 1
+
+
 class StageResultInline(admin.TabularInline):
+    """A stage's results, 50 rows a page: a whole stage at once would exceed
+    Django's limit of 1,000 fields per POST (DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
+
     model = StageResult
     form = StageResultForm
+    template = "admin/stages/stage/results_inline.html"
     fields = [
         "rank",
         "entry",
@@ -155,15 +169,24 @@ class StageResultInline(admin.TabularInline):
     ]
     autocomplete_fields = ["entry"]
     extra = 0
-    verbose_name_plural = "results (correct single rows here; paste a whole stage)"
+    verbose_name_plural = "results"
 
     def get_queryset(self, request):
-        return (
+        queryset = (
             super()
             .get_queryset(request)
             .select_related("stage__edition__race", "entry__rider")
             .order_by(F("rank").asc(nulls_last=True), "entry__bib")
         )
+        match = request.resolver_match
+        object_id = str(match.kwargs.get("object_id", "")) if match else ""
+        if object_id.isdigit():
+            ids = list(
+                queryset.filter(stage_id=int(object_id)).values_list("pk", flat=True)
+            )
+            first = (results_page(request, len(ids)) - 1) * RESULTS_PER_PAGE
+            queryset = queryset.filter(pk__in=ids[first : first + RESULTS_PER_PAGE])
+        return queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "entry":
@@ -230,6 +253,33 @@ class StageAdmin(RecomputesStandings, admin.ModelAdmin):
 
     def standings_stage(self, obj: Stage) -> Stage:
         return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        count = (
+            StageResult.objects.filter(stage_id=object_id).count()
+            if str(object_id).isdigit()
+            else 0
+        )
+        current = results_page(request, count)
+        pages = [
+            (n, n * RESULTS_PER_PAGE + 1, min(count, (n + 1) * RESULTS_PER_PAGE))
+            for n in range(-(-count // RESULTS_PER_PAGE))
+        ]
+        extra_context = {
+            **(extra_context or {}),
+            "result_pages": [
+                (n + 1, first, last, n + 1 == current) for n, first, last in pages
+            ],
+            "result_count": count,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        page = request.GET.get("results", "")
+        if "_continue" in request.POST and page.isdigit():
+            response["Location"] = f"{response['Location']}?results={page}"
+        return response
 
     def needs_recompute(self, request, form, formsets, change) -> bool:
         return change and (
