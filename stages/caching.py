@@ -27,6 +27,7 @@ Three tools use it:
 """
 
 import functools
+import gzip
 import hashlib
 import logging
 import os
@@ -49,6 +50,11 @@ from django.utils.cache import (
 from django.utils.dateparse import parse_datetime
 
 from stages.models import Checkpoint, Edition, Race, RaceReport, Stage
+
+try:
+    import brotli
+except ImportError:  # optional: gzip only
+    brotli = None
 
 logger = logging.getLogger("toursite")
 
@@ -379,6 +385,8 @@ def _public_headers(response: HttpResponse, version: DataVersion, etag: str) -> 
         # A scheduled report goes out then: no copy may outlive that moment.
         max_age, swr = min(max_age, seconds), min(swr, seconds)
     response.headers["ETag"] = etag
+    # This decorator owns the policy: drop what the view may have said (no-cache...).
+    del response.headers["Cache-Control"]
     patch_cache_control(
         response, public=True, max_age=max_age, stale_while_revalidate=swr
     )
@@ -401,12 +409,22 @@ def _request_digest(
     return hashlib.blake2b(parts.encode(), digest_size=16).hexdigest()
 
 
+@dataclass(frozen=True)
+class _Stored:
+    body: bytes
+    content_type: str
+    hx_headers: dict[str, str]
+    # Compressed once when stored, served as is: only for bodies without a nonce.
+    encoded: dict[str, bytes]
+
+
 def _store(request: HttpRequest, response: HttpResponse, key: str, timeout: int):
     # A body that set a cookie or used the CSRF token is someone's own: never shared.
     if (
         response.status_code != 200
         or response.streaming
         or response.cookies
+        or response.has_header("Content-Encoding")
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     ):
         return
@@ -414,17 +432,42 @@ def _store(request: HttpRequest, response: HttpResponse, key: str, timeout: int)
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:
         body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
+    encoded = {}
+    if NONCE_PLACEHOLDER not in body and len(body) >= 200:
+        # Public bodies hold no secret (no CSRF token, no session): BREACH has
+        # nothing to find, so they are compressed once here, not per request.
+        encoded["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
+        if brotli is not None:
+            encoded["br"] = brotli.compress(body, quality=5)
     hx_headers = {k: v for k, v in response.headers.items() if k.startswith("HX-")}
-    cache_set(key, (body, response.headers["Content-Type"], hx_headers), timeout)
+    stored = _Stored(body, response.headers["Content-Type"], hx_headers, encoded)
+    cache_set(key, stored, timeout)
 
 
-def _restore(request: HttpRequest, stored) -> HttpResponse:
-    body, content_type, hx_headers = stored
+def _accepted_encodings(request: HttpRequest) -> set[str]:
+    accepted = set()
+    for item in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, params = item.strip().partition(";")
+        if params.replace(" ", "") not in {"q=0", "q=0.0", "q=0.00", "q=0.000"}:
+            accepted.add(name.strip().lower())
+    return accepted
+
+
+def _restore(request: HttpRequest, stored: _Stored) -> HttpResponse:
+    body, encoding = stored.body, None
     if NONCE_PLACEHOLDER in body:
         # The cached page's scripts get this response's nonce (and the CSP header too).
         body = body.replace(NONCE_PLACEHOLDER, str(request._csp_nonce).encode())
-    response = HttpResponse(body, content_type=content_type)
-    for name, value in hx_headers.items():
+    elif stored.encoded:
+        accepted = _accepted_encodings(request)
+        encoding = next((e for e in ("br", "gzip") if e in accepted), None)
+        body = stored.encoded.get(encoding, body)
+    response = HttpResponse(body, content_type=stored.content_type)
+    if encoding in stored.encoded:
+        response.headers["Content-Encoding"] = encoding
+    if stored.encoded:
+        patch_vary_headers(response, ["Accept-Encoding"])
+    for name, value in stored.hx_headers.items():
         response.headers[name] = value
     return response
 
@@ -467,7 +510,8 @@ def public_page(
             if current is None:
                 return view(request, *args, **kwargs)
             digest = _request_digest(request, current, params, vary)
-            etag = f'"{digest}"'
+            # Weak: the same page is served plain or compressed (RFC 9110 8.8.1).
+            etag = f'W/"{digest}"'
             response = get_conditional_response(request, etag=etag)
             if response is None:
                 key = f"page:{digest}"

@@ -4,6 +4,7 @@ The views below exist only here: they read the database the way the site's pages
 so a stale cache entry or a wrong 304 would show as a wrong leader or time.
 """
 
+import gzip
 import logging
 import os
 import uuid
@@ -65,7 +66,7 @@ def gc_view(request, race: str, year: int, number: int) -> HttpResponse:
     return HttpResponse(f"{kind} {team}: {leader.entry.rider} {leader.value}")
 
 
-@caching.public_page(caching.for_edition())
+@caching.public_page(caching.for_edition(), vary=("HX-Request", "HX-Trigger"))
 def report_view(request, race: str, year: int, number: int) -> HttpResponse:
     calls.append(request.get_full_path())
     headlines = RaceReport.objects.published().filter(
@@ -89,6 +90,15 @@ def nonce_view(request) -> HttpResponse:
     calls.append(request.get_full_path())
     html = PAGE.render({"csp_nonce": request._csp_nonce, "text": "hello"})
     return HttpResponse(html)
+
+
+LONG = "".join(f"<tr><td>{n}</td><td>rider {n}</td></tr>" for n in range(200))
+
+
+@caching.public_page(caching.for_site)
+def table_view(request) -> HttpResponse:
+    calls.append(request.get_full_path())
+    return HttpResponse(f"<table>{LONG}</table>")
 
 
 @caching.public_page(caching.for_site)
@@ -326,7 +336,7 @@ def test_public_page_sets_etag_cache_control_and_vary(tour):
     response = get(gc_view, STAGE12, **TOUR12)
     assert response.status_code == 200
     assert response.content.startswith(b"page all: VINGEGAARD Jonas")
-    assert response["ETag"].startswith('"')
+    assert response["ETag"].startswith('W/"')
     assert response["Cache-Control"] == (
         "public, max-age=30, stale-while-revalidate=300"
     )
@@ -419,6 +429,18 @@ def test_rendered_body_is_reused_per_url_htmx_and_known_parameters(tour):
     assert len(calls) == 3
 
 
+def test_headers_in_vary_split_the_cache(tour):
+    plain = get(report_view, "/r/", **TOUR12)
+    request = rf.get("/r/", headers={"HX-Request": "true", "HX-Trigger": "table-poll"})
+    request._csp_nonce = LazyNonce()
+    polled = report_view(request, **TOUR12)
+    assert polled["ETag"] != plain["ETag"]
+    assert len(calls) == 2
+    assert {"HX-Request", "HX-Trigger"} <= {
+        v.strip() for v in polled["Vary"].split(",")
+    }
+
+
 def test_unknown_edition_runs_the_view_without_cache_headers(tour):
     with pytest.raises(Http404):
         get(gc_view, "/x/", race="tour-de-france", year=1850, number=1)
@@ -433,6 +455,28 @@ def test_cached_page_gets_the_csp_nonce_of_each_response(db):
     nonces = [r.content.split(b'nonce="')[1].split(b'"')[0] for r in (first, second)]
     assert all(len(n) > 10 for n in nonces)
     assert nonces[0] != nonces[1]
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [
+        ("br, gzip", "br"),
+        ("gzip, deflate", "gzip"),
+        ("gzip;q=0, br;q=0", None),
+        ("", None),
+    ],
+)
+def test_cached_body_is_served_precompressed(db, accept, encoding):
+    get(table_view, "/t/")
+    request = rf.get("/t/", headers={"Accept-Encoding": accept})
+    request._csp_nonce = LazyNonce()
+    response = table_view(request)
+    assert len(calls) == 1
+    assert "Accept-Encoding" in response["Vary"]
+    assert response.get("Content-Encoding") == encoding
+    decode = {"br": caching.brotli.decompress, "gzip": gzip.decompress}
+    body = decode[encoding](response.content) if encoding else response.content
+    assert body == f"<table>{LONG}</table>".encode()
 
 
 def test_response_setting_a_cookie_is_never_stored(db):

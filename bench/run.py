@@ -1,0 +1,367 @@
+"""toursite benchmark (``make bench``): prints figures, never fails on a target.
+
+For each database (a throwaway SQLite file, and a throwaway PostgreSQL database when
+a server answers on 127.0.0.1): import the 2023 Tour, time the standings recompute,
+start gunicorn with production settings and measure pages under load against a bare
+Django view. Then the first-load transfer size of the stage page. Everything it
+creates (server, databases, files) is removed at the end, also on failure or Ctrl-C.
+
+The last lines are ``name: value``, one per figure, to compare runs.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import loadgen
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+TOUR = "tour-de-france/2023"
+
+# name, path, extra request headers, target ratio to the baseline (None: baseline)
+PAGES = [
+    ("healthz", "/healthz", {}, None),
+    ("stage12", f"/races/{TOUR}/stage-12/", {}, 0.5),
+    ("gc_fragment", f"/races/{TOUR}/stage-12/gc/", {"HX-Request": "true"}, 0.7),
+    ("rider", "/riders/{rider_slug}/", {}, 0.5),
+    ("edition", f"/races/{TOUR}/", {}, 0.5),
+]
+P99_TARGET_MS = 50.0
+RECOMPUTE_TARGETS = {"recompute_full_s": 0.5, "recompute_stage21_s": 0.1}
+FIRST_LOAD_TARGET = 60 * 1024
+
+
+def log(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    with suppress(OSError):
+        found = re.search(
+            r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M
+        )
+        cpu = found.group(1).strip() if found else cpu
+    ram = "unknown"
+    with suppress(OSError, AttributeError):
+        found = re.search(r"^MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
+        ram = f"{int(found.group(1)) / 1024 / 1024:.1f} GiB"
+    return {
+        "cpus": str(len(os.sched_getaffinity(0))),
+        "cpu": cpu,
+        "ram": ram,
+        "python": platform.python_version(),
+        "load_tool": "wrk" if loadgen.have_wrk() else "python (wrk not installed)",
+    }
+
+
+# Processes and databases
+
+
+def run(env: dict[str, str], *args: str, quiet: bool = True) -> str:
+    done = subprocess.run(
+        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(args)} failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}"
+        )
+    return done.stdout
+
+
+def postgres_reachable() -> bool:
+    if shutil.which("createdb") is None or shutil.which("pg_isready") is None:
+        return False
+    check = subprocess.run(
+        ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-t", "3"],
+        capture_output=True,
+    )
+    return check.returncode == 0
+
+
+@contextmanager
+def database(kind: str, workdir: Path):
+    """A throwaway database URL, removed on exit."""
+    if kind == "sqlite":
+        path = workdir / "bench.sqlite3"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for leftover in workdir.glob("bench.sqlite3*"):
+                leftover.unlink()
+        return
+    name = f"toursite_bench_{os.getpid()}"
+    pg = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+    subprocess.run(["createdb", *pg, name], check=True, capture_output=True)
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    finally:
+        subprocess.run(
+            ["dropdb", *pg, "--if-exists", "--force", name], capture_output=True
+        )
+
+
+def get(port: int, path: str, headers: dict[str, str] | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+@contextmanager
+def server(env: dict[str, str], port: int, workdir: Path):
+    """gunicorn with the repository's configuration, in its own process group."""
+    logfile = (workdir / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "toursite.wsgi"],
+        cwd=ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+        stdout=logfile,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with suppress(OSError):
+                if get(port, "/healthz")[0] == 200:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                logfile.flush()
+                raise RuntimeError(
+                    "gunicorn did not start:\n"
+                    + (workdir / "gunicorn.log").read_text()[-3000:]
+                )
+            time.sleep(0.2)
+        yield process
+    finally:
+        if process.poll() is None:
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        logfile.close()
+
+
+# Measurements
+
+
+def measure_pages(port: int, facts: dict, args) -> dict[str, dict]:
+    results: dict[str, dict] = {}
+    baseline = None
+    for name, path, headers, target in PAGES:
+        path = path.format(**facts)
+        status, _, body = get(port, path, headers)
+        if status != 200:
+            log(f"  {name:12} {path}: answers {status}, not measured")
+            results[name] = {"status": status}
+            continue
+        url = f"http://127.0.0.1:{port}{path}"
+        # Warm-up: every worker renders (and caches) once before the clock starts.
+        loadgen.run(url, connections=args.connections, seconds=1, headers=headers)
+        load = loadgen.run(
+            url, connections=args.connections, seconds=args.duration, headers=headers
+        )
+        if name == "healthz":
+            baseline = load.rps
+        ratio = load.rps / baseline if baseline else None
+        results[name] = {
+            "path": path,
+            "rps": load.rps,
+            "p50_ms": load.p50_ms,
+            "p99_ms": load.p99_ms,
+            "errors": load.errors,
+            "ratio": ratio,
+            "target": target,
+            "bytes": len(body),
+        }
+        verdict = ""
+        if target is not None and ratio is not None:
+            ok = ratio >= target and load.p99_ms <= P99_TARGET_MS and not load.errors
+            verdict = "meets targets" if ok else "MISSES a target"
+        log(
+            f"  {name:12} {load.rps:8.0f} req/s  p50 {load.p50_ms:6.1f} ms  "
+            f"p99 {load.p99_ms:6.1f} ms  errors {load.errors}  "
+            + (f"x{ratio:.2f} of baseline  " if target else "")
+            + verdict
+        )
+    return results
+
+
+ASSET = re.compile(
+    r'<(?:link[^>]*\brel="stylesheet"[^>]*\bhref|script[^>]*\bsrc)="([^"]+)"'
+)
+
+
+def first_load(port: int) -> dict:
+    """Bytes on the wire for a first visit to the stage page: HTML, CSS, JS."""
+    accept = {"Accept-Encoding": "br, gzip"}
+    path = f"/races/{TOUR}/stage-12/"
+    status, headers, html = get(port, path, accept)
+    if status != 200:
+        return {"status": status}
+    items = [(path, headers.get("Content-Encoding", "identity"), len(html), "")]
+    for url in ASSET.findall(html.decode("utf-8", "replace")):
+        if url.startswith(("http:", "https:", "//")):
+            items.append((url, "other host!", 0, ""))
+            continue
+        status, headers, body = get(port, url, accept)
+        items.append(
+            (
+                url,
+                headers.get("Content-Encoding", "identity"),
+                len(body),
+                headers.get("Cache-Control", ""),
+            )
+        )
+    for url, encoding, size, cache_control in items:
+        log(f"  {size:7d} B  {encoding:8}  {url}  {cache_control}")
+    total = sum(size for _, _, size, _ in items)
+    log(f"  {total:7d} B  total (target {FIRST_LOAD_TARGET} B)")
+    return {"bytes": total, "html_bytes": items[0][2]}
+
+
+def bench_database(kind: str, base_env: dict, workdir: Path, args) -> dict:
+    log(f"\n== {kind} ==")
+    figures: dict = {}
+    with database(kind, workdir) as url:
+        env = {**base_env, "DATABASE_URL": url}
+        started = time.perf_counter()
+        run(env, "manage.py", "migrate", "--no-input", "-v0")
+        run(env, "manage.py", "import_race", "races/tour-de-france-2023")
+        log(f"  database ready in {time.perf_counter() - started:.1f} s")
+        facts = json.loads(run(env, "bench/probe.py").strip().splitlines()[-1])
+        for name, target in RECOMPUTE_TARGETS.items():
+            log(
+                f"  {name:22} {facts[name]:.3f} s (target {target} s)"
+                + ("" if facts[name] <= target else "  MISSES the target")
+            )
+        log(
+            f"  full recompute: read inputs {facts['read_inputs_s']:.3f} s, "
+            f"compute {facts['compute_s']:.3f} s, write {facts['write_full_s']:.3f} s"
+        )
+        figures["recompute"] = facts
+        with server(env, args.port, workdir):
+            figures["pages"] = measure_pages(args.port, facts, args)
+            if kind == "sqlite" or "first_load" not in args.done:
+                log("  first load of the stage page (Accept-Encoding: br, gzip):")
+                figures["first_load"] = first_load(args.port)
+                args.done.add("first_load")
+    return figures
+
+
+def summary(info: dict, by_db: dict) -> list[str]:
+    lines = [f"machine_{k}: {v}" for k, v in info.items()]
+    for kind, figures in by_db.items():
+        if "skipped" in figures:
+            lines.append(f"{kind}: skipped ({figures['skipped']})")
+            continue
+        facts = figures["recompute"]
+        for name in ("recompute_full_s", "recompute_stage21_s"):
+            lines.append(f"{kind}.{name}: {facts[name]:.3f}")
+        for page, result in figures["pages"].items():
+            if "rps" not in result:
+                lines.append(f"{kind}.{page}: unavailable (HTTP {result['status']})")
+                continue
+            lines += [
+                f"{kind}.{page}.rps: {result['rps']:.0f}",
+                f"{kind}.{page}.p50_ms: {result['p50_ms']:.1f}",
+                f"{kind}.{page}.p99_ms: {result['p99_ms']:.1f}",
+                f"{kind}.{page}.errors: {result['errors']}",
+            ]
+            if result["ratio"] is not None and page != "healthz":
+                lines.append(f"{kind}.{page}.ratio: {result['ratio']:.2f}")
+        if "bytes" in figures.get("first_load", {}):
+            lines.append(f"first_load_bytes: {figures['first_load']['bytes']}")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765))
+    )
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgresql",
+        help="comma-separated: sqlite, postgresql",
+    )
+    parser.add_argument(
+        "--redis", metavar="URL", help="use this Redis as the cache (default: memory)"
+    )
+    parser.add_argument(
+        "--preview-caching",
+        action="store_true",
+        help="serve the public views wrapped in stages.caching.public_page "
+        "(bench/preview_urls.py)",
+    )
+    args = parser.parse_args()
+    args.done = set()
+
+    # SIGTERM (e.g. from CI) unwinds like Ctrl-C, so every cleanup below runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    info = machine()
+    log("toursite benchmark: " + ", ".join(f"{k} {v}" for k, v in info.items()))
+    workdir = Path(tempfile.mkdtemp(prefix="toursite-bench-"))
+    base_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL"} and not k.startswith("GUNICORN_")
+    }
+    base_env.update(
+        DJANGO_SETTINGS_MODULE="toursite.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_HSTS_SECONDS="0",
+        DJANGO_STATIC_ROOT=str(workdir / "static"),
+        DJANGO_LOG_LEVEL="WARNING",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    if args.redis:
+        base_env["REDIS_URL"] = args.redis
+    if args.preview_caching:
+        base_env["DJANGO_SETTINGS_MODULE"] = "bench.preview_settings"
+    by_db: dict[str, dict] = {}
+    try:
+        run(base_env, "manage.py", "collectstatic", "--no-input", "-v0")
+        for kind in [k.strip() for k in args.databases.split(",") if k.strip()]:
+            if kind == "postgresql" and not postgres_reachable():
+                log("\n== postgresql ==\n  skipped: no server on 127.0.0.1:5432")
+                by_db[kind] = {"skipped": "no PostgreSQL server on 127.0.0.1:5432"}
+                continue
+            by_db[kind] = bench_database(kind, base_env, workdir, args)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    log("\n== figures ==")
+    for line in summary(info, by_db):
+        log(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
