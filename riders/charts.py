@@ -6,9 +6,9 @@ so a line that climbs is a rider moving up the general classification.
 
 from dataclasses import dataclass
 
-WIDTH = 640
-HEIGHT = 220
-LEFT, RIGHT, TOP, BOTTOM = 40, 12, 14, 30
+WIDTH = 440
+HEIGHT = 210
+LEFT, RIGHT, TOP, BOTTOM = 38, 12, 12, 30
 
 
 @dataclass(frozen=True)
@@ -69,15 +69,17 @@ def rank_chart(points: list[tuple[int, int]], stage_count: int) -> RankChart | N
     def y(rank: int) -> float:
         return TOP + plot_h * (rank - 1) / (bottom_rank - 1)
 
-    step = 5 if last_stage > 12 else 1
+    every = 5 if last_stage > 12 else 1
+    # First and last stage, and every fifth, unless it would crowd the last one.
     x_ticks = [
         Tick(x(n), str(n))
         for n in range(first_stage, last_stage + 1)
-        if n in (first_stage, last_stage) or n % step == 0
+        if n in (first_stage, last_stage)
+        or (n % every == 0 and last_stage - n >= 2 and n - first_stage >= 2)
     ]
-    if last_stage % step and last_stage - (last_stage // step) * step < 2:
-        x_ticks = [t for t in x_ticks if t.label != str((last_stage // step) * step)]
-    ranks = sorted({1, bottom_rank, *range(0, bottom_rank + 1, bottom_rank // 5)} - {0})
+    step = bottom_rank // 5
+    # Gridlines every fifth of the axis, plus rank 1 unless a line sits just below.
+    ranks = [1] + [r for r in range(step, bottom_rank + 1, step) if r - 1 > step / 2]
     y_ticks = [Tick(y(r), str(r)) for r in ranks]
     return RankChart(
         width=WIDTH,

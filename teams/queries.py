@@ -115,6 +115,7 @@ class TeamPage:
     riders: list[TeamRider]
     wins: list[TeamWin]
     days: list[TeamDay]
+    race_over: bool
 
     @property
     def best(self) -> TeamRider | None:
@@ -139,14 +140,16 @@ def team_page(team: Team) -> TeamPage:
             "stage__finish",
         )
     )
-    # Every finished stage of the edition, so a rider whose results stop is seen.
-    finished = set(
-        Stage.objects.filter(
-            edition_id=team.edition_id,
-            status=Stage.Status.FINISHED,
-            results__isnull=False,
-        ).values_list("number", flat=True)
+    # Every stage of the edition: a rider whose results stop has left, and
+    # once every stage is finished the riders still in have finished the race.
+    stages = Stage.objects.filter(edition_id=team.edition_id).annotate(
+        n=Count("results")
     )
+    finished, race_over = set(), True
+    for number, status, n in stages.values_list("number", "status", "n"):
+        if status == Stage.Status.FINISHED and n:
+            finished.add(number)
+        race_over = race_over and status == Stage.Status.FINISHED
     gone = exits(((e, n, s) for e, n, s, *_ in results), finished)
     wins = sorted(
         (
@@ -180,4 +183,4 @@ def team_page(team: Team) -> TeamPage:
         TeamRider(e, gone.get(pk), latest_gc.get(pk, (None, None))[1])
         for pk, e in entries.items()
     ]
-    return TeamPage(riders, wins, days)
+    return TeamPage(riders, wins, days, race_over=race_over and bool(finished))

@@ -4,12 +4,14 @@ import re
 
 import pytest
 
+from stages.models import Stage, StageResult
+
 
 def test_team_list_shows_every_team_with_its_page(client, tour):
     html = client.get("/races/tour-de-france/2023/teams/").content.decode()
     assert html.count('<th scope="row">') == 22
     assert 'href="/races/tour-de-france/2023/teams/cof/"' in html
-    row = re.search(r"Jumbo-Visma</a>\s*</th>(.*?)</tr>", html, re.S).group(1)
+    row = re.search(r"Jumbo-Visma</a>.*?</th>(.*?)</tr>", html, re.S).group(1)
     # Jumbo-Visma: 7 of 8 riders reached Paris, and won the team classification.
     assert "7 of 8" in row
     assert "1st" in row
@@ -39,9 +41,18 @@ def test_team_page_riders_with_bibs_and_status(client, tour):
     bibs = re.findall(r'<td class="num">(\d+)</td>\s*<th scope="row">', riders)
     assert bibs == [str(b) for b in range(121, 129)]
     geschke = re.search(r"GESCHKE.*?</tr>", riders, re.S).group(0)
-    assert ">DNF</abbr>" in geschke
+    assert 'title="Did not finish">DNF</abbr>' in geschke
     assert 'stage-18/">stage 18</a>' in geschke
+    assert riders.count("Finished") == 4
+
+
+def test_team_page_during_the_race_says_in_the_race(client, tour):
+    Stage.objects.filter(edition=tour, number=21).update(status="scheduled")
+    StageResult.objects.filter(stage__edition=tour, stage__number=21).delete()
+    html = client.get("/races/tour-de-france/2023/teams/cof/").content.decode()
+    riders = html[html.index('id="riders-title"') : html.index('id="wins-title"')]
     assert riders.count("In the race") == 4
+    assert "Finished" not in riders
 
 
 def test_team_page_classification_stage_by_stage_and_best_rider(client, tour):
