@@ -8,6 +8,7 @@ import gzip
 import logging
 import os
 import uuid
+import zlib
 from datetime import timedelta
 from unittest import mock
 
@@ -81,7 +82,7 @@ def report_view(request, race: str, year: int, number: int) -> HttpResponse:
 
 
 PAGE = engines["django"].from_string(
-    '<script src="/static/htmx.js" nonce="{{ csp_nonce }}"></script>{{ text }}'
+    '<script src="/static/htmx.js" nonce="{{ csp_nonce }}"></script>{{ text|safe }}'
 )
 
 
@@ -136,6 +137,7 @@ REDIS_DOWN = {
 def fresh_cache():
     calls.clear()
     cache.clear()
+    caching._local.clear()
     caching._cache_down_until = 0.0
     yield
     caching._cache_down_until = 0.0
@@ -479,6 +481,46 @@ def test_cached_body_is_served_precompressed(db, accept, encoding):
     assert body == f"<table>{LONG}</table>".encode()
 
 
+@caching.public_page(caching.for_site)
+def long_nonce_view(request) -> HttpResponse:
+    calls.append(request.get_full_path())
+    html = PAGE.render({"csp_nonce": request._csp_nonce, "text": LONG})
+    return HttpResponse(html + f"<p>{request._csp_nonce}</p>")
+
+
+@pytest.mark.parametrize("accept", ["gzip, deflate, br", "br", ""])
+def test_cached_page_with_a_nonce_is_served_compressed_with_the_new_nonce(db, accept):
+    get(long_nonce_view, "/n/")
+    request = rf.get("/n/", headers={"Accept-Encoding": accept})
+    request._csp_nonce = LazyNonce()
+    response = long_nonce_view(request)
+    assert len(calls) == 1
+    nonce = str(request._csp_nonce)
+    expected = (
+        f'<script src="/static/htmx.js" nonce="{nonce}"></script>{LONG}<p>{nonce}</p>'
+    ).encode()
+    if "gzip" in accept:
+        assert response["Content-Encoding"] == "gzip"
+        assert len(response.content) < len(expected) / 4
+        assert gzip.decompress(response.content) == expected
+        # Also through a streaming decoder, as browsers read it.
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        assert decoder.decompress(response.content) + decoder.flush() == expected
+        assert decoder.eof
+    else:
+        assert not response.has_header("Content-Encoding")
+        assert response.content == expected
+
+
+def test_process_keeps_only_the_latest_pages(db):
+    for n in range(caching.LOCAL_ENTRIES + 10):
+        get(table_view, f"/t/{n}/")
+    assert len(caching._local) == caching.LOCAL_ENTRIES
+    caching._local.clear()
+    get(table_view, "/t/0/")  # still in the shared cache
+    assert len(calls) == caching.LOCAL_ENTRIES + 10
+
+
 def test_response_setting_a_cookie_is_never_stored(db):
     get(cookie_view, "/c/")
     get(cookie_view, "/c/")
@@ -565,6 +607,7 @@ def test_pages_are_shared_through_redis(tour):
     }
     with override_settings(CACHES=redis):
         first = get(gc_view, STAGE12, **TOUR12)
+        caching._local.clear()  # as if the next request reached another process
         again = get(gc_view, STAGE12, **TOUR12)
         assert again.content == first.content
         assert len(calls) == 1
