@@ -193,6 +193,15 @@ class StageResultInline(admin.TabularInline):
             kwargs["widget"] = EntryAutocomplete(db_field, self.admin_site)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "entry":
+            # Add/change/view icons under each of 50 rows crowd the table.
+            wrapper = field.widget
+            wrapper.can_add_related = wrapper.can_change_related = False
+            wrapper.can_view_related = wrapper.can_delete_related = False
+        return field
+
     def get_formset(self, request, obj=None, **kwargs):
         from riders.models import Entry
 

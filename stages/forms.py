@@ -91,9 +91,6 @@ class StageResultForm(forms.ModelForm):
         if result.pk:
             self.initial["time"] = _time_text(result.time_s, result.hundredths)
             self.initial["gc_time"] = _time_text(result.gc_time_s, None)
-        for name in ("rank", "bonus", "penalty", "points", "kom_points"):
-            if name in self.fields:
-                self.fields[name].widget.attrs.setdefault("class", "vNarrowInput")
 
     def clean(self):
         data = super().clean()
@@ -119,7 +116,7 @@ class StageResultForm(forms.ModelForm):
 class RaceReportForm(forms.ModelForm):
     class Meta:
         model = RaceReport
-        fields = ["stage", "headline", "body", "author", "status", "published_at"]
+        fields = ["stage", "headline", "status", "published_at", "author", "body"]
         widgets = {
             "headline": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "body": forms.Textarea(

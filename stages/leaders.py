@@ -9,6 +9,8 @@ crossings in place of the stored ones without writing anything.
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from django.db.models import Count
+
 from riders.models import Entry
 from stages import queries, standings
 from stages.models import Checkpoint, CheckpointCrossing, Edition, Stage
@@ -114,6 +116,29 @@ def _margin(classification: str, margin: int | None) -> str:
     return f" by {format_gap(margin).lstrip('+')}"
 
 
+def rider_names(edition: Edition, entry_ids: Iterable[int]) -> dict[int, str]:
+    """Family names ("Vingegaard"), or full names when another rider of the race
+    shares the family name ("Simon Yates", "Adam Yates")."""
+    rows = list(
+        Entry.objects.filter(pk__in=set(entry_ids)).values_list(
+            "pk", "rider__given_name", "rider__family_name"
+        )
+    )
+    shared = set(
+        Entry.objects.filter(
+            edition=edition, rider__family_name__in={f for _, _, f in rows}
+        )
+        .values("rider__family_name")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values_list("rider__family_name", flat=True)
+    )
+    return {
+        pk: f"{given} {family}" if family in shared else family
+        for pk, given, family in rows
+    }
+
+
 def describe_changes(
     edition: Edition,
     before: Sequence[standings.StageStandings],
@@ -141,9 +166,7 @@ def describe_changes(
         for side in both
         if "teams" in side
     }
-    names = dict(
-        Entry.objects.filter(pk__in=entry_ids).values_list("pk", "rider__family_name")
-    )
+    names = rider_names(edition, entry_ids)
     names_of_teams = dict(
         Team.objects.filter(pk__in=team_ids).values_list("pk", "name")
     )

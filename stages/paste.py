@@ -168,7 +168,32 @@ def result_preview(stage: Stage, text: str) -> Preview:
     preview.winner = first.rider if first else ""
     entry_ids = _entry_ids(stage)
     results = [_engine_result(r, entry_ids[r.bib]) for r in table.rows]
-    return _with_changes(preview, stage, results=results)
+    preview = _with_changes(preview, stage, results=results)
+    missing = _riders_without_a_row(preview, stage, entry_ids, table)
+    if missing:
+        shown = ", ".join(map(str, missing[:30])) + (" …" if len(missing) > 30 else "")
+        preview.notes.insert(
+            0,
+            f"{len(missing)} rider{'s' if len(missing) != 1 else ''} still in the "
+            f"race {'have' if len(missing) != 1 else 'has'} no row and would leave "
+            f"the race at this stage (bibs {shown}). Add their rows (status DNS "
+            "for a rider who did not start) unless the result is incomplete on "
+            "purpose.",
+        )
+    return preview
+
+
+def _riders_without_a_row(
+    preview: Preview, stage: Stage, entry_ids: Mapping[int, int], table
+) -> list[int]:
+    """Bibs of riders in the race before this stage that the paste leaves out."""
+    earlier = [s for s in preview.before if s.stage_number < stage.number]
+    if earlier:
+        in_race = {row.rider_id for row in earlier[-1].tables["gc"]}
+    else:
+        in_race = set(entry_ids.values())
+    pasted = {entry_ids[r.bib] for r in table.rows}
+    return sorted(bib for bib, pk in entry_ids.items() if pk in in_race - pasted)
 
 
 def _with_changes(preview: Preview, stage: Stage, **replacement) -> Preview:

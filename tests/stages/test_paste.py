@@ -319,3 +319,26 @@ def test_crossing_save_refuses_bad_rows(stage12, sprint):
     with pytest.raises(services.PasteRefused):
         services.crossing_paste_save(stage=stage12, text="Nowhere,1,124\n")
     assert not CheckpointCrossing.objects.exists()
+
+
+def test_preview_warns_about_riders_left_out(stage12):
+    lines = stage_12_text().splitlines()
+    preview = paste.result_preview(stage12, "\n".join(lines[:-3]) + "\n")
+    assert preview.ok  # a warning, not an error: a live result may be partial
+    assert preview.notes[0].startswith(
+        "3 riders still in the race have no row and would leave the race"
+    )
+    full = paste.result_preview(stage12, stage_12_text())
+    assert full.notes == []
+
+
+def test_twins_are_told_apart(tour):
+    stage1 = Stage.objects.get(edition=tour, number=1)
+    lines = (STAGE_12.parent / "stage-01.csv").read_text().splitlines()
+    first, second = lines[1].split(","), lines[2].split(",")
+    first[1:3], second[1:3] = second[1:3], first[1:3]
+    lines[1:3] = [",".join(first), ",".join(second)]
+    preview = paste.result_preview(stage1, "\n".join(lines))
+    assert preview.changes[0].startswith(
+        "after stage 1: Simon Yates leads the GC by 0:08 (was Adam Yates)"
+    )
