@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -372,6 +373,118 @@ def parse_results_table(
 # Whole packages
 
 
+CROSSING_COLUMNS = ("checkpoint", "rank", "bib")
+
+
+@dataclass
+class CrossingRow:
+    line: int
+    checkpoint: Any  # the stage's checkpoint named on the row, or None
+    name: str
+    rank: int | None
+    bib: int | None
+    problems: list[str]
+
+
+def parse_crossings_table(
+    label: str,
+    text: str,
+    checkpoints: Mapping[str, Any],
+    start_list: Mapping[int, StartListRider],
+    out_of_race: Mapping[int, str],
+    *,
+    header_optional: bool = False,
+) -> tuple[list[CrossingRow], list[str]]:
+    """Rows ``checkpoint,rank,bib`` of one stage (RACE_PACKAGE.md crossings).
+
+    ``checkpoints`` maps folded names (case and accents ignored) to the stage's
+    checkpoints (anything with a ``name``); ``out_of_race`` maps the bibs of riders
+    out before this stage to why. The header row is optional with
+    ``header_optional`` (pasted rows). Returns the rows and every problem, each
+    naming ``label`` and its line; a row's own problems are also on the row.
+    """
+    try:
+        csv_rows = read_csv(
+            label,
+            text,
+            CROSSING_COLUMNS,
+            default_header=CROSSING_COLUMNS if header_optional else None,
+        )
+    except PackageError as exc:
+        return [], exc.problems
+    rows: list[CrossingRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for csv_row in csv_rows:
+        errs: list[str] = []
+        rows.append(
+            _crossing_row(label, csv_row, checkpoints, start_list, out_of_race, errs)
+        )
+        row = rows[-1]
+        if row.checkpoint is not None:
+            for key, what in (
+                ((row.checkpoint.name, f"rank {row.rank}"), row.rank),
+                ((row.checkpoint.name, f"bib {row.bib}"), row.bib),
+            ):
+                if what is None:
+                    continue
+                if key in seen:
+                    errs.append(
+                        problem(
+                            label,
+                            row.line,
+                            f"duplicate {key[1]} at {row.checkpoint.name} "
+                            f"(already on line {seen[key]})",
+                        )
+                    )
+                else:
+                    seen[key] = row.line
+        row.problems = errs
+    return rows, [p for r in rows for p in r.problems]
+
+
+def _crossing_row(
+    label: str,
+    csv_row: CsvRow,
+    checkpoints: Mapping[str, Any],
+    start_list: Mapping[int, StartListRider],
+    out_of_race: Mapping[int, str],
+    errs: list[str],
+) -> CrossingRow:
+    name = csv_row.get("checkpoint")
+    checkpoint = checkpoints.get(fold(name))
+    if checkpoint is None:
+        known = ", ".join(c.name for c in checkpoints.values()) or "none yet"
+        errs.append(
+            problem(
+                label,
+                csv_row.line,
+                f"checkpoint {name!r} is not on this stage (checkpoints: {known})",
+            )
+        )
+    rank = parse_int(csv_row, "rank", label, errs, minimum=1)
+    bib = parse_int(csv_row, "bib", label, errs, minimum=1)
+    if rank is None and not any("rank" in e for e in errs):
+        errs.append(problem(label, csv_row.line, "rank is missing"))
+    if bib is None and not any("bib" in e for e in errs):
+        errs.append(problem(label, csv_row.line, "bib is missing"))
+    if bib is not None:
+        rider = start_list.get(bib)
+        if rider is None:
+            errs.append(
+                problem(label, csv_row.line, f"bib {bib} is not on the start list")
+            )
+        elif bib in out_of_race:
+            errs.append(
+                problem(
+                    label,
+                    csv_row.line,
+                    f"bib {bib} ({rider.family_name}) is already out of the race "
+                    f"({out_of_race[bib]})",
+                )
+            )
+    return CrossingRow(csv_row.line, checkpoint, name, rank, bib, errs)
+
+
 @dataclass
 class StageSpec:
     number: int
@@ -689,8 +802,8 @@ def read_package(path: str | Path) -> Package:
             if row.bib is not None and row.status in OUT_STATUSES:
                 out_of_race.setdefault(row.bib, f"{row.status} on stage {number}")
 
-    checkpoint_names = {(c.stage, c.name) for c in checkpoints}
     crossings: dict[int, list[tuple[str, int, int]]] = {}
+    start = {bib: rider for bib, (rider, _, _) in riders.items()}
     if (root / "crossings").is_dir():
         for file in sorted((root / "crossings").glob("*.csv")):
             label = f"crossings/{file.name}"
@@ -699,42 +812,17 @@ def read_package(path: str | Path) -> Package:
                 errors.append(f"{label}: not a stage of stages.csv (stage-NN.csv)")
                 continue
             number = int(m.group(1))
+            on_stage = {fold(c.name): c for c in checkpoints if c.stage == number}
             try:
-                rows = read_csv(
-                    label,
-                    decode(label, file.read_bytes()),
-                    ("checkpoint", "rank", "bib"),
-                )
+                text = decode(label, file.read_bytes())
             except PackageError as exc:
                 errors.extend(exc.problems)
                 continue
-            seen: set[tuple[str, int]] = set()
-            for row in rows:
-                name = row.get("checkpoint")
-                rank = parse_int(row, "rank", label, errors, minimum=1)
-                bib = parse_int(row, "bib", label, errors, minimum=1)
-                if (number, name) not in checkpoint_names:
-                    errors.append(
-                        problem(
-                            label,
-                            row.line,
-                            f"checkpoint {name!r} is not on stage {number}",
-                        )
-                    )
-                if bib is not None and bib not in riders:
-                    errors.append(
-                        problem(label, row.line, f"bib {bib} is not on the start list")
-                    )
-                if rank is None or bib is None:
-                    errors.append(problem(label, row.line, "rank and bib are required"))
-                    continue
-                for key in ((name, rank), (name, -bib)):
-                    if key in seen:
-                        errors.append(
-                            problem(label, row.line, f"duplicate crossing at {name!r}")
-                        )
-                    seen.add(key)
-                crossings.setdefault(number, []).append((name, rank, bib))
+            rows, problems = parse_crossings_table(label, text, on_stage, start, {})
+            errors.extend(problems)
+            crossings[number] = [
+                (r.checkpoint.name, r.rank, r.bib) for r in rows if not r.problems
+            ]
 
     reports: dict[int, tuple[str, str]] = {}
     if (root / "reports").is_dir():

@@ -12,15 +12,10 @@ from dataclasses import dataclass, field
 
 from stages import leaders, queries, standings
 from stages.importer import (
-    CsvRow,
-    PackageError,
     ResultsTable,
-    StartListRider,
     fold,
     out_of_race_before,
-    parse_int,
-    problem,
-    read_csv,
+    parse_crossings_table,
     read_stage_results,
     start_list_of,
 )
@@ -29,7 +24,6 @@ from stages.timefmt import format_gap, format_time
 
 RESULTS_LABEL = "Pasted results"
 CROSSINGS_LABEL = "Pasted crossings"
-CROSSING_COLUMNS = ("checkpoint", "rank", "bib")
 
 
 @dataclass(frozen=True)
@@ -213,110 +207,19 @@ def _with_changes(preview: Preview, stage: Stage, **replacement) -> Preview:
 # Crossings
 
 
-@dataclass
-class CrossingRow:
-    line: int
-    checkpoint: Checkpoint | None
-    name: str
-    rank: int | None
-    bib: int | None
-    problems: list[str]
-
-
-def parse_crossings(
-    text: str,
-    checkpoints: Mapping[str, Checkpoint],
-    start_list: Mapping[int, StartListRider],
-    out_of_race: Mapping[int, str],
-) -> tuple[list[CrossingRow], list[str]]:
-    """Rows ``checkpoint,rank,bib`` (RACE_PACKAGE.md crossings, header optional;
-    checkpoint names match case and accents ignored). Returns rows and problems."""
-    label = CROSSINGS_LABEL
-    try:
-        csv_rows = read_csv(
-            label, text, CROSSING_COLUMNS, default_header=CROSSING_COLUMNS
-        )
-    except PackageError as exc:
-        return [], exc.problems
-    rows: list[CrossingRow] = []
-    seen: dict[tuple[int, str], int] = {}
-    for csv_row in csv_rows:
-        errs: list[str] = []
-        rows.append(_crossing_row(csv_row, checkpoints, start_list, out_of_race, errs))
-        row = rows[-1]
-        if row.checkpoint is not None:
-            for key, what in (
-                ((row.checkpoint.pk, f"rank {row.rank}"), row.rank),
-                ((row.checkpoint.pk, f"bib {row.bib}"), row.bib),
-            ):
-                if what is None:
-                    continue
-                if key in seen:
-                    errs.append(
-                        problem(
-                            label,
-                            row.line,
-                            f"duplicate {key[1]} at {row.checkpoint.name} "
-                            f"(already on line {seen[key]})",
-                        )
-                    )
-                else:
-                    seen[key] = row.line
-        row.problems = errs
-    return rows, [p for r in rows for p in r.problems]
-
-
-def _crossing_row(
-    csv_row: CsvRow,
-    checkpoints: Mapping[str, Checkpoint],
-    start_list: Mapping[int, StartListRider],
-    out_of_race: Mapping[int, str],
-    errs: list[str],
-) -> CrossingRow:
-    label = CROSSINGS_LABEL
-    name = csv_row.get("checkpoint")
-    checkpoint = checkpoints.get(fold(name))
-    if checkpoint is None:
-        known = ", ".join(c.name for c in checkpoints.values()) or "none yet"
-        errs.append(
-            problem(
-                label,
-                csv_row.line,
-                f"checkpoint {name!r} is not on this stage (checkpoints: {known})",
-            )
-        )
-    rank = parse_int(csv_row, "rank", label, errs, minimum=1)
-    bib = parse_int(csv_row, "bib", label, errs, minimum=1)
-    if rank is None and not any("rank" in e for e in errs):
-        errs.append(problem(label, csv_row.line, "rank is missing"))
-    if bib is None and not any("bib" in e for e in errs):
-        errs.append(problem(label, csv_row.line, "bib is missing"))
-    if bib is not None:
-        rider = start_list.get(bib)
-        if rider is None:
-            errs.append(
-                problem(label, csv_row.line, f"bib {bib} is not on the start list")
-            )
-        elif bib in out_of_race:
-            errs.append(
-                problem(
-                    label,
-                    csv_row.line,
-                    f"bib {bib} ({rider.family_name}) is already out of the race "
-                    f"({out_of_race[bib]})",
-                )
-            )
-    return CrossingRow(csv_row.line, checkpoint, name, rank, bib, errs)
-
-
 def crossing_preview(stage: Stage, text: str) -> Preview:
     """Parse pasted crossings for ``stage``; awards come from the engine's rules."""
     if not text.strip():
         return Preview("crossings", [], ["Paste the crossings first."])
     checkpoints = {fold(c.name): c for c in Checkpoint.objects.filter(stage=stage)}
     start_list = start_list_of(stage.edition)
-    parsed, problems = parse_crossings(
-        text, checkpoints, start_list, out_of_race_before(stage)
+    parsed, problems = parse_crossings_table(
+        CROSSINGS_LABEL,
+        text,
+        checkpoints,
+        start_list,
+        out_of_race_before(stage),
+        header_optional=True,
     )
     teams = _team_names(stage)
     entry_ids = _entry_ids(stage)

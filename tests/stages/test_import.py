@@ -9,7 +9,14 @@ from django.core.management import CommandError, call_command
 
 from riders.models import Entry, Rider
 from stages.importer import PackageError, import_race
-from stages.models import Edition, RaceReport, Stage, StageResult, Standing
+from stages.models import (
+    CheckpointCrossing,
+    Edition,
+    RaceReport,
+    Stage,
+    StageResult,
+    Standing,
+)
 from stages.timefmt import TimeFormatError, format_gap, format_time, parse_time_cell
 
 RACES = Path(settings.BASE_DIR) / "races"
@@ -357,3 +364,53 @@ def test_import_results_for_an_unknown_stage(tmp_path):
             "30",
             str(path),
         )
+
+
+# Checkpoints and crossings
+
+CROIX_MONTMAIN = (
+    "stage,kind,name,km,category,multiplier\n"
+    "12,climb,Col de la Croix Montmain,143.5,2,1\n"
+)
+
+
+@pytest.mark.django_db
+def test_crossings_are_imported_with_their_checkpoints(tour_copy):
+    (tour_copy / "checkpoints.csv").write_text(CROIX_MONTMAIN, encoding="utf-8")
+    (tour_copy / "crossings").mkdir()
+    (tour_copy / "crossings/stage-12.csv").write_text(
+        # Checkpoint names match with case and accents ignored.
+        "checkpoint,rank,bib\ncol de la croix montmain,1,124\n"
+        "Col de la Croix Montmain,2,213\n",
+        encoding="utf-8",
+    )
+    edition, _ = import_race(tour_copy, replace=True)
+    crossed = CheckpointCrossing.objects.filter(
+        checkpoint__stage__edition=edition, checkpoint__name="Col de la Croix Montmain"
+    ).values_list("rank", "entry__bib")
+    assert sorted(crossed) == [(1, 124), (2, 213)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("Col du Nulle Part,1,124\n", "line 2: checkpoint 'Col du Nulle Part' is not"),
+        ("Col de la Croix Montmain,1,999\n", "line 2: bib 999 is not on the start"),
+        (
+            "Col de la Croix Montmain,1,124\nCol de la Croix Montmain,1,213\n",
+            "line 3: duplicate rank 1 at Col de la Croix Montmain",
+        ),
+        ("Col de la Croix Montmain,first,124\n", "line 2: rank"),
+    ],
+)
+def test_a_bad_crossing_is_refused_and_nothing_changes(tour_copy, rows, message):
+    (tour_copy / "checkpoints.csv").write_text(CROIX_MONTMAIN, encoding="utf-8")
+    (tour_copy / "crossings").mkdir()
+    (tour_copy / "crossings/stage-12.csv").write_text(
+        "checkpoint,rank,bib\n" + rows, encoding="utf-8"
+    )
+    before = db_fingerprint()
+    with pytest.raises(PackageError, match=f"crossings/stage-12.csv {message}"):
+        import_race(tour_copy, replace=True)
+    assert db_fingerprint() == before
