@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from riders.models import Entry, Rider
+from stages.admin import BumpsDataVersion
 
 
 @admin.register(Rider)
-class RiderAdmin(admin.ModelAdmin):
+class RiderAdmin(BumpsDataVersion, admin.ModelAdmin):
     list_display = ["family_name", "given_name", "nationality", "birth_date"]
     list_filter = ["entries__edition", "nationality"]
     search_fields = [
@@ -17,9 +18,12 @@ class RiderAdmin(admin.ModelAdmin):
     ordering = ["family_name", "given_name"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
 
+    def edition_ids(self, obj: Rider) -> None:
+        return None  # a rider's pages span editions: bump them all
+
 
 @admin.register(Entry)
-class EntryAdmin(admin.ModelAdmin):
+class EntryAdmin(BumpsDataVersion, admin.ModelAdmin):
     """Also the autocomplete behind every "rider" box: search by bib or name."""
 
     list_display = ["bib", "rider", "team", "edition"]

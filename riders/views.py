@@ -7,9 +7,12 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from riders import queries
+from stages import caching
+from stages.views import is_fragment_request
 
 
 @require_GET
+@caching.public_page(caching.for_site)
 def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     rider = queries.rider_by_slug(slug)
     if rider is None:
@@ -25,6 +28,7 @@ def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@caching.public_page(caching.for_edition())
 def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
     edition = queries.edition_for(race, year)
     if edition is None:
@@ -43,9 +47,12 @@ def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     """Riders and teams as you type: the results region alone for htmx, else the
-    whole page (also on a history restore, which needs the full page)."""
+    whole page (also on a history restore, which needs the full page).
+
+    Not cached: every keystroke is a new query, so stored pages would rarely be
+    hit again and would push the race pages out of the cache."""
     results = queries.search(queries.clean_query(request.GET.get("q")))
     template = "site/search.html"
-    if request.htmx and not request.htmx.history_restore_request:
+    if is_fragment_request(request):
         template += "#search-results"
     return render(request, template, {"results": results})

@@ -2,7 +2,10 @@
 crossings with a preview, race reports with a live Markdown preview.
 
 Every save that can move the standings recomputes them (``services``) under the
-edition's row lock, and the admin message says what changed at the top.
+edition's row lock, and the admin message says what changed at the top. Every save
+or delete, recomputing or not, bumps the data version of the editions it touches
+(``BumpsDataVersion``), so the public pages cached by ``stages.caching`` show it on
+the next request.
 """
 
 from urllib.parse import urlsplit
@@ -20,7 +23,7 @@ from django.urls import Resolver404, path, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from stages import leaders, paste, services
+from stages import caching, leaders, paste, services
 from stages.forms import EntryAutocomplete, PasteForm, RaceReportForm, StageResultForm
 from stages.markdown import render_markdown
 from stages.models import (
@@ -35,6 +38,53 @@ from stages.models import (
     Standing,
 )
 from stages.timefmt import format_gap, format_time
+
+# Data version
+
+
+class BumpsDataVersion:
+    """Admin hooks: after a save (with its inlines) or a delete, bump the data
+    version of the editions the objects belong to (stages.caching)."""
+
+    # Fields whose change moves an object to another edition: bump them all.
+    moving_fields = frozenset({"edition", "stage", "race", "checkpoint", "entry"})
+
+    def edition_ids(self, obj) -> list[int] | None:
+        """The editions whose pages show ``obj``; None for all of them."""
+        return [obj.edition_id]
+
+    def _bump(self, edition_ids) -> None:
+        if edition_ids is None:
+            caching.bump_data_version()
+        elif edition_ids:
+            caching.bump_data_version(*edition_ids)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        moved = change and self.moving_fields & set(form.changed_data)
+        self._bump(None if moved else self.edition_ids(form.instance))
+
+    def delete_model(self, request, obj):
+        edition_ids = self.edition_ids(obj)
+        super().delete_model(request, obj)
+        self._bump(edition_ids)
+
+    def delete_queryset(self, request, queryset):
+        edition_ids: set[int] | None = set()
+        for obj in queryset:
+            ids = self.edition_ids(obj)
+            if ids is None:
+                edition_ids = None
+                break
+            edition_ids.update(ids)
+        super().delete_queryset(request, queryset)
+        self._bump(edition_ids)
+
+
+class OfStage(BumpsDataVersion):
+    def edition_ids(self, obj) -> list[int]:
+        return [obj.stage.edition_id]
+
 
 # Standings
 
@@ -117,17 +167,23 @@ class RecomputesStandings:
 
 
 @admin.register(Race)
-class RaceAdmin(admin.ModelAdmin):
+class RaceAdmin(BumpsDataVersion, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
+    def edition_ids(self, obj: Race) -> list[int]:
+        return list(obj.editions.values_list("pk", flat=True))
+
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(BumpsDataVersion, admin.ModelAdmin):
     list_display = ["__str__", "year", "youth_born_on_or_after", "version"]
     list_filter = ["race"]
     list_select_related = ["race"]
     search_fields = ["race__name", "=year"]
+
+    def edition_ids(self, obj: Edition) -> list[int]:
+        return [obj.pk]
 
 
 # Stages
@@ -221,7 +277,7 @@ class StageResultInline(admin.TabularInline):
 
 
 @admin.register(Stage)
-class StageAdmin(RecomputesStandings, admin.ModelAdmin):
+class StageAdmin(BumpsDataVersion, RecomputesStandings, admin.ModelAdmin):
     list_display = [
         "number",
         "edition",
@@ -400,7 +456,7 @@ class StageAdmin(RecomputesStandings, admin.ModelAdmin):
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(RecomputesStandings, admin.ModelAdmin):
+class CheckpointAdmin(OfStage, RecomputesStandings, admin.ModelAdmin):
     list_display = ["name", "stage", "kind", "category", "multiplier", "km"]
     list_filter = ["stage__edition", "kind"]
     list_select_related = ["stage__edition__race"]
@@ -550,7 +606,7 @@ class ReportVisibilityFilter(admin.SimpleListFilter):
 
 
 @admin.register(RaceReport)
-class RaceReportAdmin(admin.ModelAdmin):
+class RaceReportAdmin(OfStage, admin.ModelAdmin):
     form = RaceReportForm
     list_display = [
         "headline",

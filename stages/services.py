@@ -68,6 +68,7 @@ def recompute_standings(edition: Edition, *, from_stage: int = 1) -> int:
             "VALUES (%s, %s, %s)",
             jerseys,
         )
+    # The data version: public pages cached by stages.caching show the new tables.
     Edition.objects.filter(pk=edition.pk).update(version=F("version") + 1)
     return stored
 
@@ -98,8 +99,8 @@ def _check_version(edition: Edition, expected_version: int | None, preview) -> N
     if expected_version is not None and edition.version != expected_version:
         raise PasteRefused(
             preview,
-            "Nothing was saved: the standings of this race changed since your "
-            "preview (another save). Check the new preview and confirm again.",
+            "Nothing was saved: this race changed since your preview (another "
+            "save). Check the new preview and confirm again.",
         )
 
 

@@ -1,22 +1,34 @@
-"""Race pages: home, edition, stage with its tables (page or HTMX fragment), CSV."""
+"""Race pages: home, edition, stage with its tables (page or HTMX fragment), CSV.
+
+Every page but the CSV goes through ``caching.public_page``: ETag and 304, shared
+Cache-Control, and the rendered page (or fragment) stored per data version.
+"""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
-from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from stages import charts, exports, queries
-from stages.http import conditional_fragment, is_fragment_request, stage_etag
+from stages import caching, charts, exports, queries
 from stages.markdown import render_markdown
 from stages.tables import table_context
 
 # Fragment requests from these elements swap the table only; any other HTMX
 # request (a tab) also refreshes the filter form and the stage pager out of band.
 IN_PLACE_TRIGGERS = frozenset({"table-filters", "table-q", "table-team", "table-poll"})
+# What a stage page or fragment depends on besides its URL path and the data.
+TABLE_PARAMS = ("team", "q", "all")
+STAGE_HEADERS = ("HX-Request", "HX-Trigger", "HX-History-Restore-Request")
+
+
+def is_fragment_request(request: HttpRequest) -> bool:
+    """An HTMX swap (not a history restore, which needs the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
 
 
 @require_GET
+@caching.public_page(caching.for_site)
 def home(request: HttpRequest) -> HttpResponse:
     """The current race (latest stage with results) and every edition."""
     stage = queries.latest_stage_with_results()
@@ -36,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@caching.public_page(caching.for_edition())
 def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
     """Every stage of an edition, the leaders and the top ten's GC gaps."""
     edition = queries.edition_of(race, year)
@@ -53,8 +66,7 @@ def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
 
 
 @require_GET
-@vary_on_headers("HX-Request", "HX-Trigger", "HX-History-Restore-Request")
-@conditional_fragment(stage_etag)
+@caching.public_page(caching.for_edition(), params=TABLE_PARAMS, vary=STAGE_HEADERS)
 def stage_detail(
     request: HttpRequest, race: str, year: int, number: int, table: str = "stage"
 ) -> HttpResponse:

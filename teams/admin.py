@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from stages.admin import BumpsDataVersion
 from teams.models import Team
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(BumpsDataVersion, admin.ModelAdmin):
     list_display = ["name", "code", "country", "edition"]
     list_filter = ["edition", "country"]
     list_select_related = ["edition__race"]

@@ -5,10 +5,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from riders.queries import edition_for
+from stages import caching
 from teams import queries
 
 
 @require_GET
+@caching.public_page(caching.for_edition())
 def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
     edition = edition_for(race, year)
     if edition is None:
@@ -18,6 +20,7 @@ def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
 
 
 @require_GET
+@caching.public_page(caching.for_edition())
 def team_detail(request: HttpRequest, race: str, year: int, code: str) -> HttpResponse:
     edition = edition_for(race, year)
     team = queries.team_for(edition, code) if edition else None

@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from stages import caching
 from stages.markdown import render_markdown
 from stages.models import RaceReport
 
@@ -20,6 +21,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@caching.public_page(caching.static, vary=())
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "site/about.html")
 
@@ -71,7 +73,7 @@ class ReportsFeed(Feed):
         return [str(item.stage.edition)]
 
 
-feed = ReportsFeed()
+feed = caching.public_page(caching.for_site, vary=())(ReportsFeed())
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -392,12 +392,18 @@ def test_status_from_the_change_list(editor_client, tour):
     data[f"form-{index}-status"] = Stage.Status.LIVE
     data["_save"] = "Save"
     version = tour.version
+    standings = set(Standing.objects.filter(stage__edition=tour).values_list("pk"))
     response = editor_client.post(url, data, follow=True)
     assert response.status_code == 200
     stage.refresh_from_db()
     tour.refresh_from_db()
     assert stage.status == Stage.Status.LIVE
-    assert tour.version == version  # a status alone moves no standings
+    # A status alone moves no standings (not recomputed: same rows), but the
+    # public pages show it (the data version is bumped once).
+    assert set(Standing.objects.filter(stage__edition=tour).values_list("pk")) == (
+        standings
+    )
+    assert tour.version == version + 1
     assert LogEntry.objects.filter(object_id=str(stage.pk)).exists()
 
 

@@ -11,15 +11,18 @@ STAGE_12 = "/races/tour-de-france/2023/stage-12/"
 TABLES = ("stage", "gc", "points", "mountains", "youth", "teams")
 HX = {"HX-Request": "true"}
 
-# Query ceilings: fixed, whatever the number of riders (176 on stage 12).
-# Stage page: stage, teams, rows, jerseys, stage numbers, reports, checkpoints.
-PAGE_QUERIES = 7
-# Fragment: ETag (edition version + status), stage, teams, rows, jerseys, numbers.
+# Query ceilings: fixed, whatever the number of riders (176 on stage 12). Every
+# page starts with the data-version query (stages.caching.public_page).
+# Stage page: version, stage, teams, rows, jerseys, stage numbers, reports,
+# checkpoints.
+PAGE_QUERIES = 8
+# Fragment: version, stage, teams, rows, jerseys, numbers.
 FRAGMENT_QUERIES = 6
-# Home: latest stage, top ten, leaders, next stage, reports, editions (2).
-HOME_QUERIES = 7
-# Edition: edition, stages, winners, GC leaders, classification leaders, gaps.
-EDITION_QUERIES = 6
+# Home: version, latest stage, top ten, leaders, next stage, reports, editions (2).
+HOME_QUERIES = 8
+# Edition: version, edition, stages, winners, GC leaders, classification leaders,
+# gaps.
+EDITION_QUERIES = 7
 
 
 def squash(html: str) -> str:
@@ -186,18 +189,32 @@ class TestLive:
         poll = {**HX, "HX-Trigger": "table-poll"}
         first = client.get(f"{STAGE_12}gc/", headers=poll)
         etag = first["ETag"]
-        assert "no-cache" in first["Cache-Control"]
+        # Live: browsers and CDNs keep a fragment a few seconds, then revalidate.
+        assert first["Cache-Control"] == (
+            "public, max-age=5, stale-while-revalidate=30"
+        )
         assert "HX-Push-Url" not in first
         again = client.get(f"{STAGE_12}gc/", headers={**poll, "If-None-Match": etag})
         assert again.status_code == 304
+        assert again.content == b""
         # A save recomputes the standings and bumps the version: a new table.
         services.recompute_standings(tour, from_stage=12)
         changed = client.get(f"{STAGE_12}gc/", headers={**poll, "If-None-Match": etag})
         assert changed.status_code == 200
         assert changed["ETag"] != etag
+        assert 'id="gc-table"' in changed.content.decode()
 
-    def test_full_page_has_no_etag(self, client, live):
-        assert "ETag" not in client.get(STAGE_12)
+    def test_unchanged_page_answers_304(self, client, live):
+        first = client.get(STAGE_12)
+        assert first["ETag"].startswith('W/"')
+        again = client.get(STAGE_12, headers={"If-None-Match": first["ETag"]})
+        assert again.status_code == 304
+        # The page and its fragment are different representations.
+        fragment = client.get(STAGE_12, headers=HX)
+        assert fragment["ETag"] != first["ETag"]
+        assert {"HX-Request", "HX-Trigger"} <= {
+            v.strip() for v in first["Vary"].split(",")
+        }
 
 
 HOSTILE = [
