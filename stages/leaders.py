@@ -13,7 +13,7 @@ from django.db.models import Count
 
 from riders.models import Entry
 from stages import queries, standings
-from stages.models import Checkpoint, CheckpointCrossing, Edition, Stage
+from stages.models import Edition, Stage
 from stages.timefmt import format_gap
 from teams.models import Team
 
@@ -52,7 +52,7 @@ def standings_with(
     if stage is not None:
         current = next((s for s in inputs if s.number == stage.number), None)
         if current is None:
-            current = _empty_input(stage)
+            current = queries.stage_input(stage)
         if results is not None:
             current = replace(current, results=tuple(results))
         if crossings is not None:
@@ -64,31 +64,6 @@ def standings_with(
             inputs.append(current)
     return standings.compute(
         inputs, queries.riders_of(edition), queries.edition_rules(edition)
-    )
-
-
-def _empty_input(stage: Stage) -> standings.StageInput:
-    """A stage without stored results, with its checkpoints and crossings."""
-    checkpoints = tuple(
-        standings.Checkpoint(pk, kind, category, multiplier)
-        for pk, kind, category, multiplier in Checkpoint.objects.filter(
-            stage=stage
-        ).values_list("pk", "kind", "category", "multiplier")
-    )
-    crossings = tuple(
-        standings.Crossing(cp, rank, entry)
-        for cp, rank, entry in CheckpointCrossing.objects.filter(
-            checkpoint__stage=stage
-        ).values_list("checkpoint_id", "rank", "entry_id")
-    )
-    return standings.StageInput(
-        number=stage.number,
-        type=stage.type,
-        results=(),
-        points_scale=stage.points_scale,
-        team_times=stage.team_times,
-        checkpoints=checkpoints,
-        crossings=crossings,
     )
 
 

@@ -575,9 +575,10 @@ def gc_gap_series(edition: Edition, *, top: int = 10) -> list[GapSeries]:
     return sorted(series.values(), key=lambda s: s.final_rank)
 
 
-def stage_awards(stage: Stage, rows: list[Row]) -> dict[int, standings.Award]:
-    """What the rules give each rider of the stage result ``rows`` (bonus, points,
-    mountains points), for values the editors left to be computed (2 queries)."""
+def stage_input(
+    stage: Stage, results: tuple[standings.Result, ...] = ()
+) -> standings.StageInput:
+    """One stage as engine input with its checkpoints and crossings (2 queries)."""
     checkpoints = tuple(
         standings.Checkpoint(pk, kind, category, multiplier)
         for pk, kind, category, multiplier in Checkpoint.objects.filter(
@@ -590,13 +591,7 @@ def stage_awards(stage: Stage, rows: list[Row]) -> dict[int, standings.Award]:
             checkpoint__stage=stage
         ).values_list("checkpoint_id", "rank", "entry_id")
     )
-    results = tuple(
-        standings.Result(
-            rider_id=r.entry_id, status=r.status, rank=r.rank, time=r.value
-        )
-        for r in rows
-    )
-    stage_input = standings.StageInput(
+    return standings.StageInput(
         number=stage.number,
         type=stage.type,
         results=results,
@@ -605,4 +600,15 @@ def stage_awards(stage: Stage, rows: list[Row]) -> dict[int, standings.Award]:
         checkpoints=checkpoints,
         crossings=crossings,
     )
-    return standings.awards(stage_input, edition_rules(stage.edition))
+
+
+def stage_awards(stage: Stage, rows: list[Row]) -> dict[int, standings.Award]:
+    """What the rules give each rider of the stage result ``rows`` (bonus, points,
+    mountains points), for values the editors left to be computed (2 queries)."""
+    results = tuple(
+        standings.Result(
+            rider_id=r.entry_id, status=r.status, rank=r.rank, time=r.value
+        )
+        for r in rows
+    )
+    return standings.awards(stage_input(stage, results), edition_rules(stage.edition))
