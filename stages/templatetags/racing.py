@@ -2,6 +2,7 @@
 
 from django import template
 
+from stages.queries import TABLE_LABELS
 from stages.timefmt import format_gap, format_time
 
 register = template.Library()
@@ -94,3 +95,9 @@ def points_gap(value: int | None) -> str:
 def stage_type(stage) -> dict:
     """A stage's type as a profile icon and its name."""
     return {"type": stage.type, "label": stage.get_type_display()}
+
+
+@register.filter
+def table_label(table: str) -> str:
+    """``"gc"`` -> ``General``: the short name of a table, as on the tabs."""
+    return TABLE_LABELS.get(table, table)
