@@ -380,12 +380,6 @@ def main() -> int:
     parser.add_argument(
         "--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)"
     )
-    parser.add_argument(
-        "--preview-caching",
-        action="store_true",
-        help="serve the public views wrapped in stages.caching.public_page "
-        "(bench/preview_urls.py)",
-    )
     args = parser.parse_args()
     args.done = set()
 
@@ -415,8 +409,6 @@ def main() -> int:
         base_env["REDIS_URL"] = args.redis
     if args.workers:
         base_env["GUNICORN_WORKERS"] = str(args.workers)
-    if args.preview_caching:
-        base_env["DJANGO_SETTINGS_MODULE"] = "bench.preview_settings"
     by_db: dict[str, dict] = {}
     try:
         run(base_env, "manage.py", "collectstatic", "--no-input", "-v0")

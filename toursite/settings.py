@@ -4,6 +4,7 @@ DJANGO_DEBUG          "1"/"true" turns debug on (default off).
 DJANGO_SECRET_KEY     required when debug is off.
 DJANGO_ALLOWED_HOSTS  comma-separated (default: localhost names when debugging).
 DATABASE_URL          default: SQLite file db.sqlite3 beside manage.py.
+DJANGO_DB_PREPARED_STATEMENTS  "0": no PostgreSQL prepared statements (default on).
 REDIS_URL             shared cache when set; local memory otherwise.
 DJANGO_STATIC_ROOT    collectstatic target (default: staticfiles/ beside manage.py).
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_HSTS_SECONDS  HTTPS hardening (production).
@@ -104,7 +105,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Every page asks for its data version (stages/caching.py) before anything else:
+    # prepared once per connection, that query skips planning, which costs more than
+    # running it. Needs server-side parameter binding. Behind a pooler in transaction
+    # mode without prepared-statement support, set DJANGO_DB_PREPARED_STATEMENTS=0.
+    if env_bool("DJANGO_DB_PREPARED_STATEMENTS", True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run during writes. Connections persist like PostgreSQL's:
     # opening one and running the PRAGMAs costs more than a cached page (bench/).
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (

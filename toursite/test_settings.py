@@ -22,3 +22,5 @@ CSRF_COOKIE_SECURE = False
 # in Redis when REDIS_URL is set). A REDIS_URL in the environment must not make
 # test runs share (or flush) a real cache.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Nor in the per-process copy in front of it.
+TOURSITE_LOCAL_PAGES = 0

@@ -60,9 +60,11 @@ REDIS_DOWN = {
 @pytest.fixture(autouse=True)
 def stored_pages():
     caching._cache_down_until = 0.0
-    with override_settings(CACHES=LOCMEM):
+    caching._local.clear()
+    with override_settings(CACHES=LOCMEM, TOURSITE_LOCAL_PAGES=8):
         cache.clear()
         yield
+    caching._local.clear()
     caching._cache_down_until = 0.0
 
 
@@ -177,6 +179,18 @@ def test_a_stored_page_costs_one_query(client, tour, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert client.get(GC_12, headers=HX).content == fragment.content
     assert fragment.content != first.content
+
+
+def test_the_process_keeps_only_the_latest_pages(
+    client, tour, django_assert_num_queries
+):
+    paths = [f"{STAGE_12}?team={code}" for code in range(12)]
+    pages = [client.get(path).content for path in paths]
+    assert len(caching._local) == 8
+    caching._local.clear()  # as if another process served the next request
+    with override_settings(TOURSITE_LOCAL_PAGES=0), django_assert_num_queries(1):
+        assert client.get(paths[0]).content == pages[0]  # from the shared cache
+    assert not caching._local
 
 
 def test_a_result_saved_in_the_admin_shows_on_the_next_request(
@@ -452,10 +466,10 @@ def test_broken_cache_backend_still_serves_and_logs(client, tour, caplog):
     caplog.clear()
     assert client.get(STAGE_12).status_code == 200
     assert not [r for r in caplog.records if r.name == "toursite"]
-    # And retried after the pause.
+    # And retried after the pause (for a page this process does not hold).
     caching._cache_down_until = 0.0
     with caplog.at_level(logging.WARNING, logger="toursite"):
-        assert client.get(STAGE_12).status_code == 200
+        assert client.get(STAGE_12 + "?team=tjv").status_code == 200
     assert [r for r in caplog.records if r.name == "toursite"]
 
 
@@ -480,6 +494,7 @@ def test_pages_are_shared_through_redis(client, tour, django_assert_num_queries)
     }
     with override_settings(CACHES=redis):
         first = client.get(GC_12)
+        caching._local.clear()  # as if the next request reached another process
         with django_assert_num_queries(1):
             assert client.get(GC_12).content == first.content
         assert caching._cache_down_until == 0.0
