@@ -3,7 +3,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from riders import queries
@@ -11,7 +11,7 @@ from stages import caching
 from stages.views import is_fragment_request
 
 
-@require_GET
+@require_safe
 @caching.public_page(caching.for_site)
 def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     rider = queries.rider_by_slug(slug)
@@ -27,7 +27,7 @@ def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "riders/rider_detail.html", context)
 
 
-@require_GET
+@require_safe
 @caching.public_page(caching.for_edition())
 def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
     edition = queries.edition_for(race, year)
@@ -43,7 +43,7 @@ def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
     return render(request, "riders/start_list.html", context)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
     """Riders and teams as you type: the results region alone for htmx, else the

@@ -40,6 +40,7 @@ import gzip
 import hashlib
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -352,19 +353,23 @@ def _accepted_encodings(request: HttpRequest) -> set[str]:
 # trip. Exact like the cache: keys hold the data version. TOURSITE_LOCAL_PAGES
 # bounds it (0 turns it off, as the test settings do).
 _local: dict[str, Page] = {}
+# Threaded workers (GUNICORN_THREADS > 1, runserver) store pages concurrently.
+_local_lock = threading.Lock()
 
 
 def _remember(key: str, page: Page) -> None:
     size = getattr(settings, "TOURSITE_LOCAL_PAGES", 64)
     if size <= 0:
         return
-    _local[key] = page
-    while len(_local) > size:
-        _local.pop(next(iter(_local)), None)
+    with _local_lock:
+        _local[key] = page
+        while len(_local) > size:
+            _local.pop(next(iter(_local)), None)
 
 
 def _get_page(key: str) -> Page | None:
-    page = _local.get(key)
+    with _local_lock:
+        page = _local.get(key)
     if page is None:
         page = cache_get(key)
         if not isinstance(page, Page):
@@ -467,7 +472,12 @@ def public_page(
             digest = _request_digest(request, current, params, vary_meta)
             # Weak: the same page is served plain or compressed (RFC 9110 8.8.1).
             etag = f'W/"{digest}"'
-            response = get_conditional_response(request, etag=etag)
+            # A bare "*" would match pages that do not exist (stage-99 of a real
+            # race): only a tag this site gave out can earn a 304.
+            if request.META.get("HTTP_IF_NONE_MATCH", "").strip() == "*":
+                response = None
+            else:
+                response = get_conditional_response(request, etag=etag)
             if response is None:
                 key = f"page:{digest}"
                 page = _get_page(key)

@@ -6,7 +6,7 @@ Cache-Control, and the rendered page (or fragment) stored per data version.
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from stages import caching, charts, exports, queries
@@ -27,7 +27,7 @@ def is_fragment_request(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-@require_GET
+@require_safe
 @caching.public_page(caching.for_site)
 def home(request: HttpRequest) -> HttpResponse:
     """The current race (latest stage with results) and every edition."""
@@ -47,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "stages/home.html", context)
 
 
-@require_GET
+@require_safe
 @caching.public_page(caching.for_edition())
 def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
     """Every stage of an edition, the leaders and the top ten's GC gaps."""
@@ -65,7 +65,7 @@ def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
     return render(request, "stages/edition_detail.html", context)
 
 
-@require_GET
+@require_safe
 @caching.public_page(caching.for_edition(), params=TABLE_PARAMS, vary=STAGE_HEADERS)
 def stage_detail(
     request: HttpRequest, race: str, year: int, number: int, table: str = "stage"
@@ -87,7 +87,7 @@ def stage_detail(
     return render(request, "stages/stage_detail.html", context)
 
 
-@require_GET
+@require_safe
 def table_csv(
     request: HttpRequest, race: str, year: int, number: int, table: str
 ) -> HttpResponse:

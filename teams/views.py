@@ -2,14 +2,14 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from riders.queries import edition_for
 from stages import caching
 from teams import queries
 
 
-@require_GET
+@require_safe
 @caching.public_page(caching.for_edition())
 def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
     edition = edition_for(race, year)
@@ -19,7 +19,7 @@ def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
     return render(request, "teams/team_list.html", context)
 
 
-@require_GET
+@require_safe
 @caching.public_page(caching.for_edition())
 def team_detail(request: HttpRequest, race: str, year: int, code: str) -> HttpResponse:
     edition = edition_for(race, year)

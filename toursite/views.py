@@ -7,20 +7,20 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from stages import caching
 from stages.markdown import render_markdown
 from stages.models import RaceReport
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness probe for load balancers; also the benchmark's bare-Django baseline."""
     return HttpResponse("ok", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 @caching.public_page(caching.static, vary=())
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "site/about.html")

@@ -279,13 +279,33 @@ def test_a_stage_edited_in_the_admin_shows_on_the_next_request(
     stage = tour.stages.get(number=12)
     fragment = client.get(GC_12, headers=HX)
     assert 'hx-trigger="every' not in fragment.content.decode()
+    page = client.get(STAGE_12)
+    assert "Belleville-en-Beaujolais" in page.content.decode()
     url = reverse("admin:stages_stage_change", args=[stage.pk])
+    # The route is not part of the version: only the admin's bump can show it.
+    admin_save(editor_client, url, finish="Villefranche-sur-Saône")
+    edited = client.get(STAGE_12, headers={"If-None-Match": page["ETag"]})
+    assert edited.status_code == 200
+    assert "Roanne – Villefranche-sur-Saône" in edited.content.decode()
     admin_save(editor_client, url, status=Stage.Status.LIVE)
     live = client.get(GC_12, headers={**HX, "If-None-Match": fragment["ETag"]})
     assert live.status_code == 200
     assert 'hx-trigger="every' in live.content.decode()
     # Live: copies are kept a few seconds only.
     assert live["Cache-Control"] == "public, max-age=5, stale-while-revalidate=30"
+
+
+def test_a_team_renamed_in_the_admin_shows_on_the_next_request(
+    client, editor_client, tour
+):
+    team = tour.teams.get(code="COF")
+    pages = [GC_12, "/races/tour-de-france/2023/teams/cof/"]
+    for path in pages:
+        assert "Cofidis" in client.get(path).content.decode()
+    url = reverse("admin:teams_team_change", args=[team.pk])
+    admin_save(editor_client, url, name="Cofidis Solutions Crédits")
+    for path in pages:
+        assert "Cofidis Solutions Crédits" in client.get(path).content.decode(), path
 
 
 def test_a_rider_renamed_in_the_admin_shows_everywhere(client, editor_client, tour):
@@ -330,6 +350,32 @@ PUBLIC_PAGES = [
     "/about/",
     "/feed/reports.atom",
 ]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_pages_answer_head_like_get(client, tour, path):
+    # CDNs, link checkers and uptime probes ask with HEAD.
+    got = client.get(path)
+    head = client.head(path)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == got["ETag"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/races/tour-de-france/2023/stage-99/",
+        "/races/tour-de-france/2023/teams/zzz/",
+        "/riders/nobody-at-all/",
+    ],
+)
+def test_if_none_match_star_never_hides_a_missing_page(client, tour, path):
+    assert client.get(path, headers={"If-None-Match": "*"}).status_code == 404
+
+
+def test_if_none_match_star_gets_the_page(client, tour):
+    assert client.get(STAGE_12, headers={"If-None-Match": "*"}).status_code == 200
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
