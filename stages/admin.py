@@ -411,7 +411,7 @@ class StageAdmin(BumpsDataVersion, RecomputesStandings, admin.ModelAdmin):
             raise PermissionDenied
         form = PasteForm(
             request.POST if request.method == "POST" else None,
-            initial={"version": stage.edition.version},
+            initial={"version": services.results_digest(stage.edition)},
         )
         preview = None
         if form.is_valid():
@@ -421,7 +421,7 @@ class StageAdmin(BumpsDataVersion, RecomputesStandings, admin.ModelAdmin):
                     message = save(
                         stage=stage,
                         text=text,
-                        expected_version=form.cleaned_data["version"],
+                        expected_digest=form.cleaned_data["version"],
                     )
                 except services.PasteRefused as refused:
                     preview = refused.preview
@@ -437,7 +437,6 @@ class StageAdmin(BumpsDataVersion, RecomputesStandings, admin.ModelAdmin):
                     )
             else:
                 preview = make_preview(stage, text)
-        stage.edition.refresh_from_db(fields=["version"])
         context = {
             **self.admin_site.each_context(request),
             "title": f"Paste {kind}: stage {stage.number}",
@@ -448,7 +447,7 @@ class StageAdmin(BumpsDataVersion, RecomputesStandings, admin.ModelAdmin):
             "kind": kind,
             "form": form,
             "preview": preview,
-            "version": stage.edition.version,
+            "version": services.results_digest(stage.edition),
             "checkpoints": list(stage.checkpoints.all()) if kind == "crossings" else [],
             "has_view_permission": self.has_view_permission(request, stage),
         }

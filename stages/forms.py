@@ -145,4 +145,5 @@ class PasteForm(forms.Form):
         strip=False,
         max_length=200_000,
     )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # services.results_digest when the preview was made.
+    version = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -1,5 +1,7 @@
 """Writes that outgrow a form: recomputing and storing the standings."""
 
+import hashlib
+
 from django.db import connection, transaction
 from django.db.models import F
 
@@ -95,18 +97,32 @@ def lock_edition(edition_id: int) -> Edition:
     return Edition.objects.select_for_update().select_related("race").get(pk=edition_id)
 
 
-def _check_version(edition: Edition, expected_version: int | None, preview) -> None:
-    if expected_version is not None and edition.version != expected_version:
+def results_digest(edition: Edition) -> str:
+    """A short token of everything the standings are computed from (results,
+    checkpoints, crossings). A paste preview carries it so that confirming refuses
+    when someone else changed them since; other saves (a report, a route) do not
+    count, unlike ``Edition.version``, the page caches' counter."""
+    inputs = queries.stage_inputs(edition)
+    parts = sorted(
+        repr((s.number, s.type, s.points_scale, s.team_times, item))
+        for s in inputs
+        for item in (*s.results, *s.checkpoints, *s.crossings)
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _check_digest(edition: Edition, expected: str | None, preview) -> None:
+    if expected and results_digest(edition) != expected:
         raise PasteRefused(
             preview,
-            "Nothing was saved: this race changed since your preview (another "
-            "save). Check the new preview and confirm again.",
+            "Nothing was saved: the results of this race changed since your preview "
+            "(another save). Check the new preview and confirm again.",
         )
 
 
 @transaction.atomic
 def result_paste_save(
-    *, stage: Stage, text: str, expected_version: int | None = None
+    *, stage: Stage, text: str, expected_digest: str | None = None
 ) -> str:
     """Replace ``stage``'s results with pasted rows and recompute the standings, in
     one transaction, after validating again under the edition lock. Returns the
@@ -118,14 +134,14 @@ def result_paste_save(
     preview = paste.result_preview(stage, text)
     if not preview.ok:
         raise PasteRefused(preview)
-    _check_version(edition, expected_version, preview)
+    _check_digest(edition, expected_digest, preview)
     importer.save_stage_results(stage, preview.table)
     return leaders.summary(preview.changes)
 
 
 @transaction.atomic
 def crossing_paste_save(
-    *, stage: Stage, text: str, expected_version: int | None = None
+    *, stage: Stage, text: str, expected_digest: str | None = None
 ) -> str:
     """Replace the crossings of the checkpoints named in the paste, then recompute
     the standings (awards left empty in the results come from the crossings)."""
@@ -137,7 +153,7 @@ def crossing_paste_save(
     preview = paste.crossing_preview(stage, text)
     if not preview.ok:
         raise PasteRefused(preview)
-    _check_version(edition, expected_version, preview)
+    _check_digest(edition, expected_digest, preview)
     CheckpointCrossing.objects.filter(checkpoint_id__in=preview.checkpoint_ids).delete()
     CheckpointCrossing.objects.bulk_create(
         [

@@ -273,7 +273,7 @@ def test_confirm_after_someone_else_saved_asks_to_check_again(editor_client, sta
     text = STAGE_12.read_text()
     response = editor_client.post(
         paste_url(stage12),
-        {"text": text, "version": stage12.edition.version - 1, "confirm": "1"},
+        {"text": text, "version": "a-stale-preview", "confirm": "1"},
     )
     assert response.status_code == 200
     assert any("changed since your preview" in m for m in messages_of(response))

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from stages import leaders, paste, services
+from stages import caching, leaders, paste, services
 from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult, Standing
 
 STAGE_12 = Path(settings.BASE_DIR) / "races/tour-de-france-2023/results/stage-12.csv"
@@ -180,12 +180,25 @@ def test_save_refuses_bad_rows_and_saves_nothing(stage12):
 
 
 def test_save_refuses_a_stale_preview(stage12):
-    version = stage12.edition.version
-    services.recompute_standings(stage12.edition)  # someone else saved meanwhile
+    digest = services.results_digest(stage12.edition)
+    # Someone else corrects a time on stage 11 meanwhile.
+    StageResult.objects.filter(stage__edition=stage12.edition, stage__number=11).filter(
+        rank=1
+    ).update(penalty=20)
+    services.recompute_standings(stage12.edition, from_stage=11)
     with pytest.raises(services.PasteRefused, match="changed since your preview"):
         services.result_paste_save(
-            stage=stage12, text=stage_12_text(), expected_version=version
+            stage=stage12, text=stage_12_text(), expected_digest=digest
         )
+
+
+def test_save_ignores_saves_that_do_not_touch_results(stage12):
+    digest = services.results_digest(stage12.edition)
+    # A report or a route edited meanwhile bumps the page caches' version only.
+    caching.bump_data_version(stage12.edition)
+    services.result_paste_save(
+        stage=stage12, text=stage_12_text(), expected_digest=digest
+    )
 
 
 def test_save_of_a_stage_without_results_finishes_it(tour):
