@@ -15,9 +15,18 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+def _same_site_images(tag: str, attribute: str, value: str) -> str | None:
+    """Images only from this site: the CSP (img-src 'self') would block any other
+    host, leaving fans a broken image and the console an error."""
+    if tag == "img" and attribute == "src":
+        return value if value.startswith("/") and not value.startswith("//") else None
+    return value
+
+
 def render_markdown(text: str) -> SafeString:
-    """Markdown to HTML with no scripts, event handlers, inline styles or
-    ``javascript:`` URLs (nh3 keeps only the tags and attributes listed above)."""
+    """Markdown to HTML with no scripts, event handlers, inline styles,
+    ``javascript:`` URLs or images from other hosts (nh3 keeps only the tags and
+    attributes listed above)."""
     html = md.markdown(text or "", extensions=["tables", "sane_lists"])
     clean = nh3.clean(
         html,
@@ -25,5 +34,6 @@ def render_markdown(text: str) -> SafeString:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_same_site_images,
     )
     return mark_safe(clean)  # noqa: S308 (sanitised by nh3 just above)

@@ -144,3 +144,22 @@ def test_empty_body_is_empty():
 def test_the_check_itself_catches_unsanitised_html(raw):
     with pytest.raises(AssertionError):
         assert_harmless(raw, raw)
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "![Col](https://elsewhere.example/col.jpg)",
+        "![Col](//elsewhere.example/col.jpg)",
+        "![Col](http://elsewhere.example/col.jpg)",
+    ],
+)
+def test_images_from_other_hosts_lose_their_source(image):
+    # The CSP (img-src 'self') would block them: a broken image and a console error.
+    html = str(render_markdown(image))
+    assert "elsewhere.example" not in html
+
+
+def test_images_from_this_site_are_kept():
+    html = str(render_markdown("![Finish](/static/img/finish.jpg)"))
+    assert '<img alt="Finish" src="/static/img/finish.jpg">' in html
