@@ -62,8 +62,10 @@ def poll_seconds() -> int:
     return int(getattr(settings, "TOURSITE_LIVE_POLL_SECONDS", DEFAULT_POLL_SECONDS))
 
 
-def table_url(stage: Stage, table: str) -> str:
-    args = [stage.edition.race.slug, stage.edition.year, stage.number]
+def table_url(stage: Stage, table: str, number: int | None = None) -> str:
+    """URL of ``table`` after ``stage`` (or after stage ``number`` of its race)."""
+    number = stage.number if number is None else number
+    args = [stage.edition.race.slug, stage.edition.year, number]
     if table == "stage":
         return reverse("stages:detail", args=args)
     return reverse("stages:table", args=[*args, table])
@@ -72,7 +74,10 @@ def table_url(stage: Stage, table: str) -> str:
 def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
     """Context of the table region (4 queries: teams, rows, jerseys, stages)."""
     teams = queries.edition_teams(stage.edition)
-    filters = TableFilters.from_query(query, {t.code for t in teams})
+    # The team classification has no team filter (its form hides the field): a
+    # ?team= left in the address neither narrows it nor follows to the next tab.
+    codes = set() if table == "teams" else {t.code for t in teams}
+    filters = TableFilters.from_query(query, codes)
     all_rows = queries.table_rows(stage, table)
     rows = queries.filter_rows(all_rows, team=filters.team, q=filters.q)
     shown = rows if filters.show_all else rows[:TOP]
@@ -84,11 +89,7 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
     }
     edition = stage.edition
     pager = {
-        key: reverse(
-            "stages:table" if table != "stage" else "stages:detail",
-            args=[edition.race.slug, edition.year, number]
-            + ([table] if table != "stage" else []),
-        )
+        key: table_url(stage, table, number)
         for key, number in neighbours.items()
         if number is not None
     }

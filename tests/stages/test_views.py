@@ -117,6 +117,13 @@ class TestStage12:
         assert body.count("Jumbo-Visma") == 8
         assert '<option value="TJV" selected>' in squash(html)
 
+    def test_team_classification_ignores_a_team_filter(self, client):
+        # Its form has no team field, so the tabs leaving it must not carry one.
+        html = client.get(f"{STAGE_12}teams/?team=tjv").content.decode()
+        assert html.split("<tbody>")[1].count("<tr") == 20
+        tabs = html.split('<nav class="tabs"')[1].split("</nav>")[0]
+        assert "team=" not in tabs
+
     def test_name_filter_ignores_accents(self, client):
         html = client.get(f"{STAGE_12}gc/?q=pogacar").content.decode()
         body = html.split("<tbody>")[1]
