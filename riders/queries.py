@@ -19,22 +19,9 @@ from teams.models import Team
 
 OUT_STATUSES = {"DNF", "DNS", "DSQ"}
 JERSEY_ORDER = ("gc", "points", "mountains", "youth")
-# A year outside this range cannot be an edition, and would overflow the DB column.
-YEARS = range(1903, 3000)
 SEARCH_MAX_CHARS = 80
 SEARCH_MIN_CHARS = 2
 SEARCH_LIMIT = 25
-
-
-def edition_for(race_slug: str, year: int) -> Edition | None:
-    """The edition at ``/races/<race>/<year>/``, or None (1 query)."""
-    if year not in YEARS:
-        return None
-    return (
-        Edition.objects.select_related("race")
-        .filter(race__slug=race_slug, year=year)
-        .first()
-    )
 
 
 # Who left the race ---------------------------------------------------------

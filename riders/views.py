@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from riders import queries
 from stages import caching
+from stages import queries as stage_queries
 from stages.views import is_fragment_request
 
 
@@ -30,7 +31,7 @@ def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @caching.public_page(caching.for_edition())
 def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
-    edition = queries.edition_for(race, year)
+    edition = stage_queries.edition_of(race, year)
     if edition is None:
         raise Http404("No such race.")
     teams, left = queries.start_list(edition)

@@ -4,15 +4,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from riders.queries import edition_for
 from stages import caching
+from stages.queries import edition_of
 from teams import queries
 
 
 @require_safe
 @caching.public_page(caching.for_edition())
 def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
-    edition = edition_for(race, year)
+    edition = edition_of(race, year)
     if edition is None:
         raise Http404("No such race.")
     context = {"edition": edition, "rows": queries.team_rows(edition)}
@@ -22,7 +22,7 @@ def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
 @require_safe
 @caching.public_page(caching.for_edition())
 def team_detail(request: HttpRequest, race: str, year: int, code: str) -> HttpResponse:
-    edition = edition_for(race, year)
+    edition = edition_of(race, year)
     team = queries.team_for(edition, code) if edition else None
     if team is None:
         raise Http404("No such team in this race.")
