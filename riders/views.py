@@ -29,7 +29,7 @@ def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@caching.public_page(caching.for_edition())
+@caching.public_page(caching.for_edition)
 def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
     edition = stage_queries.edition_of(race, year)
     if edition is None:

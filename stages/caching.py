@@ -211,13 +211,9 @@ def bump_data_version(*editions: Edition | int) -> None:
 VersionFunc = Callable[..., DataVersion | None]
 
 
-def for_edition(race: str = "race", year: str = "year") -> VersionFunc:
-    """For views whose URL names an edition by race slug and year."""
-
-    def version(request: HttpRequest, *args, **kwargs) -> DataVersion | None:
-        return edition_version_by_slug(kwargs.get(race), kwargs.get(year))
-
-    return version
+def for_edition(request: HttpRequest, *args, **kwargs) -> DataVersion | None:
+    """For views whose URL names an edition (``race`` slug and ``year``)."""
+    return edition_version_by_slug(kwargs.get("race"), kwargs.get("year"))
 
 
 def for_site(request: HttpRequest, *args, **kwargs) -> DataVersion:

@@ -17,8 +17,7 @@ def recompute_standings(edition: Edition, *, from_stage: int = 1) -> int:
     computation is cheap); only the stored rows of changed stages are rewritten.
     Returns the number of stages stored.
     """
-    # Lock the edition row so two saves of the same race run one after the other.
-    Edition.objects.select_for_update().filter(pk=edition.pk).first()
+    lock_edition(edition.pk)
     inputs = queries.stage_inputs(edition)
     computed = standings.compute(
         inputs, queries.riders_of(edition), queries.edition_rules(edition)

@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@caching.public_page(caching.for_edition())
+@caching.public_page(caching.for_edition)
 def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
     """Every stage of an edition, the leaders and the top ten's GC gaps."""
     edition = queries.edition_of(race, year)
@@ -66,7 +66,7 @@ def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
 
 
 @require_safe
-@caching.public_page(caching.for_edition(), params=TABLE_PARAMS, vary=STAGE_HEADERS)
+@caching.public_page(caching.for_edition, params=TABLE_PARAMS, vary=STAGE_HEADERS)
 def stage_detail(
     request: HttpRequest, race: str, year: int, number: int, table: str = "stage"
 ) -> HttpResponse:

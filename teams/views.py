@@ -10,7 +10,7 @@ from teams import queries
 
 
 @require_safe
-@caching.public_page(caching.for_edition())
+@caching.public_page(caching.for_edition)
 def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
     edition = edition_of(race, year)
     if edition is None:
@@ -20,7 +20,7 @@ def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
 
 
 @require_safe
-@caching.public_page(caching.for_edition())
+@caching.public_page(caching.for_edition)
 def team_detail(request: HttpRequest, race: str, year: int, code: str) -> HttpResponse:
     edition = edition_of(race, year)
     team = queries.team_for(edition, code) if edition else None
