@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -722,3 +723,15 @@ def stage_from_referer(request: HttpRequest) -> int | None:
         return None
     object_id = match.kwargs.get("object_id", "")
     return int(object_id) if object_id.isdigit() else None
+
+
+# Users sign race reports, and the Atom feed shows the author's name: a renamed user
+# must bump the pages' data version like any other save.
+UserModel = get_user_model()
+admin.site.unregister(UserModel)
+
+
+@admin.register(UserModel)
+class UserAdmin(BumpsDataVersion, auth_admin.UserAdmin):
+    def edition_ids(self, obj) -> None:
+        return None

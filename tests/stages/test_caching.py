@@ -336,6 +336,21 @@ def test_a_deleted_report_disappears(client, editor_client, tour):
     assert report.headline.encode() not in client.get(STAGE_12).content
 
 
+def test_a_report_author_renamed_in_the_admin_shows_in_the_feed(
+    client, editor_client, tour
+):
+    report = RaceReport.objects.published().get(stage__edition=tour, stage__number=12)
+    author = User.objects.create_user("reporter", first_name="Anne", last_name="Vélo")
+    RaceReport.objects.filter(pk=report.pk).update(author=author)
+    caching.bump_data_version(tour)
+    assert "Anne Vélo" in client.get("/feed/reports.atom").content.decode()
+    url = reverse("admin:auth_user_change", args=[author.pk])
+    form = {"username": "reporter", "first_name": "Anne", "last_name": "Velodrome"}
+    form |= {"is_active": "on", "date_joined_0": "2026-07-01", "date_joined_1": "12:00"}
+    assert editor_client.post(url, form).status_code == 302
+    assert "Anne Velodrome" in client.get("/feed/reports.atom").content.decode()
+
+
 # HTTP caching
 
 PUBLIC_PAGES = [
