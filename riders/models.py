@@ -9,7 +9,23 @@ from django.utils.translation import gettext_lazy as _
 models.CharField.register_lookup(Length)
 
 
-class Rider(models.Model):
+class PersonName:
+    """Names as cycling writes them, for anything with ``given_name`` and
+    ``family_name`` (a rider, or a plain row read for a page or a paste)."""
+
+    __slots__ = ()
+
+    @property
+    def display_name(self) -> str:
+        """Cycling convention: ``VINGEGAARD Jonas``."""
+        return f"{self.family_name.upper()} {self.given_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class Rider(PersonName, models.Model):
     given_name = models.CharField(max_length=80)
     family_name = models.CharField(max_length=80)
     nationality = models.CharField(
@@ -32,15 +48,6 @@ class Rider(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("riders:detail", args=[self.slug])
-
-    @property
-    def display_name(self) -> str:
-        """Cycling convention: ``VINGEGAARD Jonas``."""
-        return f"{self.family_name.upper()} {self.given_name}"
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
 
 
 class Entry(models.Model):

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils.text import slugify
 
+from riders.models import Entry, PersonName, Rider
 from stages import services
 from stages.models import (
     Checkpoint,
@@ -152,7 +153,7 @@ def parse_int(
 
 
 @dataclass(frozen=True)
-class StartListRider:
+class StartListRider(PersonName):
     bib: int
     given_name: str
     family_name: str
@@ -866,7 +867,6 @@ def read_package(path: str | Path) -> Package:
 
 def rider_for(given: str, family: str, nationality: str, born: date | None):
     """One identity across editions: same names and birth date, same rider."""
-    from riders.models import Rider
 
     rider = Rider.objects.filter(
         given_name=given, family_name=family, birth_date=born
@@ -918,7 +918,6 @@ def report_time(day: date) -> datetime:
 def save_package(package: Package, *, replace: bool = False) -> tuple[Edition, bool]:
     """Write a read package; returns (edition, created). Existing editions are left
     alone unless ``replace`` (so re-importing the same package changes nothing)."""
-    from riders.models import Entry
     from teams.models import Team
 
     race, _ = Race.objects.get_or_create(
@@ -1010,7 +1009,6 @@ def import_race(path: str | Path, *, replace: bool = False) -> tuple[Edition, bo
 
 
 def start_list_of(edition: Edition) -> dict[int, StartListRider]:
-    from riders.models import Entry
 
     return {
         bib: StartListRider(bib, given, family, code)
@@ -1052,7 +1050,6 @@ def read_stage_results(
 @transaction.atomic
 def save_stage_results(stage: Stage, table: ResultsTable) -> None:
     """Replace a stage's results with a validated table and recompute standings."""
-    from riders.models import Entry
 
     if not table.ok:
         raise PackageError(table.problems)

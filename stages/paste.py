@@ -131,9 +131,7 @@ def result_preview(stage: Stage, text: str) -> Preview:
                 line=r.line,
                 rank=r.rank,
                 bib=r.bib,
-                rider=f"{rider.family_name.upper()} {rider.given_name}"
-                if rider
-                else "",
+                rider=rider.display_name if rider else "",
                 team=teams.get(rider.team_code, "") if rider else "",
                 time=format_time(r.time_s) if finished else "",
                 gap=gap,
@@ -235,9 +233,7 @@ def crossing_preview(stage: Stage, text: str) -> Preview:
                 line=r.line,
                 rank=r.rank,
                 bib=r.bib,
-                rider=f"{rider.family_name.upper()} {rider.given_name}"
-                if rider
-                else "",
+                rider=rider.display_name if rider else "",
                 team=teams.get(rider.team_code, "") if rider else "",
                 checkpoint=r.checkpoint.name if r.checkpoint else r.name,
                 award=award,

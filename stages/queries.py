@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, F, Max, Min, OuterRef
 
-from riders.models import Entry
+from riders.models import Entry, PersonName
 from stages import standings
 from stages.models import (
     Checkpoint,
@@ -138,19 +138,11 @@ _TEAM_FIELDS_ENTRY = ("entry__team__code", "entry__team__name", "entry__team__co
 
 
 @dataclass(frozen=True, slots=True)
-class RiderRef:
+class RiderRef(PersonName):
     slug: str
     given_name: str
     family_name: str
     nationality: str
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.family_name.upper()} {self.given_name}"
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
 
 
 @dataclass(frozen=True, slots=True)
