@@ -213,17 +213,8 @@ class StageResultInline(admin.TabularInline):
     model = StageResult
     form = StageResultForm
     template = "admin/stages/stage/results_inline.html"
-    fields = [
-        "rank",
-        "entry",
-        "time",
-        "status",
-        "bonus",
-        "penalty",
-        "gc_time",
-        "points",
-        "kom_points",
-    ]
+    # The form's fields; the stage is the page's own.
+    fields = [f for f in StageResultForm.Meta.fields if f != "stage"]
     autocomplete_fields = ["entry"]
     extra = 0
     verbose_name_plural = "results"
