@@ -124,7 +124,10 @@ class RaceReportForm(forms.ModelForm):
                     "rows": 18,
                     "class": "report-body",
                     "hx-post": reverse_lazy("admin:stages_racereport_preview"),
-                    "hx-trigger": "input changed delay:300ms",
+                    # keyup too: an input event that fires before htmx has bound
+                    # the field (a paste right after the page opens) is not lost.
+                    "hx-trigger": "input changed delay:300ms, "
+                    "keyup changed delay:300ms",
                     "hx-target": "#report-preview",
                     "hx-swap": "outerHTML",
                     "aria-describedby": "report-preview-heading",
