@@ -1,7 +1,7 @@
 """Run inside Django (the benchmark's environment): facts and recompute timings.
 
 ``python bench/probe.py`` prints one JSON object: the slug of the rider the benchmark
-loads, and the median times of ``stages.services.recompute_standings`` for the 2023
+loads, and the median times of ``stages.recompute.recompute_standings`` for the 2023
 Tour, in full and from stage 21, with where the time goes.
 """
 
@@ -21,9 +21,10 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from riders.models import Rider  # noqa: E402
-from stages import queries, services, standings  # noqa: E402
-from stages.models import Edition  # noqa: E402
+from editions.models import Edition, Rider  # noqa: E402
+from racing import standings  # noqa: E402
+from stages import inputs as engine_inputs  # noqa: E402
+from stages.services import recompute  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RECOMPUTE_RUNS", 7))
 
@@ -43,21 +44,21 @@ def main() -> None:
         race__slug="tour-de-france", year=2023
     )
     rider = Rider.objects.get(family_name="Vingegaard", given_name="Jonas")
-    rules = queries.edition_rules(edition)
+    rules = engine_inputs.edition_rules(edition)
 
     def read_inputs():
         with transaction.atomic():
-            return queries.stage_inputs(edition), queries.riders_of(edition)
+            return engine_inputs.stage_inputs(edition), engine_inputs.riders_of(edition)
 
     inputs, riders = read_inputs()
     figures = {
         "vendor": connection.vendor,
         "rider_slug": rider.slug,
         "recompute_full_s": median_seconds(
-            lambda: services.recompute_standings(edition)
+            lambda: recompute.recompute_standings(edition)
         ),
         "recompute_stage21_s": median_seconds(
-            lambda: services.recompute_standings(edition, from_stage=21)
+            lambda: recompute.recompute_standings(edition, from_stage=21)
         ),
         # Where the time of a full recompute goes.
         "read_inputs_s": median_seconds(read_inputs),

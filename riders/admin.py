@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from riders.models import Entry, Rider
+from editions.models import Entry, Rider
 from stages.admin import BumpsDataVersion
 
 

@@ -12,10 +12,9 @@ from functools import cached_property
 from django.db.models import Prefetch, Q
 from django.utils.text import slugify
 
+from editions.models import Edition, Entry, Rider, Team
 from riders import charts
-from riders.models import Entry, Rider
-from stages.models import Edition, Jersey, Stage, StageResult, Standing
-from teams.models import Team
+from stages.models import Jersey, Stage, StageResult, Standing
 
 OUT_STATUSES = {"DNF", "DNS", "DSQ"}
 JERSEY_ORDER = ("gc", "points", "mountains", "youth")

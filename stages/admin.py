@@ -24,21 +24,20 @@ from django.urls import Resolver404, path, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from stages import caching, leaders, paste, services
+from editions.models import Edition, Entry, Race
+from racing.timefmt import format_gap, format_time
 from stages.forms import EntryAutocomplete, PasteForm, RaceReportForm, StageResultForm
 from stages.markdown import render_markdown
 from stages.models import (
     Checkpoint,
     CheckpointCrossing,
-    Edition,
     Jersey,
-    Race,
     RaceReport,
     Stage,
     StageResult,
     Standing,
 )
-from stages.timefmt import format_gap, format_time
+from stages.services import leaders, paste, recompute, results
 
 # Data version
 
@@ -56,9 +55,9 @@ class BumpsDataVersion:
 
     def _bump(self, edition_ids) -> None:
         if edition_ids is None:
-            caching.bump_data_version()
+            recompute.bump_version()
         elif edition_ids:
-            caching.bump_data_version(*edition_ids)
+            recompute.bump_version(*edition_ids)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -101,7 +100,7 @@ class RecomputesStandings:
         return True
 
     def _before_write(self, request, stage: Stage, from_stage: int | None = None):
-        edition = services.lock_edition(stage.edition_id)
+        edition = recompute.lock_edition(stage.edition_id)
         request._standings_pending = (
             edition,
             leaders.current_standings(edition),
@@ -114,7 +113,7 @@ class RecomputesStandings:
             return
         del request._standings_pending
         edition, before, from_stage = pending
-        message = services.recompute_after_edit(
+        message = results.recompute_after_edit(
             edition, from_stage=from_stage, before=before
         )
         self.message_user(request, message, messages.SUCCESS)
@@ -149,7 +148,7 @@ class RecomputesStandings:
                 stages[stage.edition_id] = stage
         with transaction.atomic():
             for stage in stages.values():
-                services.lock_edition(stage.edition_id)
+                recompute.lock_edition(stage.edition_id)
             befores = {
                 e: leaders.current_standings(stage.edition)
                 for e, stage in stages.items()
@@ -251,8 +250,6 @@ class StageResultInline(admin.TabularInline):
         return field
 
     def get_formset(self, request, obj=None, **kwargs):
-        from riders.models import Entry
-
         formset = super().get_formset(request, obj, **kwargs)
         field = formset.form.base_fields.get("entry")
         if obj is not None and field is not None:
@@ -377,12 +374,12 @@ class StageAdmin(BumpsDataVersion, RecomputesStandings, admin.ModelAdmin):
         "results": (
             StageResult,
             paste.result_preview,
-            services.result_paste_save,
+            results.result_paste_save,
         ),
         "crossings": (
             CheckpointCrossing,
             paste.crossing_preview,
-            services.crossing_paste_save,
+            results.crossing_paste_save,
         ),
     }
 
@@ -403,7 +400,7 @@ class StageAdmin(BumpsDataVersion, RecomputesStandings, admin.ModelAdmin):
             raise PermissionDenied
         form = PasteForm(
             request.POST if request.method == "POST" else None,
-            initial={"version": services.results_digest(stage.edition)},
+            initial={"version": recompute.results_digest(stage.edition)},
         )
         preview = None
         if form.is_valid():
@@ -415,7 +412,7 @@ class StageAdmin(BumpsDataVersion, RecomputesStandings, admin.ModelAdmin):
                         text=text,
                         expected_digest=form.cleaned_data["version"],
                     )
-                except services.PasteRefused as refused:
+                except results.PasteRefused as refused:
                     preview = refused.preview
                     self.message_user(request, refused.message, messages.ERROR)
                 else:
@@ -439,7 +436,7 @@ class StageAdmin(BumpsDataVersion, RecomputesStandings, admin.ModelAdmin):
             "kind": kind,
             "form": form,
             "preview": preview,
-            "version": services.results_digest(stage.edition),
+            "version": recompute.results_digest(stage.edition),
             "checkpoints": list(stage.checkpoints.all()) if kind == "crossings" else [],
             "has_view_permission": self.has_view_permission(request, stage),
         }

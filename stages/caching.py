@@ -55,7 +55,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 
-from stages.models import Edition, Race, RaceReport, Stage
+from editions.models import Edition, Race
+from stages.models import RaceReport, Stage
 
 try:
     import brotli

@@ -7,6 +7,7 @@ groups or permissions, and cannot delete editions, teams or riders.
 """
 
 from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 
 GROUP = "Editors"
 
@@ -16,13 +17,13 @@ PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("stages", "stageresult"): ("add", "change", "delete", "view"),
     ("stages", "checkpointcrossing"): ("add", "change", "delete", "view"),
     ("stages", "racereport"): ("add", "change", "delete", "view"),
-    ("stages", "race"): ("view",),
-    ("stages", "edition"): ("view",),
+    ("editions", "race"): ("view",),
+    ("editions", "edition"): ("view",),
     ("stages", "standing"): ("view",),
     ("stages", "jersey"): ("view",),
-    ("teams", "team"): ("view",),
-    ("riders", "rider"): ("view",),
-    ("riders", "entry"): ("view",),
+    ("editions", "team"): ("view",),
+    ("editions", "rider"): ("view",),
+    ("editions", "entry"): ("view",),
 }
 
 
@@ -30,8 +31,6 @@ def ensure_editors_group(apps=global_apps):
     """Create or update the group with exactly these permissions. ``apps`` is the
     migration state in a data migration; permissions are created first, since on
     a fresh database they only appear after the last migration otherwise."""
-    from django.contrib.auth.management import create_permissions
-
     for app_label in {app for app, _ in PERMISSIONS}:
         config = apps.get_app_config(app_label)
         config.models_module = getattr(config, "models_module", None) or True

@@ -7,10 +7,10 @@ unchanged (``time`` is absolute, ``rider`` carries the family name it checks).
 import csv
 import io
 
+from racing.timefmt import format_gap, format_time
 from stages import queries
 from stages.models import Stage
 from stages.queries import Row
-from stages.timefmt import format_gap, format_time
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "stage": (

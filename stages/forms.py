@@ -5,8 +5,8 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
+from racing.timefmt import TimeFormatError, format_time, parse_clock
 from stages.models import RaceReport, StageResult
-from stages.timefmt import TimeFormatError, format_time, parse_clock
 
 
 class RaceTimeField(forms.CharField):

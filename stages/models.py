@@ -1,10 +1,9 @@
-"""Races, editions, stages and everything recorded on a stage.
+"""Stages and everything recorded on a stage: route, results, crossings, reports
+and the standings computed after it.
 
 Times are stored as whole seconds (``*_s``) plus optional hundredths, which only
 time trials have and only tie-breaks use (RULES.md section 1).
 """
-
-from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -13,53 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Race(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Edition(models.Model):
-    race = models.ForeignKey(Race, on_delete=models.PROTECT, related_name="editions")
-    year = models.PositiveSmallIntegerField()
-    rules = models.JSONField(
-        default=dict,
-        blank=True,
-        help_text=_("Overrides of the default rules (RULES.md), as in edition.toml."),
-    )
-    youth_born_on_or_after = models.DateField(
-        help_text=_("Youth classification: riders born on or after this date.")
-    )
-    # Bumped whenever standings are recomputed: the key of every cached page part.
-    version = models.PositiveIntegerField(default=0, editable=False)
-
-    class Meta:
-        ordering = ["-year", "race__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["race", "year"], name="edition_unique_year"
-            ),
-            models.CheckConstraint(
-                condition=Q(year__gte=1903), name="edition_year_plausible"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.race.name} {self.year}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("stages:edition", args=[self.race.slug, self.year])
-
-    @staticmethod
-    def default_youth_cutoff(year: int) -> date:
-        """Riders who do not turn 26 in the race year (RULES.md section 4)."""
-        return date(year - 25, 1, 1)
+from racing import registry
 
 
 class StageType(models.TextChoices):
@@ -99,7 +52,7 @@ class Stage(models.Model):
     Status = StageStatus
 
     edition = models.ForeignKey(
-        Edition, on_delete=models.CASCADE, related_name="stages"
+        "editions.Edition", on_delete=models.CASCADE, related_name="stages"
     )
     number = models.PositiveSmallIntegerField()
     date = models.DateField()
@@ -229,7 +182,7 @@ class StageResult(models.Model):
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="results")
     entry = models.ForeignKey(
-        "riders.Entry", on_delete=models.CASCADE, related_name="results"
+        "editions.Entry", on_delete=models.CASCADE, related_name="results"
     )
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
     time_s = models.PositiveIntegerField(null=True, blank=True)
@@ -296,7 +249,7 @@ class CheckpointCrossing(models.Model):
     )
     rank = models.PositiveSmallIntegerField()
     entry = models.ForeignKey(
-        "riders.Entry", on_delete=models.CASCADE, related_name="crossings"
+        "editions.Entry", on_delete=models.CASCADE, related_name="crossings"
     )
 
     class Meta:
@@ -368,31 +321,27 @@ class RaceReport(models.Model):
         return self.stage.get_absolute_url()
 
 
-class StandingClassification(models.TextChoices):
-    GC = "gc", _("General")
-    POINTS = "points", _("Points")
-    MOUNTAINS = "mountains", _("Mountains")
-    YOUTH = "youth", _("Youth")
-    TEAMS = "teams", _("Teams")
+# Classifications come from the registry; a new one needs no change here.
+CLASSIFICATION_CHOICES = [(c.key, c.label) for c in registry.CLASSIFICATIONS]
+JERSEY_CHOICES = [(c.key, c.label) for c in registry.CLASSIFICATIONS if c.jersey]
+TEAM_CLASSIFICATIONS = [c.key for c in registry.CLASSIFICATIONS if not c.individual]
 
 
 class Standing(models.Model):
-    """A row of a classification after a stage, computed by ``stages.standings``."""
-
-    Classification = StandingClassification
+    """A row of a classification after a stage, computed by ``racing.standings``."""
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="standings")
-    classification = models.CharField(max_length=10, choices=Classification)
+    classification = models.CharField(max_length=10, choices=CLASSIFICATION_CHOICES)
     rank = models.PositiveSmallIntegerField()
     entry = models.ForeignKey(
-        "riders.Entry",
+        "editions.Entry",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="standings",
     )
     team = models.ForeignKey(
-        "teams.Team", on_delete=models.CASCADE, related_name="standings"
+        "editions.Team", on_delete=models.CASCADE, related_name="standings"
     )
     value = models.IntegerField(help_text=_("Seconds, or points."))
     gap = models.IntegerField()
@@ -405,14 +354,14 @@ class Standing(models.Model):
                 fields=["stage", "classification", "rank"], name="standing_unique_rank"
             ),
             models.CheckConstraint(
-                condition=Q(
-                    classification__in=["gc", "points", "mountains", "youth", "teams"]
-                ),
+                condition=Q(classification__in=registry.CLASSIFICATION_KEYS),
                 name="standing_classification_valid",
             ),
             models.CheckConstraint(
-                condition=Q(classification="teams", entry__isnull=True)
-                | (~Q(classification="teams") & Q(entry__isnull=False)),
+                condition=Q(classification__in=TEAM_CLASSIFICATIONS, entry__isnull=True)
+                | (
+                    ~Q(classification__in=TEAM_CLASSIFICATIONS) & Q(entry__isnull=False)
+                ),
                 name="standing_row_kind",
             ),
         ]
@@ -425,11 +374,9 @@ class Jersey(models.Model):
     """Who wears a leader's jersey on the stage after ``stage`` (RULES.md section 9)."""
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="jerseys")
-    classification = models.CharField(
-        max_length=10, choices=Standing.Classification.choices[:4]
-    )
+    classification = models.CharField(max_length=10, choices=JERSEY_CHOICES)
     entry = models.ForeignKey(
-        "riders.Entry", on_delete=models.CASCADE, related_name="jerseys"
+        "editions.Entry", on_delete=models.CASCADE, related_name="jerseys"
     )
 
     class Meta:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from editions.models import Team
 from stages.admin import BumpsDataVersion
-from teams.models import Team
 
 
 @admin.register(Team)

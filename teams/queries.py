@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min
 
-from riders.models import Entry
+from editions.models import Edition, Entry, Team
 from riders.queries import Exit, exits
-from stages.models import Edition, Stage, StageResult, Standing
-from teams.models import Team
+from stages.models import Stage, StageResult, Standing
 
 TEAM_CODE_LENGTH = 3
 

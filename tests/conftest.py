@@ -4,7 +4,7 @@ each test runs in a transaction on top of them."""
 import pytest
 from django.core.management import call_command
 
-from stages.models import Edition
+from editions.models import Edition
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from riders.models import Rider
-from stages.models import Edition, Stage
-from teams.models import Team
+from editions.models import Edition, Rider, Team
+from stages.models import Stage
 
 
 class StaticSitemap(Sitemap):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from toursite import views
 from toursite.sitemaps import SITEMAPS
@@ -13,6 +14,13 @@ handler404 = "toursite.views.page_not_found"
 handler500 = "toursite.views.server_error"
 
 urlpatterns = [
+    # Editors' bookmarks from before races, editions, teams and riders moved to the
+    # editions app keep working.
+    re_path(
+        r"^admin/(?:stages/(?=race/|edition/)|teams/(?=team/)|riders/(?=rider/|entry/))"
+        r"(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/editions/%(rest)s", permanent=True),
+    ),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("about/", views.about, name="about"),

@@ -2,8 +2,8 @@
 
 from django import template
 
+from racing.timefmt import format_gap, format_time
 from stages.queries import TABLE_LABELS
-from stages.timefmt import format_gap, format_time
 
 register = template.Library()
 

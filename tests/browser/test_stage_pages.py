@@ -9,8 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from stages import services
-from stages.models import Edition, Stage, StageResult
+from editions.models import Edition
+from stages.models import Stage, StageResult
+from stages.services import recompute
 from tests.browser.conftest import screenshot
 
 STAGE_12 = "/races/tour-de-france/2023/stage-12/"
@@ -122,7 +123,7 @@ def test_live_stage_picks_up_a_saved_result(page, tour_live, settings):
     StageResult.objects.filter(
         stage__edition=edition, stage__number=12, entry__bib=1
     ).update(penalty=60)
-    services.recompute_standings(edition, from_stage=12)
+    recompute.recompute_standings(edition, from_stage=12)
     expect(first_row(page, "gc")).to_contain_text("POGAČAR", timeout=10_000)
     # The stage ends: the next poll renders the table without the poller.
     Stage.objects.filter(edition=edition, number=12).update(status="finished")

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from editions.models import Rider
 from stages.models import StageResult
 
 
@@ -275,7 +276,6 @@ def test_search_query_count_is_fixed(client, tour, django_assert_max_num_queries
 
 
 def test_birth_date_unknown_is_left_out(client, tour):
-    from riders.models import Rider
 
     Rider.objects.filter(slug="ion-izagirre").update(birth_date=None)
     html = client.get("/riders/ion-izagirre/").content.decode()

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from riders.models import Entry
+from editions.models import Entry
 from stages.editors import GROUP, PERMISSIONS
 from stages.models import RaceReport, Stage, StageResult, Standing
 
@@ -152,9 +152,9 @@ def test_login_page_logs_an_editor_in(client, editor):
         "/admin/auth/user/",
         "/admin/auth/user/add/",
         "/admin/auth/group/",
-        "/admin/teams/team/add/",
-        "/admin/riders/rider/add/",
-        "/admin/stages/edition/add/",
+        "/admin/editions/team/add/",
+        "/admin/editions/rider/add/",
+        "/admin/editions/edition/add/",
     ],
 )
 def test_editor_gets_403_outside_their_work(editor_client, url):
@@ -164,9 +164,9 @@ def test_editor_gets_403_outside_their_work(editor_client, url):
 def test_editor_cannot_delete_editions_teams_or_riders(editor_client, tour):
     entry = Entry.objects.filter(edition=tour).select_related("team", "rider").first()
     for url in [
-        reverse("admin:stages_edition_delete", args=[tour.pk]),
-        reverse("admin:teams_team_delete", args=[entry.team.pk]),
-        reverse("admin:riders_rider_delete", args=[entry.rider.pk]),
+        reverse("admin:editions_edition_delete", args=[tour.pk]),
+        reverse("admin:editions_team_delete", args=[entry.team.pk]),
+        reverse("admin:editions_rider_delete", args=[entry.rider.pk]),
     ]:
         assert editor_client.get(url).status_code == 403, url
         assert editor_client.post(url, {"post": "yes"}).status_code == 403, url
@@ -182,10 +182,10 @@ def test_editor_reaches_every_page_of_their_work(editor_client, stage12):
         paste_url(stage12, "crossings"),
         "/admin/stages/stageresult/",
         "/admin/stages/racereport/add/",
-        "/admin/riders/entry/",
-        "/admin/riders/rider/",
-        "/admin/teams/team/",
-        "/admin/stages/edition/",
+        "/admin/editions/entry/",
+        "/admin/editions/rider/",
+        "/admin/editions/team/",
+        "/admin/editions/edition/",
     ]:
         assert editor_client.get(url).status_code == 200, url
 
@@ -616,12 +616,12 @@ def test_inline_correction_on_a_later_page(editor_client, stage12):
 @pytest.mark.parametrize(
     ("url", "q", "expected"),
     [
-        ("/admin/riders/entry/", "1", "VINGEGAARD"),
-        ("/admin/riders/entry/", "Vingegaard", "VINGEGAARD"),
-        ("/admin/riders/entry/", "Cofidis", "IZAGIRRE"),
-        ("/admin/riders/rider/", "124", "Izagirre"),
-        ("/admin/riders/rider/", "Jumbo", "Vingegaard"),
-        ("/admin/teams/team/", "Pogačar", "UAE"),
+        ("/admin/editions/entry/", "1", "VINGEGAARD"),
+        ("/admin/editions/entry/", "Vingegaard", "VINGEGAARD"),
+        ("/admin/editions/entry/", "Cofidis", "IZAGIRRE"),
+        ("/admin/editions/rider/", "124", "Izagirre"),
+        ("/admin/editions/rider/", "Jumbo", "Vingegaard"),
+        ("/admin/editions/team/", "Pogačar", "UAE"),
         ("/admin/stages/racereport/", "Izagirre", "Izagirre"),
     ],
 )
@@ -665,3 +665,24 @@ def test_make_editor(db):
         call_command("make_editor", "nobody")
     with pytest.raises(CommandError, match="needs a terminal"):
         call_command("make_editor", "nobody", "--create")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/riders/rider/", "/admin/editions/rider/"),
+        ("/admin/riders/entry/?q=1", "/admin/editions/entry/"),
+        ("/admin/teams/team/12/change/", "/admin/editions/team/12/change/"),
+        ("/admin/stages/edition/", "/admin/editions/edition/"),
+        ("/admin/stages/race/add/", "/admin/editions/race/add/"),
+    ],
+)
+def test_admin_pages_of_moved_models_redirect(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"].startswith(new)
+
+
+def test_stage_admin_pages_do_not_redirect(client):
+    assert client.get("/admin/stages/stage/").status_code == 302  # to the login
+    assert "login" in client.get("/admin/stages/stage/")["Location"]

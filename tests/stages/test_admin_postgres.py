@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from stages import leaders, services
-from stages.models import Edition, Stage, StageResult, Standing
+from editions.models import Edition
+from stages.models import Stage, StageResult, Standing
+from stages.services import leaders, recompute, results
 
 pytestmark = [
     pytest.mark.postgres,
@@ -89,15 +90,15 @@ def test_a_second_save_waits_for_the_first(tour_pg):
 
     def first():
         with transaction.atomic():
-            services.lock_edition(stage.edition_id)
+            recompute.lock_edition(stage.edition_id)
             locked.set()
             time.sleep(0.5)  # hold the lock while the other editor saves
-            services.result_paste_save(stage=stage, text=slow)
+            results.result_paste_save(stage=stage, text=slow)
 
     def second():
         locked.wait(5)
         started = time.perf_counter()
-        services.result_paste_save(stage=stage, text=fast)
+        results.result_paste_save(stage=stage, text=fast)
         waited.append(time.perf_counter() - started)
 
     threads = [run_in_thread(first, errors), run_in_thread(second, errors)]
@@ -119,7 +120,7 @@ def test_concurrent_saves_never_mix(tour_pg):
     def saver(text):
         def save():
             start.wait(5)
-            services.result_paste_save(stage=stage, text=text)
+            results.result_paste_save(stage=stage, text=text)
 
         return save
 

@@ -7,17 +7,11 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from riders.models import Entry, Rider
-from stages.importer import PackageError, import_race
-from stages.models import (
-    CheckpointCrossing,
-    Edition,
-    RaceReport,
-    Stage,
-    StageResult,
-    Standing,
-)
-from stages.timefmt import TimeFormatError, format_gap, format_time, parse_time_cell
+from editions.models import Edition, Entry, Rider
+from racing.parsing.csvrows import PackageError
+from racing.timefmt import TimeFormatError, format_gap, format_time, parse_time_cell
+from stages.models import CheckpointCrossing, RaceReport, Stage, StageResult, Standing
+from stages.services.packages import package_import as import_race
 
 RACES = Path(settings.BASE_DIR) / "races"
 TOUR = RACES / "tour-de-france-2023"

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from stages import caching, leaders, paste, services
 from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult, Standing
+from stages.services import leaders, paste, recompute, results
 
 STAGE_12 = Path(settings.BASE_DIR) / "races/tour-de-france-2023/results/stage-12.csv"
 
@@ -150,7 +150,7 @@ def test_preview_shows_the_leader_change(stage12):
 
 def test_save_replaces_results_and_standings_in_one_go(stage12):
     text = with_time(stage_12_text(), "1", "4:30:00")
-    message = services.result_paste_save(stage=stage12, text=text)
+    message = results.result_paste_save(stage=stage12, text=text)
     assert message.startswith("Standings updated after stage 12: Pogačar leads the GC")
     assert (
         StageResult.objects.get(stage=stage12, entry__bib=1).time_s == 4 * 3600 + 1800
@@ -169,8 +169,8 @@ def test_save_refuses_bad_rows_and_saves_nothing(stage12):
     )
     gc = stored_gc(stage12)
     text = stage_12_text().replace("\n2,213,", "\n2,999,")
-    with pytest.raises(services.PasteRefused) as refused:
-        services.result_paste_save(stage=stage12, text=text)
+    with pytest.raises(results.PasteRefused) as refused:
+        results.result_paste_save(stage=stage12, text=text)
     assert "bib 999 is not on the start list" in refused.value.preview.problems[0]
     after = list(
         StageResult.objects.filter(stage=stage12).values_list("entry_id", "time_s")
@@ -180,23 +180,23 @@ def test_save_refuses_bad_rows_and_saves_nothing(stage12):
 
 
 def test_save_refuses_a_stale_preview(stage12):
-    digest = services.results_digest(stage12.edition)
+    digest = recompute.results_digest(stage12.edition)
     # Someone else corrects a time on stage 11 meanwhile.
     StageResult.objects.filter(stage__edition=stage12.edition, stage__number=11).filter(
         rank=1
     ).update(penalty=20)
-    services.recompute_standings(stage12.edition, from_stage=11)
-    with pytest.raises(services.PasteRefused, match="changed since your preview"):
-        services.result_paste_save(
+    recompute.recompute_standings(stage12.edition, from_stage=11)
+    with pytest.raises(results.PasteRefused, match="changed since your preview"):
+        results.result_paste_save(
             stage=stage12, text=stage_12_text(), expected_digest=digest
         )
 
 
 def test_save_ignores_saves_that_do_not_touch_results(stage12):
-    digest = services.results_digest(stage12.edition)
+    digest = recompute.results_digest(stage12.edition)
     # A report or a route edited meanwhile bumps the page caches' version only.
-    caching.bump_data_version(stage12.edition)
-    services.result_paste_save(
+    recompute.bump_version(stage12.edition)
+    results.result_paste_save(
         stage=stage12, text=stage_12_text(), expected_digest=digest
     )
 
@@ -208,9 +208,9 @@ def test_save_of_a_stage_without_results_finishes_it(tour):
     ).read_text()
     StageResult.objects.filter(stage=stage21).delete()
     Stage.objects.filter(pk=stage21.pk).update(status=Stage.Status.SCHEDULED)
-    services.recompute_standings(tour, from_stage=21)
+    recompute.recompute_standings(tour, from_stage=21)
     assert not Standing.objects.filter(stage=stage21).exists()
-    message = services.result_paste_save(stage=stage21, text=text)
+    message = results.result_paste_save(stage=stage21, text=text)
     assert "after stage 21: Vingegaard leads the GC by 7:29" in message
     stage21.refresh_from_db()
     assert stage21.status == Stage.Status.FINISHED
@@ -239,7 +239,7 @@ def computed_awards_stage12(stage12):
     rows = rows_of(stage_12_text())
     body = [[r[0], r[1], r[3], r[4], r[6], r[7]] for r in rows[1:]]
     text = "rank,bib,time,status,penalty,gc_time\n" + join(body)
-    services.result_paste_save(stage=stage12, text=text)
+    results.result_paste_save(stage=stage12, text=text)
 
 
 def points_of(stage: Stage, bib: int, classification: str) -> int | None:
@@ -307,7 +307,7 @@ def test_crossing_preview_marks_problems(stage12, sprint, tour):
 def test_crossing_save_computes_awards(stage12, sprint):
     computed_awards_stage12(stage12)
     points_before = points_of(stage12, 213, "points") or 0
-    message = services.crossing_paste_save(
+    message = results.crossing_paste_save(
         stage=stage12, text="Sprint de Belleville,1,213\n"
     )
     assert message.startswith("Standings updated after stage 12")
@@ -316,11 +316,11 @@ def test_crossing_save_computes_awards(stage12, sprint):
 
 
 def test_crossing_save_replaces_only_named_checkpoints(stage12, sprint, climb):
-    services.crossing_paste_save(
+    results.crossing_paste_save(
         stage=stage12,
         text="Sprint de Belleville,1,213\nCol de la Croix Rosier,1,124\n",
     )
-    services.crossing_paste_save(stage=stage12, text="Sprint de Belleville,1,124\n")
+    results.crossing_paste_save(stage=stage12, text="Sprint de Belleville,1,124\n")
     assert list(
         CheckpointCrossing.objects.order_by("checkpoint__name").values_list(
             "checkpoint__name", "entry__bib"
@@ -329,8 +329,8 @@ def test_crossing_save_replaces_only_named_checkpoints(stage12, sprint, climb):
 
 
 def test_crossing_save_refuses_bad_rows(stage12, sprint):
-    with pytest.raises(services.PasteRefused):
-        services.crossing_paste_save(stage=stage12, text="Nowhere,1,124\n")
+    with pytest.raises(results.PasteRefused):
+        results.crossing_paste_save(stage=stage12, text="Nowhere,1,124\n")
     assert not CheckpointCrossing.objects.exists()
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stages.standings import (
+from racing.standings import (
     CLASSIFICATIONS,
     STAGE_TYPES,
     Award,

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from stages import services
 from stages.models import RaceReport, Stage, StageResult
+from stages.services import recompute
 from stages.tables import TOP
 
 STAGE_12 = "/races/tour-de-france/2023/stage-12/"
@@ -156,7 +156,7 @@ class TestStage12:
 def test_stage_without_results_says_so(client, tour):
     stage = tour.stages.get(number=21)
     StageResult.objects.filter(stage=stage).delete()
-    services.recompute_standings(tour, from_stage=21)
+    recompute.recompute_standings(tour, from_stage=21)
     Stage.objects.filter(pk=stage.pk).update(status=Stage.Status.SCHEDULED)
     for table in TABLES:
         url = reverse("stages:table", args=["tour-de-france", 2023, 21, table])
@@ -205,7 +205,7 @@ class TestLive:
         assert again.status_code == 304
         assert again.content == b""
         # A save recomputes the standings and bumps the version: a new table.
-        services.recompute_standings(tour, from_stage=12)
+        recompute.recompute_standings(tour, from_stage=12)
         changed = client.get(f"{STAGE_12}gc/", headers={**poll, "If-None-Match": etag})
         assert changed.status_code == 200
         assert changed["ETag"] != etag
@@ -293,7 +293,7 @@ def test_home_shows_next_stage_of_a_race_in_progress(client, tour):
     later = tour.stages.filter(number__gt=12)
     RaceReport.objects.filter(stage__in=later).delete()
     StageResult.objects.filter(stage__in=later).delete()
-    services.recompute_standings(tour, from_stage=13)
+    recompute.recompute_standings(tour, from_stage=13)
     Stage.objects.exclude(edition=tour).update(date="2023-01-01")
     html = client.get("/").content.decode()
     assert "Stage 12: top 10" in html

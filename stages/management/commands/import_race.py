@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from stages.importer import PackageError, import_race
+from racing.parsing.csvrows import PackageError
+from stages.services.packages import package_import
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, replace, **options):
         try:
-            edition, created = import_race(path, replace=replace)
+            edition, created = package_import(path, replace=replace)
         except PackageError as exc:
             raise CommandError(f"{path}: nothing was imported.\n{exc}") from None
         if created:

@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stages.importer import PackageError, read_stage_results, save_stage_results
+from racing.parsing.csvrows import PackageError
 from stages.models import Stage
+from stages.services.results import results_import
 
 
 class Command(BaseCommand):
@@ -30,8 +31,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from None
         try:
-            table = read_stage_results(target, path.name, data)
-            save_stage_results(target, table)
+            table = results_import(stage=target, label=path.name, data=data)
         except PackageError as exc:
             raise CommandError(f"{file}: nothing was imported.\n{exc}") from None
         self.stdout.write(

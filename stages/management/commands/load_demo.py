@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from stages.importer import PackageError, import_race
+from racing.parsing.csvrows import PackageError
+from stages.services.packages import package_import
 
 DEMO = ("tour-de-france-2023", "giro-d-italia-2023", "vuelta-a-espana-2023")
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         for name in DEMO:
             path = Path(settings.BASE_DIR) / "races" / name
             try:
-                edition, created = import_race(path, replace=replace)
+                edition, created = package_import(path, replace=replace)
             except PackageError as exc:
                 raise CommandError(
                     f"races/{name}: nothing was imported.\n{exc}"

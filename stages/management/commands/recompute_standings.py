@@ -2,8 +2,8 @@ from time import perf_counter
 
 from django.core.management.base import BaseCommand, CommandError
 
-from stages.models import Edition
-from stages.services import recompute_standings
+from editions.models import Edition
+from stages.services import recompute
 
 
 class Command(BaseCommand):
@@ -23,6 +23,6 @@ class Command(BaseCommand):
             raise CommandError("No such edition.")
         for edition in editions:
             started = perf_counter()
-            stored = recompute_standings(edition)
+            stored = recompute.recompute_standings(edition)
             elapsed = perf_counter() - started
             self.stdout.write(f"{edition}: {stored} stages in {elapsed:.2f} s")

@@ -1,26 +1,25 @@
 """Stage results and checkpoint crossings pasted into the admin: parse, check and
-preview. Nothing here writes (saving is ``services.result_paste_save`` and
-``services.crossing_paste_save``).
+preview. Nothing here writes (saving is ``results.result_paste_save`` and
+``results.crossing_paste_save``).
 
-Results are read by the importer's own ``read_stage_results`` (the RACE_PACKAGE.md
-results format, comma- or tab-separated, header optional when the columns are in
-the documented order), so a paste and ``import_results`` accept the same rows.
+Results are read by the package reader's own ``parse_results_table`` (the
+RACE_PACKAGE.md results format, comma- or tab-separated, header optional when the
+columns are in the documented order), so a paste and ``import_results`` accept the
+same rows.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from stages import leaders, queries, standings
-from stages.importer import (
-    ResultsTable,
-    fold,
-    out_of_race_before,
-    parse_crossings_table,
-    read_stage_results,
-    start_list_of,
-)
-from stages.models import Checkpoint, Stage
-from stages.timefmt import format_gap, format_time
+from editions.models import Entry, Team
+from racing import standings
+from racing.parsing.crossings import parse_crossings_table
+from racing.parsing.results import ResultsTable, parse_results_table
+from racing.text import fold
+from racing.timefmt import format_gap, format_time
+from stages import inputs
+from stages.models import Checkpoint, Stage, StageResult
+from stages.services import leaders
 
 RESULTS_LABEL = "Pasted results"
 CROSSINGS_LABEL = "Pasted crossings"
@@ -78,7 +77,7 @@ def _row_problems(label: str, line: int, problems: list[str]) -> tuple[str, ...]
 
 
 def _engine_result(row, entry_id: int) -> standings.Result:
-    finished = row.status in {"OK", "OTL"}
+    finished = row.status in standings.FINISHED_STATUSES
     return standings.Result(
         rider_id=entry_id,
         status=row.status,
@@ -94,16 +93,12 @@ def _engine_result(row, entry_id: int) -> standings.Result:
 
 
 def _entry_ids(stage: Stage) -> dict[int, int]:
-    from riders.models import Entry
-
     return dict(
         Entry.objects.filter(edition_id=stage.edition_id).values_list("bib", "pk")
     )
 
 
 def _team_names(stage: Stage) -> dict[str, str]:
-    from teams.models import Team
-
     return dict(
         Team.objects.filter(edition_id=stage.edition_id).values_list("code", "name")
     )
@@ -113,8 +108,14 @@ def result_preview(stage: Stage, text: str) -> Preview:
     """Parse pasted results for ``stage`` and compute, in memory, what they change."""
     if not text.strip():
         return Preview("results", [], ["Paste the stage result first."])
-    table = read_stage_results(stage, RESULTS_LABEL, text, header_optional=True)
-    start_list = start_list_of(stage.edition)
+    start_list = inputs.start_list_of(stage.edition)
+    table = parse_results_table(
+        RESULTS_LABEL,
+        text,
+        start_list,
+        out_of_race=inputs.out_of_race_before(stage),
+        header_optional=True,
+    )
     teams = _team_names(stage)
     winner_time = next(
         (r.time_s for r in table.rows if r.rank == 1 and r.time_s is not None), None
@@ -122,7 +123,7 @@ def result_preview(stage: Stage, text: str) -> Preview:
     rows = []
     for r in table.rows:
         rider = start_list.get(r.bib) if r.bib is not None else None
-        finished = r.status in {"OK", "OTL"}
+        finished = r.status in standings.FINISHED_STATUSES
         gap = ""
         if finished and r.time_s is not None and winner_time is not None:
             gap = format_gap(r.time_s - winner_time)
@@ -210,18 +211,18 @@ def crossing_preview(stage: Stage, text: str) -> Preview:
     if not text.strip():
         return Preview("crossings", [], ["Paste the crossings first."])
     checkpoints = {fold(c.name): c for c in Checkpoint.objects.filter(stage=stage)}
-    start_list = start_list_of(stage.edition)
+    start_list = inputs.start_list_of(stage.edition)
     parsed, problems = parse_crossings_table(
         CROSSINGS_LABEL,
         text,
         checkpoints,
         start_list,
-        out_of_race_before(stage),
+        inputs.out_of_race_before(stage),
         header_optional=True,
     )
     teams = _team_names(stage)
     entry_ids = _entry_ids(stage)
-    rules = queries.edition_rules(stage.edition)
+    rules = inputs.edition_rules(stage.edition)
     rows = []
     for r in parsed:
         rider = start_list.get(r.bib) if r.bib is not None else None
@@ -299,8 +300,6 @@ def _award(
 
 def _published_award_notes(stage: Stage) -> list[str]:
     """Crossings only count where a result leaves its award to the rules."""
-    from stages.models import StageResult
-
     results = StageResult.objects.filter(stage=stage)
     total = results.count()
     notes = []

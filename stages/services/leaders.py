@@ -1,29 +1,21 @@
 """Who leads each classification, and what an edit changed, in editors' words.
 
 The admin reports every save and every preview as "Pogačar leads the GC by 0:17
-(was Vingegaard)". Standings are computed in memory by ``stages.standings`` from
-``stages.queries``; :func:`standings_with` puts a stage's pasted results or
+(was Vingegaard)". Standings are computed in memory by ``racing.standings`` from
+``stages.inputs``; :func:`standings_with` puts a stage's pasted results or
 crossings in place of the stored ones without writing anything.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from django.db.models import Count
 
-from riders.models import Entry
-from stages import queries, standings
-from stages.models import Edition, Stage
-from stages.timefmt import format_gap
-from teams.models import Team
-
-LABELS = {
-    "gc": "the GC",
-    "points": "the points classification",
-    "mountains": "the mountains classification",
-    "youth": "the youth classification",
-    "teams": "the team classification",
-}
+from editions.models import Edition, Entry, Team
+from racing import registry, standings
+from racing.timefmt import format_gap
+from stages import inputs as engine_inputs
+from stages.models import Stage
 
 
 @dataclass(frozen=True)
@@ -48,11 +40,11 @@ def standings_with(
     """Standings of the whole race with ``stage``'s results (all of them) and its
     crossings of ``replaced_checkpoints`` swapped for the ones given. Writes nothing.
     """
-    inputs = queries.stage_inputs(edition)
+    inputs = engine_inputs.stage_inputs(edition)
     if stage is not None:
         current = next((s for s in inputs if s.number == stage.number), None)
         if current is None:
-            current = queries.stage_input(stage)
+            current = engine_inputs.stage_input(stage)
         if results is not None:
             current = replace(current, results=tuple(results))
         if crossings is not None:
@@ -63,7 +55,7 @@ def standings_with(
         if current.results:
             inputs.append(current)
     return standings.compute(
-        inputs, queries.riders_of(edition), queries.edition_rules(edition)
+        inputs, engine_inputs.riders_of(edition), engine_inputs.edition_rules(edition)
     )
 
 
@@ -78,15 +70,15 @@ def leaders_after(
         if not table:
             continue
         first = table[0]
-        holder = first.team_id if classification == "teams" else first.rider_id
+        holder = first.team_id if first.rider_id is None else first.rider_id
         out[classification] = Leader(holder, table[1].gap if len(table) > 1 else None)
     return out
 
 
-def _margin(classification: str, margin: int | None) -> str:
+def _margin(classification: registry.Table, margin: int | None) -> str:
     if margin is None:
         return ""
-    if classification in ("points", "mountains"):
+    if classification.is_points:
         return f" by {margin} point{'s' if margin != 1 else ''}"
     return f" by {format_gap(margin).lstrip('+')}"
 
@@ -128,56 +120,63 @@ def describe_changes(
     pairs = [
         (n, leaders_after(before, n), leaders_after(after, n)) for n in checkpoints
     ]
-    entry_ids = {
-        leader.holder_id
-        for _, *both in pairs
-        for side in both
-        for cls, leader in side.items()
-        if cls != "teams"
-    }
-    team_ids = {
-        side["teams"].holder_id
-        for _, *both in pairs
-        for side in both
-        if "teams" in side
-    }
-    names = rider_names(edition, entry_ids)
-    names_of_teams = dict(
-        Team.objects.filter(pk__in=team_ids).values_list("pk", "name")
-    )
-
-    def name(classification: str, leader: Leader) -> str:
-        table = names_of_teams if classification == "teams" else names
-        return table.get(leader.holder_id, "?")
-
+    name = _holder_names(edition, [side for _, *both in pairs for side in both])
     lines = []
     for number, old, new in pairs:
-        parts = []
-        for classification in standings.CLASSIFICATIONS:
-            was, now = old.get(classification), new.get(classification)
-            if now is None:
-                if was is not None:
-                    parts.append(f"nobody leads {LABELS[classification]}")
-                continue
-            verb = "lead" if classification == "teams" else "leads"
-            text = (
-                f"{name(classification, now)} {verb} {LABELS[classification]}"
-                f"{_margin(classification, now.margin)}"
+        parts = [
+            part
+            for c in registry.CLASSIFICATIONS
+            for part in _change(
+                c, old.get(c.key), new.get(c.key), name, number == stage_number
             )
-            if was is not None and was.holder_id != now.holder_id:
-                parts.append(f"{text} (was {name(classification, was)})")
-            elif classification == "gc" and number == stage_number:
-                if was is not None and was.margin != now.margin:
-                    text += f" (was{_margin(classification, was.margin)})"
-                parts.append(text)
-            elif was is None:
-                parts.append(text)
+        ]
         if number != stage_number and not parts:
             continue
         if number == stage_number and len(parts) <= 1:
             parts.append("no other leader changed")
         lines.append(f"after stage {number}: " + "; ".join(parts))
     return lines
+
+
+def _holder_names(
+    edition: Edition, sides: Iterable[dict[str, Leader]]
+) -> Callable[[registry.Table, Leader], str]:
+    """Names of the riders and teams leading in ``sides`` (2 + 1 queries)."""
+    held = [(key, leader.holder_id) for side in sides for key, leader in side.items()]
+    individual = {c.key for c in registry.CLASSIFICATIONS if c.individual}
+    riders = rider_names(edition, {pk for key, pk in held if key in individual})
+    teams = dict(
+        Team.objects.filter(
+            pk__in={pk for key, pk in held if key not in individual}
+        ).values_list("pk", "name")
+    )
+
+    def name(classification: registry.Table, leader: Leader) -> str:
+        names = riders if classification.individual else teams
+        return names.get(leader.holder_id, "?")
+
+    return name
+
+
+def _change(
+    c: registry.Table,
+    was: Leader | None,
+    now: Leader | None,
+    name: Callable[[registry.Table, Leader], str],
+    edited_stage: bool,
+) -> list[str]:
+    """The words for one classification's leader, or nothing when unchanged."""
+    if now is None:
+        return [f"nobody leads {c.leader_title}"] if was is not None else []
+    verb = "leads" if c.individual else "lead"
+    text = f"{name(c, now)} {verb} {c.leader_title}{_margin(c, now.margin)}"
+    if was is not None and was.holder_id != now.holder_id:
+        return [f"{text} (was {name(c, was)})"]
+    if c.key == registry.CLASSIFICATIONS[0].key and edited_stage:
+        if was is not None and was.margin != now.margin:
+            text += f" (was{_margin(c, was.margin)})"
+        return [text]
+    return [text] if was is None else []
 
 
 def summary(lines: Sequence[str]) -> str:

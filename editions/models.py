@@ -1,0 +1,159 @@
+"""Races, their editions and each edition's start list: teams, riders, entries.
+
+The bottom of the models: ``stages`` (stages, results, standings, reports) points
+down to these, never the other way. The tables keep the names they had when these
+models lived in ``stages``, ``teams`` and ``riders`` (moved without copying data).
+"""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from racing.standings import default_youth_cutoff
+from racing.text import PersonName
+
+models.CharField.register_lookup(Length)
+
+
+class Race(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        db_table = "stages_race"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Edition(models.Model):
+    race = models.ForeignKey(Race, on_delete=models.PROTECT, related_name="editions")
+    year = models.PositiveSmallIntegerField()
+    rules = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Overrides of the default rules (RULES.md), as in edition.toml."),
+    )
+    youth_born_on_or_after = models.DateField(
+        help_text=_("Youth classification: riders born on or after this date.")
+    )
+    # Bumped by every service that writes: the key of every cached page.
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        db_table = "stages_edition"
+        ordering = ["-year", "race__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["race", "year"], name="edition_unique_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1903), name="edition_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.race.name} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stages:edition", args=[self.race.slug, self.year])
+
+    @staticmethod
+    def default_youth_cutoff(year: int) -> date:
+        """Riders who do not turn 26 in the race year (RULES.md section 4)."""
+        return default_youth_cutoff(year)
+
+
+class Team(models.Model):
+    """A team as it starts an edition (name and UCI code at race time)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="teams")
+    code = models.CharField(max_length=3, help_text=_("UCI code, e.g. TJV."))
+    name = models.CharField(max_length=120)
+    country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2."))
+
+    class Meta:
+        db_table = "teams_team"
+        ordering = ["edition", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "code"], name="team_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(code__length=3), name="team_code_three_letters"
+            ),
+            models.CheckConstraint(
+                condition=Q(country__length=2), name="team_country_alpha2"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        e = self.edition
+        return reverse("teams:detail", args=[e.race.slug, e.year, self.code.lower()])
+
+
+class Rider(PersonName, models.Model):
+    """One identity across editions."""
+
+    given_name = models.CharField(max_length=80)
+    family_name = models.CharField(max_length=80)
+    nationality = models.CharField(
+        max_length=2, help_text=_("ISO 3166-1 alpha-2, e.g. DK.")
+    )
+    birth_date = models.DateField(null=True, blank=True)
+    slug = models.SlugField(max_length=120, unique=True)
+
+    class Meta:
+        db_table = "riders_rider"
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nationality__length=2), name="rider_nationality_alpha2"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["family_name", "given_name"],
+                name="riders_ride_family__757884_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("riders:detail", args=[self.slug])
+
+
+class Entry(models.Model):
+    """A rider on the start list of an edition, with a team and a bib."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="entries"
+    )
+    rider = models.ForeignKey(Rider, on_delete=models.PROTECT, related_name="entries")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="entries")
+    bib = models.PositiveSmallIntegerField()
+
+    class Meta:
+        db_table = "riders_entry"
+        ordering = ["edition", "bib"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "bib"], name="entry_unique_bib"),
+            models.UniqueConstraint(
+                fields=["edition", "rider"], name="entry_unique_rider"
+            ),
+            models.CheckConstraint(condition=Q(bib__gte=1), name="entry_bib_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bib} {self.rider.display_name}"

@@ -1,0 +1,178 @@
+"""The one list of tables and classifications, and the leaders' jerseys by race.
+
+A page, a CSV, the admin's change message and the engine all read this module;
+nothing else spells out which classifications exist. Adding one (a combativity
+award, an intermediate-sprint classification) means an entry here, its ranking in
+``racing.standings.compute`` and a template cell for its value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TIME = "time"
+POINTS = "points"
+
+_RIDER = ("rank", "bib", "rider", "team")
+_TIMED = ("time", "gap", "time_seconds", "gap_seconds")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of a stage page: the stage result or a classification after it.
+
+    ``label`` is the tab's name, ``title`` the classification in a sentence ("the
+    youth classification"), ``leader_title`` its leader's phrase ("the GC"),
+    ``caption`` the table's caption with ``{number}`` for the stage, ``unit`` what
+    ``value`` counts (``time`` in seconds, lowest first; ``points``, most first),
+    ``individual`` whether rows are riders (else teams), ``jersey`` whether its
+    leader wears a jersey (handed down in registry order, RULES.md section 9) and
+    ``csv_columns`` the CSV export's header (RACE_PACKAGE.md "Export").
+    """
+
+    key: str
+    label: str
+    title: str
+    leader_title: str
+    caption: str
+    unit: str
+    individual: bool
+    jersey: bool
+    csv_columns: tuple[str, ...]
+
+    @property
+    def is_points(self) -> bool:
+        return self.unit == POINTS
+
+
+STAGE = Table(
+    key="stage",
+    label="Stage",
+    title="stage result",
+    leader_title="the stage",
+    caption="Result of stage {number}",
+    unit=TIME,
+    individual=True,
+    jersey=False,
+    csv_columns=(
+        *_RIDER,
+        *_TIMED,
+        "status",
+        "bonus",
+        "penalty",
+        "points",
+        "kom_points",
+    ),
+)
+
+CLASSIFICATIONS: tuple[Table, ...] = (
+    Table(
+        key="gc",
+        label="General",
+        title="general classification",
+        leader_title="the GC",
+        caption="General classification after stage {number}",
+        unit=TIME,
+        individual=True,
+        jersey=True,
+        csv_columns=(*_RIDER, *_TIMED),
+    ),
+    Table(
+        key="points",
+        label="Points",
+        title="points classification",
+        leader_title="the points classification",
+        caption="Points classification after stage {number}",
+        unit=POINTS,
+        individual=True,
+        jersey=True,
+        csv_columns=(*_RIDER, "points"),
+    ),
+    Table(
+        key="mountains",
+        label="Mountains",
+        title="mountains classification",
+        leader_title="the mountains classification",
+        caption="Mountains classification after stage {number}",
+        unit=POINTS,
+        individual=True,
+        jersey=True,
+        csv_columns=(*_RIDER, "points"),
+    ),
+    Table(
+        key="youth",
+        label="Youth",
+        title="youth classification",
+        leader_title="the youth classification",
+        caption="Youth classification after stage {number}",
+        unit=TIME,
+        individual=True,
+        jersey=True,
+        csv_columns=(*_RIDER, *_TIMED),
+    ),
+    Table(
+        key="teams",
+        label="Teams",
+        title="team classification",
+        leader_title="the team classification",
+        caption="Team classification after stage {number}",
+        unit=TIME,
+        individual=False,
+        jersey=False,
+        csv_columns=("rank", "team", *_TIMED),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.key: t for t in (STAGE, *CLASSIFICATIONS)}
+CLASSIFICATION_KEYS: tuple[str, ...] = tuple(c.key for c in CLASSIFICATIONS)
+JERSEY_ORDER: tuple[str, ...] = tuple(c.key for c in CLASSIFICATIONS if c.jersey)
+POINTS_KEYS: frozenset[str] = frozenset(c.key for c in CLASSIFICATIONS if c.is_points)
+
+
+def table(key: str) -> Table | None:
+    """The table called ``key``, or None for a name no page knows."""
+    return TABLES.get(key)
+
+
+# Jerseys ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Jersey:
+    """A leader's jersey: its colour, the colour of its dots ("" for none), name."""
+
+    colour: str
+    dots: str
+    name: str
+
+
+_WHITE = Jersey("#ffffff", "", "White jersey")
+JERSEYS: dict[str, dict[str, Jersey]] = {
+    "tour-de-france": {
+        "gc": Jersey("#f6d20b", "", "Yellow jersey"),
+        "points": Jersey("#1f9d3a", "", "Green jersey"),
+        "mountains": Jersey("#ffffff", "#d7141a", "Polka-dot jersey"),
+        "youth": _WHITE,
+    },
+    "giro-d-italia": {
+        "gc": Jersey("#f2a0c0", "", "Pink jersey"),
+        "points": Jersey("#b0306a", "", "Cyclamen jersey"),
+        "mountains": Jersey("#1e6fd9", "", "Blue jersey"),
+        "youth": _WHITE,
+    },
+    "vuelta-a-espana": {
+        "gc": Jersey("#d7141a", "", "Red jersey"),
+        "points": Jersey("#1f9d3a", "", "Green jersey"),
+        "mountains": Jersey("#ffffff", "#1e6fd9", "Polka-dot jersey"),
+        "youth": _WHITE,
+    },
+}
+DEFAULT_RACE = "tour-de-france"
+UNKNOWN_JERSEY = Jersey("#cccccc", "", "Jersey")
+
+
+def jersey(classification: str, race_slug: str = "") -> Jersey:
+    """The jersey of ``classification``'s leader in the race ``race_slug`` (the
+    Tour's colours for a race without its own)."""
+    colours = JERSEYS.get(race_slug, JERSEYS[DEFAULT_RACE])
+    return colours.get(classification, UNKNOWN_JERSEY)

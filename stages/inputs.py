@@ -1,0 +1,151 @@
+"""Reads that feed the standings engine and the parsers: ORM rows in, plain
+dataclasses of the pure core out. Services and page queries both build on these."""
+
+from collections import defaultdict
+from dataclasses import replace
+
+from editions.models import Edition, Entry
+from racing import standings
+from racing.parsing.results import StartListRider
+from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult
+
+
+def edition_rules(edition: Edition) -> standings.Rules:
+    """The edition's rules; the stored youth cut-off wins (editors may change it)."""
+    rules = standings.Rules.from_overrides(edition.rules or {}, edition.year)
+    return replace(rules, youth_born_on_or_after=edition.youth_born_on_or_after)
+
+
+def riders_of(edition: Edition) -> dict[int, standings.RiderInfo]:
+    """Engine rider info keyed by entry id (an entry is a rider in one edition)."""
+    return {
+        pk: standings.RiderInfo(rider_id=pk, team_id=team_id, birth_date=born)
+        for pk, team_id, born in Entry.objects.filter(edition=edition).values_list(
+            "pk", "team_id", "rider__birth_date"
+        )
+    }
+
+
+def stage_inputs(edition: Edition) -> list[standings.StageInput]:
+    """Every stage of the edition that has results, as engine input (4 queries)."""
+    results = defaultdict(list)
+    for row in StageResult.objects.filter(stage__edition=edition).values_list(
+        "stage_id",
+        "entry_id",
+        "status",
+        "rank",
+        "time_s",
+        "hundredths",
+        "gc_time_s",
+        "bonus",
+        "penalty",
+        "points",
+        "kom_points",
+    ):
+        (
+            stage_id,
+            entry_id,
+            status,
+            rank,
+            time_s,
+            hundredths,
+            gc,
+            bonus,
+            pen,
+            pts,
+            kom,
+        ) = row
+        results[stage_id].append(
+            standings.Result(
+                rider_id=entry_id,
+                status=status,
+                rank=rank,
+                time=time_s,
+                hundredths=hundredths or 0,
+                gc_time=gc,
+                bonus=bonus,
+                penalty=pen,
+                points=pts,
+                kom_points=kom,
+            )
+        )
+    checkpoints = defaultdict(list)
+    for pk, stage_id, kind, category, multiplier in Checkpoint.objects.filter(
+        stage__edition=edition
+    ).values_list("pk", "stage_id", "kind", "category", "multiplier"):
+        checkpoints[stage_id].append(
+            standings.Checkpoint(pk, kind, category, multiplier)
+        )
+    crossings = defaultdict(list)
+    for stage_id, checkpoint_id, rank, entry_id in CheckpointCrossing.objects.filter(
+        checkpoint__stage__edition=edition
+    ).values_list("checkpoint__stage_id", "checkpoint_id", "rank", "entry_id"):
+        crossings[stage_id].append(standings.Crossing(checkpoint_id, rank, entry_id))
+    return [
+        standings.StageInput(
+            number=number,
+            type=kind,
+            results=tuple(results[pk]),
+            points_scale=scale,
+            team_times=team_times,
+            checkpoints=tuple(checkpoints[pk]),
+            crossings=tuple(crossings[pk]),
+        )
+        for pk, number, kind, scale, team_times in Stage.objects.filter(edition=edition)
+        .order_by("number")
+        .values_list("pk", "number", "type", "points_scale", "team_times")
+        if results[pk]
+    ]
+
+
+def stage_input(
+    stage: Stage, results: tuple[standings.Result, ...] = ()
+) -> standings.StageInput:
+    """One stage as engine input with its checkpoints and crossings (2 queries)."""
+    checkpoints = tuple(
+        standings.Checkpoint(pk, kind, category, multiplier)
+        for pk, kind, category, multiplier in Checkpoint.objects.filter(
+            stage=stage
+        ).values_list("pk", "kind", "category", "multiplier")
+    )
+    crossings = tuple(
+        standings.Crossing(checkpoint_id, rank, entry_id)
+        for checkpoint_id, rank, entry_id in CheckpointCrossing.objects.filter(
+            checkpoint__stage=stage
+        ).values_list("checkpoint_id", "rank", "entry_id")
+    )
+    return standings.StageInput(
+        number=stage.number,
+        type=stage.type,
+        results=results,
+        points_scale=stage.points_scale,
+        team_times=stage.team_times,
+        checkpoints=checkpoints,
+        crossings=crossings,
+    )
+
+
+def start_list_of(edition: Edition) -> dict[int, StartListRider]:
+
+    return {
+        bib: StartListRider(bib, given, family, code)
+        for bib, given, family, code in Entry.objects.filter(
+            edition=edition
+        ).values_list("bib", "rider__given_name", "rider__family_name", "team__code")
+    }
+
+
+def out_of_race_before(stage: Stage) -> dict[int, str]:
+    """Bibs of riders who left the race before ``stage`` (DNF, DNS, DSQ)."""
+    out: dict[int, str] = {}
+    for bib, status, number in (
+        StageResult.objects.filter(
+            stage__edition_id=stage.edition_id,
+            stage__number__lt=stage.number,
+            status__in=standings.OUT_STATUSES,
+        )
+        .order_by("stage__number")
+        .values_list("entry__bib", "status", "stage__number")
+    ):
+        out.setdefault(bib, f"{status} on stage {number}")
+    return out

@@ -1,0 +1,111 @@
+"""The edition lock, the data version and the stored standings: what every write
+ends with."""
+
+import hashlib
+from collections.abc import Sequence
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from editions.models import Edition
+from racing import standings
+from stages import inputs
+from stages.models import Jersey, Stage, Standing
+
+
+def lock_edition(edition_id: int) -> Edition:
+    """Take the edition's row lock (PostgreSQL; SQLite serialises writers anyway)
+    before writing, so that concurrent saves of one race run one after the other
+    and the standings always match the last one."""
+    return Edition.objects.select_for_update().select_related("race").get(pk=edition_id)
+
+
+def bump_version(*editions: Edition | int) -> None:
+    """Invalidate every cached page of these editions (of all editions when none
+    are given). Every service calls it as its last write; nothing else needs to."""
+    qs = Edition.objects.all()
+    if editions:
+        qs = qs.filter(pk__in=[e.pk if isinstance(e, Edition) else e for e in editions])
+    qs.update(version=F("version") + 1)
+
+
+def compute(edition: Edition) -> list[standings.StageStandings]:
+    """The standings of the stored results, computed in memory (4 queries)."""
+    return standings.compute(
+        inputs.stage_inputs(edition),
+        inputs.riders_of(edition),
+        inputs.edition_rules(edition),
+    )
+
+
+@transaction.atomic
+def recompute_standings(
+    edition: Edition,
+    *,
+    from_stage: int = 1,
+    computed: Sequence[standings.StageStandings] | None = None,
+) -> int:
+    """Store every classification after ``from_stage`` onwards and bump the data
+    version; ``computed`` are standings already computed from the stored results
+    (a paste preview's), else the engine runs once over the whole race (standings
+    are cumulative and the computation is cheap). Returns the number of stages
+    stored."""
+    lock_edition(edition.pk)
+    if computed is None:
+        computed = compute(edition)
+    stage_ids = dict(Stage.objects.filter(edition=edition).values_list("number", "pk"))
+    # Stages without results (not raced yet, or results removed) have no standings.
+    Standing.objects.filter(
+        stage__edition=edition, stage__number__gte=from_stage
+    ).delete()
+    Jersey.objects.filter(
+        stage__edition=edition, stage__number__gte=from_stage
+    ).delete()
+    stored = [after for after in computed if after.stage_number >= from_stage]
+    _insert(stored, stage_ids)
+    bump_version(edition)
+    return len(stored)
+
+
+def _insert(stored: Sequence[standings.StageStandings], stage_ids: dict) -> None:
+    rows = [
+        (stage_ids[after.stage_number], classification, *_values(s))
+        for after in stored
+        for classification, table in after.tables.items()
+        for s in table
+    ]
+    jerseys = [
+        (stage_ids[after.stage_number], classification, entry_id)
+        for after in stored
+        for classification, entry_id in after.jerseys.items()
+    ]
+    # Thousands of rows per recompute: one executemany beats building model objects.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {Standing._meta.db_table} (stage_id, classification, rank, "
+            "entry_id, team_id, value, gap, previous_rank) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
+        cursor.executemany(
+            f"INSERT INTO {Jersey._meta.db_table} (stage_id, classification, entry_id) "
+            "VALUES (%s, %s, %s)",
+            jerseys,
+        )
+
+
+def _values(s: standings.Standing) -> tuple:
+    return (s.rank, s.rider_id, s.team_id, s.value, s.gap, s.previous_rank)
+
+
+def results_digest(edition: Edition) -> str:
+    """A short token of everything the standings are computed from (results,
+    checkpoints, crossings). A paste preview carries it so that confirming refuses
+    when someone else changed them since; other saves (a report, a route) do not
+    count, unlike ``Edition.version``, the page caches' counter."""
+    parts = sorted(
+        repr((s.number, s.type, s.points_scale, s.team_times, item))
+        for s in inputs.stage_inputs(edition)
+        for item in (*s.results, *s.checkpoints, *s.crossings)
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

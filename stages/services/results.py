@@ -1,0 +1,132 @@
+"""Writes of a stage's results and crossings: an imported results file, a paste
+confirmed in the admin. Each validates again under the edition lock, writes in one
+transaction and stores the standings once."""
+
+from django.db import transaction
+
+from editions.models import Edition, Entry
+from racing.parsing.csvrows import PackageError, decode
+from racing.parsing.results import ResultsTable, parse_results_table
+from stages import inputs
+from stages.models import CheckpointCrossing, Stage, StageResult
+from stages.services import leaders, paste
+from stages.services.packages import result_objects
+from stages.services.recompute import (
+    lock_edition,
+    recompute_standings,
+    results_digest,
+)
+
+
+class PasteRefused(Exception):
+    """A paste that cannot be saved; ``preview`` shows why, row by row."""
+
+    def __init__(self, preview, message: str = ""):
+        self.preview = preview
+        self.message = message or (
+            f"Nothing was saved: {len(preview.problems)} problem"
+            f"{'s' if len(preview.problems) != 1 else ''} in the pasted rows."
+        )
+        super().__init__(self.message)
+
+
+def read_stage_results(
+    stage: Stage, label: str, data: bytes | str, *, header_optional: bool = False
+) -> ResultsTable:
+    """Parse a results table for ``stage`` against its start list and the riders
+    already out of the race (3 queries)."""
+    text = decode(label, data) if isinstance(data, bytes) else data
+    return parse_results_table(
+        label,
+        text,
+        inputs.start_list_of(stage.edition),
+        out_of_race=inputs.out_of_race_before(stage),
+        header_optional=header_optional,
+    )
+
+
+@transaction.atomic
+def results_import(*, stage: Stage, label: str, data: bytes | str) -> ResultsTable:
+    """Replace ``stage``'s results with a results file (``import_results``); raises
+    ``PackageError`` naming every bad line, and then saves nothing."""
+    lock_edition(stage.edition_id)
+    table = read_stage_results(stage, label, data)
+    if not table.ok:
+        raise PackageError(table.problems)
+    _replace_results(stage, table)
+    recompute_standings(stage.edition, from_stage=stage.number)
+    return table
+
+
+def _replace_results(stage: Stage, table: ResultsTable) -> None:
+    """Swap a stage's results for a validated table; a scheduled stage with
+    results is finished."""
+    stage = Stage.objects.get(pk=stage.pk)
+    entry_ids = dict(
+        Entry.objects.filter(edition_id=stage.edition_id).values_list("bib", "pk")
+    )
+    StageResult.objects.filter(stage=stage).delete()
+    StageResult.objects.bulk_create(result_objects(stage, table.rows, entry_ids))
+    if stage.status == Stage.Status.SCHEDULED:
+        stage.status = Stage.Status.FINISHED
+        stage.save(update_fields=["status"])
+
+
+def _check_digest(edition: Edition, expected: str | None, preview) -> None:
+    if expected and results_digest(edition) != expected:
+        raise PasteRefused(
+            preview,
+            "Nothing was saved: the results of this race changed since your preview "
+            "(another save). Check the new preview and confirm again.",
+        )
+
+
+@transaction.atomic
+def result_paste_save(
+    *, stage: Stage, text: str, expected_digest: str | None = None
+) -> str:
+    """Replace ``stage``'s results with pasted rows and store the standings, in
+    one transaction, after validating again under the edition lock. The preview's
+    standings are stored as computed (the engine runs once). Returns the message
+    saying what changed; raises ``PasteRefused`` with a fresh preview."""
+    edition = lock_edition(stage.edition_id)
+    stage = Stage.objects.select_related("edition__race").get(pk=stage.pk)
+    preview = paste.result_preview(stage, text)
+    if not preview.ok:
+        raise PasteRefused(preview)
+    _check_digest(edition, expected_digest, preview)
+    _replace_results(stage, preview.table)
+    recompute_standings(edition, from_stage=stage.number, computed=preview.after)
+    return leaders.summary(preview.changes)
+
+
+@transaction.atomic
+def crossing_paste_save(
+    *, stage: Stage, text: str, expected_digest: str | None = None
+) -> str:
+    """Replace the crossings of the checkpoints named in the paste, then store the
+    standings the preview computed (awards left empty in the results come from
+    the crossings)."""
+    edition = lock_edition(stage.edition_id)
+    stage = Stage.objects.select_related("edition__race").get(pk=stage.pk)
+    preview = paste.crossing_preview(stage, text)
+    if not preview.ok:
+        raise PasteRefused(preview)
+    _check_digest(edition, expected_digest, preview)
+    CheckpointCrossing.objects.filter(checkpoint_id__in=preview.checkpoint_ids).delete()
+    CheckpointCrossing.objects.bulk_create(
+        [
+            CheckpointCrossing(checkpoint_id=cp, rank=rank, entry_id=entry)
+            for cp, rank, entry in preview.crossings
+        ]
+    )
+    recompute_standings(edition, from_stage=stage.number, computed=preview.after)
+    return leaders.summary(preview.changes)
+
+
+def recompute_after_edit(edition: Edition, *, from_stage: int, before) -> str:
+    """Recompute after an admin edit; ``before`` is ``leaders.current_standings``
+    taken (under ``lock_edition``) before the edit. Returns the change message."""
+    after = leaders.current_standings(edition)
+    recompute_standings(edition, from_stage=from_stage, computed=after)
+    return leaders.summary(leaders.describe_changes(edition, before, after, from_stage))
