@@ -13,7 +13,7 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from racing.standings import default_youth_cutoff
+from racing.standings import Exit, default_youth_cutoff
 from racing.text import PersonName
 
 models.CharField.register_lookup(Length)
@@ -142,6 +142,10 @@ class Entry(models.Model):
     rider = models.ForeignKey(Rider, on_delete=models.PROTECT, related_name="entries")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="entries")
     bib = models.PositiveSmallIntegerField()
+    # Where the rider left the race (racing.standings.exits), stored by every
+    # recompute so that no page derives it again.
+    exit_stage = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    exit_status = models.CharField(max_length=3, blank=True, default="", editable=False)
 
     class Meta:
         db_table = "riders_entry"
@@ -153,7 +157,18 @@ class Entry(models.Model):
                 fields=["edition", "rider"], name="entry_unique_rider"
             ),
             models.CheckConstraint(condition=Q(bib__gte=1), name="entry_bib_positive"),
+            models.CheckConstraint(
+                condition=Q(exit_stage__isnull=False) | Q(exit_status=""),
+                name="entry_exit_status_needs_stage",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.bib} {self.rider.display_name}"
+
+    @property
+    def exit(self) -> Exit | None:
+        """Where the rider left the race, or None while he is in it (or finished)."""
+        if self.exit_stage is None:
+            return None
+        return Exit(self.exit_stage, self.exit_status)

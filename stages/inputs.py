@@ -90,10 +90,13 @@ def stage_inputs(edition: Edition) -> list[standings.StageInput]:
             team_times=team_times,
             checkpoints=tuple(checkpoints[pk]),
             crossings=tuple(crossings[pk]),
+            complete=status == Stage.Status.FINISHED,
         )
-        for pk, number, kind, scale, team_times in Stage.objects.filter(edition=edition)
+        for pk, number, kind, scale, team_times, status in Stage.objects.filter(
+            edition=edition
+        )
         .order_by("number")
-        .values_list("pk", "number", "type", "points_scale", "team_times")
+        .values_list("pk", "number", "type", "points_scale", "team_times", "status")
         if results[pk]
     ]
 
@@ -136,16 +139,13 @@ def start_list_of(edition: Edition) -> dict[int, StartListRider]:
 
 
 def out_of_race_before(stage: Stage) -> dict[int, str]:
-    """Bibs of riders who left the race before ``stage`` (DNF, DNS, DSQ)."""
-    out: dict[int, str] = {}
-    for bib, status, number in (
-        StageResult.objects.filter(
-            stage__edition_id=stage.edition_id,
-            stage__number__lt=stage.number,
-            status__in=standings.OUT_STATUSES,
-        )
-        .order_by("stage__number")
-        .values_list("entry__bib", "status", "stage__number")
-    ):
-        out.setdefault(bib, f"{status} on stage {number}")
-    return out
+    """Bibs of riders out of the race for good before ``stage`` (DNF, DNS, DSQ),
+    from the stored exits (1 query)."""
+    return {
+        bib: f"{status} on stage {number}"
+        for bib, status, number in Entry.objects.filter(
+            edition_id=stage.edition_id,
+            exit_stage__lt=stage.number,
+            exit_status__in=standings.OUT_STATUSES,
+        ).values_list("bib", "exit_status", "exit_stage")
+    }

@@ -66,6 +66,7 @@ from racing.registry import CLASSIFICATION_KEYS as CLASSIFICATIONS
 from racing.registry import JERSEY_ORDER
 from racing.standings.awards import awards, check_stage
 from racing.standings.compute import compute
+from racing.standings.exits import Exit, exits, stage_exits
 from racing.standings.model import (
     CHECKPOINT_KINDS,
     CLIMB_CATEGORIES,
@@ -102,6 +103,7 @@ __all__ = [
     "Award",
     "Checkpoint",
     "Crossing",
+    "Exit",
     "Result",
     "RiderInfo",
     "Rules",
@@ -112,4 +114,6 @@ __all__ = [
     "check_stage",
     "compute",
     "default_youth_cutoff",
+    "exits",
+    "stage_exits",
 ]

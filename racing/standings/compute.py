@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from racing.registry import CLASSIFICATION_KEYS as CLASSIFICATIONS
 from racing.registry import JERSEY_ORDER
 from racing.standings.awards import awards, check_stage
+from racing.standings.exits import Exit, stage_exits
 from racing.standings.model import (
     TIME_TRIAL_TYPES,
     RiderInfo,
@@ -232,7 +234,17 @@ def compute(
         for cls in CLASSIFICATIONS:
             previous[cls] = _previous(tables[cls])
         out.append(StageStandings(stage.number, tables, _jerseys(tables)))
-    return out
+    return _with_exits(out, ordered)
+
+
+def _with_exits(
+    out: list[StageStandings], stages: Sequence[StageInput]
+) -> list[StageStandings]:
+    """Each stage's standings with the riders who left the race on it."""
+    by_stage: dict[int, dict[int, Exit]] = {}
+    for rider_id, left in stage_exits(stages).items():
+        by_stage.setdefault(left.stage, {})[rider_id] = left
+    return [replace(s, exits=by_stage.get(s.stage_number, {})) for s in out]
 
 
 def _teams_table(

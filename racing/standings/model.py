@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from racing.standings.exits import Exit
 
 STATUSES = ("OK", "DNF", "DNS", "OTL", "DSQ")
 # Out of the race for good; an OTL rider who rides on was reinstated.
@@ -68,6 +72,8 @@ class StageInput:
     team_times: str = "finish"
     checkpoints: tuple[Checkpoint, ...] = ()
     crossings: tuple[Crossing, ...] = ()
+    # False while a stage's results are still being entered (a live stage).
+    complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,8 @@ class StageStandings:
     stage_number: int
     tables: dict[str, tuple[Standing, ...]]
     jerseys: dict[str, int]
+    # Riders who left the race on this stage (racing.standings.exits), by rider_id.
+    exits: dict[int, Exit] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.db import connection, transaction
 from django.db.models import F
 
-from editions.models import Edition
+from editions.models import Edition, Entry
 from racing import standings
 from stages import inputs
 from stages.models import Jersey, Stage, Standing
@@ -63,8 +63,22 @@ def recompute_standings(
     ).delete()
     stored = [after for after in computed if after.stage_number >= from_stage]
     _insert(stored, stage_ids)
+    _store_exits(edition, computed)
     bump_version(edition)
     return len(stored)
+
+
+def _store_exits(
+    edition: Edition, computed: Sequence[standings.StageStandings]
+) -> None:
+    """Each entry's exit as the engine found it (2 queries)."""
+    left = {rid: e for after in computed for rid, e in after.exits.items()}
+    entries = list(Entry.objects.filter(edition=edition).only("pk"))
+    for entry in entries:
+        gone = left.get(entry.pk)
+        entry.exit_stage = gone.stage if gone else None
+        entry.exit_status = gone.status if gone else ""
+    Entry.objects.bulk_update(entries, ["exit_stage", "exit_status"], batch_size=500)
 
 
 def _insert(stored: Sequence[standings.StageStandings], stage_ids: dict) -> None:
