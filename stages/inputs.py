@@ -28,47 +28,7 @@ def riders_of(edition: Edition) -> dict[int, standings.RiderInfo]:
 
 def stage_inputs(edition: Edition) -> list[standings.StageInput]:
     """Every stage of the edition that has results, as engine input (4 queries)."""
-    results = defaultdict(list)
-    for row in StageResult.objects.filter(stage__edition=edition).values_list(
-        "stage_id",
-        "entry_id",
-        "status",
-        "rank",
-        "time_s",
-        "hundredths",
-        "gc_time_s",
-        "bonus",
-        "penalty",
-        "points",
-        "kom_points",
-    ):
-        (
-            stage_id,
-            entry_id,
-            status,
-            rank,
-            time_s,
-            hundredths,
-            gc,
-            bonus,
-            pen,
-            pts,
-            kom,
-        ) = row
-        results[stage_id].append(
-            standings.Result(
-                rider_id=entry_id,
-                status=status,
-                rank=rank,
-                time=time_s,
-                hundredths=hundredths or 0,
-                gc_time=gc,
-                bonus=bonus,
-                penalty=pen,
-                points=pts,
-                kom_points=kom,
-            )
-        )
+    results = _results_by_stage(edition)
     checkpoints = defaultdict(list)
     for pk, stage_id, kind, category, multiplier in Checkpoint.objects.filter(
         stage__edition=edition
@@ -99,6 +59,46 @@ def stage_inputs(edition: Edition) -> list[standings.StageInput]:
         .values_list("pk", "number", "type", "points_scale", "team_times", "status")
         if results[pk]
     ]
+
+
+_RESULT_FIELDS = (
+    "stage_id",
+    "entry_id",
+    "status",
+    "rank",
+    "time_s",
+    "hundredths",
+    "gc_time_s",
+    "bonus",
+    "penalty",
+    "points",
+    "kom_points",
+)
+
+
+def _results_by_stage(edition: Edition) -> dict[int, list[standings.Result]]:
+    """The edition's results as engine rows, by stage id (1 query)."""
+    results = defaultdict(list)
+    for row in StageResult.objects.filter(stage__edition=edition).values_list(
+        *_RESULT_FIELDS
+    ):
+        stage_id, entry_id, status, rank, time_s, hundredths, gc, *awards = row
+        bonus, penalty, points, kom = awards
+        results[stage_id].append(
+            standings.Result(
+                rider_id=entry_id,
+                status=status,
+                rank=rank,
+                time=time_s,
+                hundredths=hundredths or 0,
+                gc_time=gc,
+                bonus=bonus,
+                penalty=penalty,
+                points=points,
+                kom_points=kom,
+            )
+        )
+    return results
 
 
 def stage_input(
