@@ -2,8 +2,11 @@
 
 A page, a CSV, the admin's change message and the engine all read this module;
 nothing else spells out which classifications exist. Adding one (a combativity
-award, an intermediate-sprint classification) means an entry here, its ranking in
-``racing.standings.compute`` and a template cell for its value.
+award, an intermediate-sprint classification) means an entry here (and its
+jerseys below if its leader wears one), its ranking in
+``racing.standings.compute``, and the migration ``makemigrations`` writes for the
+classification choices of ``Standing``. Pages pick what to show by a table's
+``kind`` and fields, never by its key.
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ from dataclasses import dataclass
 
 TIME = "time"
 POINTS = "points"
+# Table kinds (``Table.kind``): the stage result, a team classification, or an
+# individual classification by its unit (TIME or POINTS).
+STAGE_RESULT = "stage"
+TEAM = "team"
 
 _RIDER = ("rank", "bib", "rider", "team")
 _TIMED = ("time", "gap", "time_seconds", "gap_seconds")
@@ -27,7 +34,10 @@ class Table:
     ``value`` counts (``time`` in seconds, lowest first; ``points``, most first),
     ``individual`` whether rows are riders (else teams), ``jersey`` whether its
     leader wears a jersey (handed down in registry order, RULES.md section 9) and
-    ``csv_columns`` the CSV export's header (RACE_PACKAGE.md "Export").
+    ``csv_columns`` the CSV export's header (RACE_PACKAGE.md "Export"), in the
+    order the export's builder for the table's ``kind`` writes the cells;
+    ``stage_result`` marks the stage result (the one table that is no
+    classification).
     """
 
     key: str
@@ -39,10 +49,21 @@ class Table:
     individual: bool
     jersey: bool
     csv_columns: tuple[str, ...]
+    stage_result: bool = False
 
     @property
     def is_points(self) -> bool:
         return self.unit == POINTS
+
+    @property
+    def kind(self) -> str:
+        """What its rows are: ``stage`` (the stage result), ``team``, or an
+        individual classification in ``time`` or ``points``."""
+        if self.stage_result:
+            return STAGE_RESULT
+        if not self.individual:
+            return TEAM
+        return self.unit
 
 
 STAGE = Table(
@@ -54,6 +75,7 @@ STAGE = Table(
     unit=TIME,
     individual=True,
     jersey=False,
+    stage_result=True,
     csv_columns=(
         *_RIDER,
         *_TIMED,
@@ -65,18 +87,36 @@ STAGE = Table(
     ),
 )
 
+# The general classification: its leader leads the race (home and edition pages,
+# the GC gaps chart, a rider's GC rank). First in the registry, so its jersey
+# comes first.
+GENERAL = Table(
+    key="gc",
+    label="General",
+    title="general classification",
+    leader_title="the GC",
+    caption="General classification after stage {number}",
+    unit=TIME,
+    individual=True,
+    jersey=True,
+    csv_columns=(*_RIDER, *_TIMED),
+)
+
+# The team classification the team pages show.
+TEAMS = Table(
+    key="teams",
+    label="Teams",
+    title="team classification",
+    leader_title="the team classification",
+    caption="Team classification after stage {number}",
+    unit=TIME,
+    individual=False,
+    jersey=False,
+    csv_columns=("rank", "team", *_TIMED),
+)
+
 CLASSIFICATIONS: tuple[Table, ...] = (
-    Table(
-        key="gc",
-        label="General",
-        title="general classification",
-        leader_title="the GC",
-        caption="General classification after stage {number}",
-        unit=TIME,
-        individual=True,
-        jersey=True,
-        csv_columns=(*_RIDER, *_TIMED),
-    ),
+    GENERAL,
     Table(
         key="points",
         label="Points",
@@ -110,23 +150,14 @@ CLASSIFICATIONS: tuple[Table, ...] = (
         jersey=True,
         csv_columns=(*_RIDER, *_TIMED),
     ),
-    Table(
-        key="teams",
-        label="Teams",
-        title="team classification",
-        leader_title="the team classification",
-        caption="Team classification after stage {number}",
-        unit=TIME,
-        individual=False,
-        jersey=False,
-        csv_columns=("rank", "team", *_TIMED),
-    ),
+    TEAMS,
 )
 
 TABLES: dict[str, Table] = {t.key: t for t in (STAGE, *CLASSIFICATIONS)}
 CLASSIFICATION_KEYS: tuple[str, ...] = tuple(c.key for c in CLASSIFICATIONS)
 JERSEY_ORDER: tuple[str, ...] = tuple(c.key for c in CLASSIFICATIONS if c.jersey)
 POINTS_KEYS: frozenset[str] = frozenset(c.key for c in CLASSIFICATIONS if c.is_points)
+INDIVIDUAL_KEYS: tuple[str, ...] = tuple(c.key for c in CLASSIFICATIONS if c.individual)
 
 
 def table(key: str) -> Table | None:

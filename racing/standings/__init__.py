@@ -55,6 +55,14 @@ Jerseys (RULES.md section 9)
     ``JERSEY_ORDER`` (gc > points > mountains > youth): each jersey goes to the
     best-placed rider of its classification who does not already wear one.
 
+Classifications
+    The tables after each stage are the classifications of
+    ``racing.registry.CLASSIFICATIONS``, in its order; each is ranked by its
+    function in ``racing.standings.compute.RANKINGS`` (importing the engine fails
+    when a registry entry has none), and its ``unit`` says how gaps count: time,
+    lowest first; points, most first. A new classification is a registry entry
+    and one ranking function there (``racing.registry`` says what else).
+
 Awards
     Fields of a ``Result`` left at ``None`` (``bonus``, ``points``,
     ``kom_points``) are computed by :func:`awards` from the rules, the finishing

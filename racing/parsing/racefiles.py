@@ -1,0 +1,277 @@
+"""The race's own tables in a race package (RACE_PACKAGE.md): teams.csv,
+riders.csv, stages.csv and checkpoints.csv, read into plain validated rows."""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from racing.parsing.csvrows import (
+    CsvRow,
+    PackageError,
+    decode,
+    parse_int,
+    problem,
+    read_csv,
+)
+from racing.parsing.results import StartListRider
+from racing.standings import (
+    CHECKPOINT_KINDS,
+    CLIMB_CATEGORIES,
+    POINTS_SCALES,
+    STAGE_TYPES,
+    TEAM_TIMES,
+)
+
+_RIDER_COLUMNS = ("bib", "first_name", "last_name", "nationality", "birth_date", "team")
+_STAGE_COLUMNS = ("number", "date", "start", "finish", "distance_km", "type")
+_CHECKPOINT_COLUMNS = ("stage", "kind", "name", "km", "category", "multiplier")
+
+
+@dataclass
+class StageSpec:
+    number: int
+    date: date
+    start: str
+    finish: str
+    distance_km: Decimal
+    type: str
+    points_scale: str
+    team_times: str
+
+
+@dataclass
+class CheckpointSpec:
+    stage: int
+    kind: str
+    name: str
+    km: Decimal | None
+    category: str
+    multiplier: int
+
+
+def _rows_of(
+    root: Path, name: str, required: tuple[str, ...], errors: list[str]
+) -> list[CsvRow]:
+    """The rows of the package's CSV file ``name``; none when it is missing or
+    unreadable (the problem is in ``errors``)."""
+    try:
+        return read_csv(name, decode(name, (root / name).read_bytes()), required)
+    except FileNotFoundError:
+        errors.append(f"{name}: missing")
+    except PackageError as exc:
+        errors.extend(exc.problems)
+    return []
+
+
+# teams.csv, riders.csv --------------------------------------------------------------
+
+
+def read_teams(root: Path, errors: list[str]) -> dict[str, tuple[str, str]]:
+    """teams.csv: code (3 letters or digits, unique) -> (name, ISO country)."""
+    teams: dict[str, tuple[str, str]] = {}
+    for row in _rows_of(root, "teams.csv", ("code", "name", "country"), errors):
+        code = row.get("code").upper()
+        if not re.fullmatch(r"[A-Z0-9]{3}", code):
+            errors.append(
+                problem("teams.csv", row.line, f"team code {code!r} is not 3 letters")
+            )
+        elif code in teams:
+            errors.append(problem("teams.csv", row.line, f"duplicate team code {code}"))
+        country = row.get("country").upper()
+        if not re.fullmatch(r"[A-Z]{2}", country):
+            errors.append(
+                problem(
+                    "teams.csv", row.line, f"country {country!r} is not ISO alpha-2"
+                )
+            )
+        if not row.get("name"):
+            errors.append(problem("teams.csv", row.line, "team name is missing"))
+        teams[code] = (row.get("name"), country)
+    return teams
+
+
+def read_riders(
+    root: Path, teams: Mapping[str, tuple[str, str]], errors: list[str]
+) -> dict[int, tuple[StartListRider, str, date | None]]:
+    """riders.csv: bib (unique) -> (start-list rider, nationality, birth date or
+    None); the team code must be in teams.csv."""
+    riders: dict[int, tuple[StartListRider, str, date | None]] = {}
+    for row in _rows_of(root, "riders.csv", _RIDER_COLUMNS, errors):
+        bib = parse_int(row, "bib", "riders.csv", errors, minimum=1)
+        if bib is None:
+            errors.append(problem("riders.csv", row.line, "bib is missing"))
+            continue
+        if bib in riders:
+            errors.append(problem("riders.csv", row.line, f"duplicate bib {bib}"))
+        code = row.get("team").upper()
+        if code not in teams:
+            errors.append(
+                problem("riders.csv", row.line, f"unknown team code {code!r}")
+            )
+        nat = row.get("nationality").upper()
+        if not re.fullmatch(r"[A-Z]{2}", nat):
+            errors.append(
+                problem(
+                    "riders.csv", row.line, f"nationality {nat!r} is not ISO alpha-2"
+                )
+            )
+        born = _birth_date(row, errors)
+        if not row.get("last_name"):
+            errors.append(problem("riders.csv", row.line, "last_name is missing"))
+        riders[bib] = (
+            StartListRider(bib, row.get("first_name"), row.get("last_name"), code),
+            nat,
+            born,
+        )
+    return riders
+
+
+def _birth_date(row: CsvRow, errors: list[str]) -> date | None:
+    """A rider's birth date (YYYY-MM-DD); None when blank or malformed."""
+    if not row.get("birth_date"):
+        return None
+    try:
+        return date.fromisoformat(row.get("birth_date"))
+    except ValueError:
+        errors.append(
+            problem(
+                "riders.csv",
+                row.line,
+                f"birth_date {row.get('birth_date')!r} is not YYYY-MM-DD",
+            )
+        )
+        return None
+
+
+# stages.csv, checkpoints.csv ------------------------------------------------------
+
+
+def read_stages(root: Path, year: int, errors: list[str]) -> dict[int, StageSpec]:
+    """stages.csv: number (unique) -> the stage."""
+    stages: dict[int, StageSpec] = {}
+    for row in _rows_of(root, "stages.csv", _STAGE_COLUMNS, errors):
+        number = parse_int(row, "number", "stages.csv", errors)
+        if number is None:
+            errors.append(problem("stages.csv", row.line, "number is missing"))
+            continue
+        if number in stages:
+            errors.append(problem("stages.csv", row.line, f"duplicate stage {number}"))
+        stages[number] = _stage_spec(row, number, year, errors)
+    return stages
+
+
+def _stage_spec(row: CsvRow, number: int, year: int, errors: list[str]) -> StageSpec:
+    """One stage of stages.csv. A bad date stands as 1 January of ``year``, a bad
+    distance as 0; a blank ``team_times`` means ``finish``."""
+    try:
+        day = date.fromisoformat(row.get("date"))
+    except ValueError:
+        errors.append(
+            problem(
+                "stages.csv", row.line, f"date {row.get('date')!r} is not YYYY-MM-DD"
+            )
+        )
+        day = date(year, 1, 1)
+    try:
+        distance = Decimal(row.get("distance_km"))
+        if distance < 0 or not distance.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.append(
+            problem(
+                "stages.csv",
+                row.line,
+                f"distance_km {row.get('distance_km')!r} is not a distance",
+            )
+        )
+        distance = Decimal(0)
+    kind = row.get("type").lower()
+    if kind not in STAGE_TYPES:
+        errors.append(
+            problem(
+                "stages.csv",
+                row.line,
+                f"type {kind!r} is not one of {', '.join(sorted(STAGE_TYPES))}",
+            )
+        )
+    scale = row.get("points_scale").lower()
+    if scale and scale not in POINTS_SCALES:
+        errors.append(
+            problem("stages.csv", row.line, f"unknown points_scale {scale!r}")
+        )
+    team_times = row.get("team_times").lower() or "finish"
+    if team_times not in TEAM_TIMES:
+        errors.append(
+            problem(
+                "stages.csv", row.line, f"team_times {team_times!r} is not finish or gc"
+            )
+        )
+    start, finish = row.get("start"), row.get("finish")
+    return StageSpec(number, day, start, finish, distance, kind, scale, team_times)
+
+
+def read_checkpoints(
+    root: Path, stages: Mapping[int, StageSpec], errors: list[str]
+) -> list[CheckpointSpec]:
+    """checkpoints.csv (optional): the checkpoints of every stage, their names
+    unique on each stage."""
+    checkpoints: list[CheckpointSpec] = []
+    if not (root / "checkpoints.csv").exists():
+        return checkpoints
+    names: set[tuple[int, str]] = set()
+    for row in _rows_of(root, "checkpoints.csv", _CHECKPOINT_COLUMNS, errors):
+        checkpoint = _checkpoint_spec(row, stages, errors)
+        key = (checkpoint.stage, checkpoint.name)
+        if key in names:
+            errors.append(
+                problem("checkpoints.csv", row.line, "duplicate checkpoint name")
+            )
+        names.add(key)
+        checkpoints.append(checkpoint)
+    return checkpoints
+
+
+def _checkpoint_spec(
+    row: CsvRow, stages: Mapping[int, StageSpec], errors: list[str]
+) -> CheckpointSpec:
+    """One checkpoint of checkpoints.csv. Only a climb has a category (HC, 1-4); a
+    blank multiplier is 1; a bad stage number stands as stage 0."""
+    stage_no = parse_int(row, "stage", "checkpoints.csv", errors)
+    if stage_no not in stages:
+        errors.append(
+            problem(
+                "checkpoints.csv", row.line, f"stage {stage_no} is not in stages.csv"
+            )
+        )
+    kind = row.get("kind").lower()
+    category = row.get("category").upper()
+    if kind not in CHECKPOINT_KINDS:
+        errors.append(
+            problem(
+                "checkpoints.csv",
+                row.line,
+                f"kind {kind!r} is not sprint, climb or bonus",
+            )
+        )
+    if kind == "climb" and category not in CLIMB_CATEGORIES:
+        errors.append(
+            problem(
+                "checkpoints.csv",
+                row.line,
+                f"climb category {category!r} is not HC or 1-4",
+            )
+        )
+    if kind != "climb":
+        category = ""
+    km = None
+    if row.get("km"):
+        try:
+            km = Decimal(row.get("km"))
+        except InvalidOperation:
+            errors.append(problem("checkpoints.csv", row.line, "km is not a number"))
+    multiplier = parse_int(row, "multiplier", "checkpoints.csv", errors, minimum=1) or 1
+    name = row.get("name")
+    return CheckpointSpec(stage_no or 0, kind, name, km, category, multiplier)

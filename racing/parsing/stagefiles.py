@@ -1,0 +1,139 @@
+"""The files of each stage in a race package (RACE_PACKAGE.md): results/,
+crossings/ and reports/, one ``stage-NN`` file per stage of stages.csv."""
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from racing.parsing.crossings import parse_crossings_table
+from racing.parsing.csvrows import PackageError, decode, problem
+from racing.parsing.racefiles import CheckpointSpec, StageSpec
+from racing.parsing.results import ResultsTable, StartListRider, parse_results_table
+from racing.standings import OUT_STATUSES, exits
+from racing.text import fold
+
+STAGE_FILE = re.compile(r"^stage-(\d{2,3})\.(csv|md)$")
+
+
+def read_results(
+    root: Path,
+    stages: Mapping[int, StageSpec],
+    start_list: Mapping[int, StartListRider],
+    errors: list[str],
+) -> dict[int, ResultsTable]:
+    """results/stage-NN.csv: each stage's result table, read in stage order so
+    that a row for a rider already out of the race for good is refused: his exit
+    by ``racing.standings.exits`` over the stages read so far (all finished) is
+    final, a DNF, DNS or DSQ. An OTL or a missing row is not final (the jury may
+    reinstate him), so his later rows are read."""
+    results: dict[int, ResultsTable] = {}
+    # bib -> stage -> status; the first row of a bib listed twice on a stage
+    # counts (the duplicate is refused anyway).
+    statuses: dict[int, dict[int, str]] = {}
+    # A final exit is a DNF, DNS or DSQ row, so only the riders with one need
+    # exits(): the cost stays that of a few riders, not of the whole field.
+    leaving: set[int] = set()
+    out_of_race: dict[int, str] = {}
+    for number, (label, text) in sorted(_result_texts(root, stages, errors).items()):
+        table = parse_results_table(label, text, start_list, out_of_race=out_of_race)
+        errors.extend(table.problems)
+        results[number] = table
+        for row in table.rows:
+            if row.bib is not None:
+                statuses.setdefault(row.bib, {}).setdefault(number, row.status)
+                if row.status in OUT_STATUSES:
+                    leaving.add(row.bib)
+        rows = ((b, n, st) for b in leaving for n, st in statuses[b].items())
+        out_of_race = {
+            bib: f"{gone.status} on stage {gone.stage}"
+            for bib, gone in exits(rows, results).items()
+            if gone.final
+        }
+    return results
+
+
+def _result_texts(
+    root: Path, stages: Mapping[int, StageSpec], errors: list[str]
+) -> dict[int, tuple[str, str]]:
+    """The text of each readable results/stage-NN.csv of a stage of stages.csv,
+    by stage number, with the file's label."""
+    texts: dict[int, tuple[str, str]] = {}
+    folder = root / "results"
+    result_files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    for file in sorted(result_files, key=lambda f: f.name):
+        label = f"results/{file.name}"
+        m = STAGE_FILE.match(file.name)
+        if not m:
+            errors.append(f"{label}: file name must be stage-NN.csv")
+            continue
+        number = int(m.group(1))
+        if number not in stages:
+            errors.append(f"{label}: stage {number} is not in stages.csv")
+            continue
+        try:
+            text = decode(label, file.read_bytes())
+        except PackageError as exc:
+            errors.extend(exc.problems)
+            continue
+        texts[number] = (label, text)
+    return texts
+
+
+def read_crossings(
+    root: Path,
+    stages: Mapping[int, StageSpec],
+    checkpoints: list[CheckpointSpec],
+    start_list: Mapping[int, StartListRider],
+    errors: list[str],
+) -> dict[int, list[tuple[str, int, int]]]:
+    """crossings/stage-NN.csv (optional): stage -> (checkpoint name, rank, bib) of
+    the rows without problems."""
+    crossings: dict[int, list[tuple[str, int, int]]] = {}
+    if not (root / "crossings").is_dir():
+        return crossings
+    for file in sorted((root / "crossings").glob("*.csv")):
+        label = f"crossings/{file.name}"
+        m = STAGE_FILE.match(file.name)
+        if not m or int(m.group(1)) not in stages:
+            errors.append(f"{label}: not a stage of stages.csv (stage-NN.csv)")
+            continue
+        number = int(m.group(1))
+        on_stage = {fold(c.name): c for c in checkpoints if c.stage == number}
+        try:
+            text = decode(label, file.read_bytes())
+        except PackageError as exc:
+            errors.extend(exc.problems)
+            continue
+        rows, problems = parse_crossings_table(label, text, on_stage, start_list, {})
+        errors.extend(problems)
+        crossings[number] = [
+            (r.checkpoint.name, r.rank, r.bib) for r in rows if not r.problems
+        ]
+    return crossings
+
+
+def read_reports(
+    root: Path, stages: Mapping[int, StageSpec], errors: list[str]
+) -> dict[int, tuple[str, str]]:
+    """reports/stage-NN.md (optional): stage -> (headline, body), the first line
+    being ``# Headline``."""
+    reports: dict[int, tuple[str, str]] = {}
+    if not (root / "reports").is_dir():
+        return reports
+    for file in sorted((root / "reports").glob("*.md")):
+        label = f"reports/{file.name}"
+        m = STAGE_FILE.match(file.name)
+        if not m or int(m.group(1)) not in stages:
+            errors.append(f"{label}: not a stage of stages.csv (stage-NN.md)")
+            continue
+        try:
+            text = decode(label, file.read_bytes())
+        except PackageError as exc:
+            errors.extend(exc.problems)
+            continue
+        first, _, body = text.strip().partition("\n")
+        if not first.startswith("# ") or not first[2:].strip():
+            errors.append(problem(label, 1, 'first line must be "# Headline"'))
+            continue
+        reports[int(m.group(1))] = (first[2:].strip(), body.strip())
+    return reports
