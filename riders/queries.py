@@ -1,10 +1,11 @@
 """Reads for the rider pages (profile, start list, search): ORM rows in, plain rows out.
 
 Every function runs a fixed number of queries, whatever the number of riders.
+Who left the race is read as stored on each entry (``Entry.exit``, kept current by
+every recompute), never derived here.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -13,87 +14,28 @@ from django.db.models import Prefetch, Q
 from django.utils.text import slugify
 
 from editions.models import Edition, Entry, Rider, Team
+from racing import registry
+from racing.standings import Exit
 from riders import charts
 from stages.models import Jersey, Stage, StageResult, Standing
 
-OUT_STATUSES = {"DNF", "DNS", "DSQ"}
-JERSEY_ORDER = ("gc", "points", "mountains", "youth")
 SEARCH_MAX_CHARS = 80
 SEARCH_MIN_CHARS = 2
 SEARCH_LIMIT = 25
-
-
-# Who left the race ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Exit:
-    """The stage on which a rider left the race. ``status`` is DNF, DNS, OTL or DSQ,
-    or "" when his results simply stop (no row on a finished stage)."""
-
-    stage: int
-    status: str
-
-
-def exits(
-    rows: Iterable[tuple[int, int, str]], finished: Iterable[int]
-) -> dict[int, Exit]:
-    """Who left the race and where, from ``(entry_id, stage, status)`` rows and the
-    numbers of the finished stages that have results.
-
-    A rider is out from his first DNF, DNS or DSQ; from an OTL after which he has no
-    result (an OTL rider the jury reinstated has results on later stages); or from
-    the first finished stage after his first result on which he has no row at all.
-    A stage still being entered (not finished) never counts as a missing row.
-    """
-    by_entry: dict[int, dict[int, str]] = defaultdict(dict)
-    for entry_id, stage, status in rows:
-        by_entry[entry_id][stage] = status
-    finished = set(finished)
-    out = {}
-    for entry_id, results in by_entry.items():
-        first, last = min(results), max(results)
-        for stage in sorted(n for n in finished | set(results) if n >= first):
-            status = results.get(stage)
-            if status is None:
-                out[entry_id] = Exit(stage, "")
-                break
-            if status in OUT_STATUSES or (status == "OTL" and stage == last):
-                out[entry_id] = Exit(stage, status)
-                break
-    return out
-
-
-def exits_of(edition: Edition, **filters) -> dict[int, Exit]:
-    """Exits of an edition's riders, keyed by entry id (1 query)."""
-    rows = list(
-        StageResult.objects.filter(stage__edition=edition, **filters).values_list(
-            "entry_id", "stage__number", "status", "stage__status"
-        )
-    )
-    finished = {n for _, n, _, st in rows if st == Stage.Status.FINISHED}
-    return exits(((e, n, s) for e, n, s, _ in rows), finished)
 
 
 # Start list ----------------------------------------------------------------
 
 
 @dataclass
-class StartListRider:
-    entry: Entry
-    exit: Exit | None
-
-
-@dataclass
 class StartListTeam:
     team: Team
-    riders: list[StartListRider] = field(default_factory=list)
+    riders: list[Entry] = field(default_factory=list)  # by bib
 
 
-def start_list(edition: Edition) -> tuple[list[StartListTeam], list[StartListRider]]:
+def start_list(edition: Edition) -> tuple[list[StartListTeam], list[Entry]]:
     """Teams in start-list order with their riders by bib, and the riders who left
-    the race by stage (2 queries)."""
-    gone = exits_of(edition)
+    the race by stage (``Entry.exit``) (1 query)."""
     teams: dict[int, StartListTeam] = {}
     for entry in (
         Entry.objects.filter(edition=edition)
@@ -101,11 +43,11 @@ def start_list(edition: Edition) -> tuple[list[StartListTeam], list[StartListRid
         .order_by("bib")
     ):
         entry.team.edition = edition  # for the team links, without a query each
-        row = StartListRider(entry, gone.get(entry.pk))
-        teams.setdefault(entry.team_id, StartListTeam(entry.team)).riders.append(row)
+        teams.setdefault(entry.team_id, StartListTeam(entry.team)).riders.append(entry)
     riders = [r for t in teams.values() for r in t.riders]
     left = sorted(
-        (r for r in riders if r.exit), key=lambda r: (r.exit.stage, r.entry.bib)
+        (r for r in riders if r.exit_stage is not None),
+        key=lambda r: (r.exit_stage, r.bib),
     )
     return list(teams.values()), left
 
@@ -149,9 +91,13 @@ class EditionRide:
     jerseys: list[JerseyDays]
     latest: dict[str, int]  # rank in each classification after his last stage
     latest_stage: int | None
-    exit: Exit | None
     first_date: date | None
     stage_count: int
+
+    @property
+    def exit(self) -> Exit | None:
+        """Where he left the race, as stored on his entry."""
+        return self.entry.exit
 
     @property
     def wins(self) -> list[StageLine]:
@@ -181,8 +127,23 @@ def rider_by_slug(slug: str) -> Rider | None:
     return Rider.objects.filter(slug=slug).first()
 
 
+@dataclass
+class _Reads:
+    """What ``rides_of`` reads once for all the rider's editions."""
+
+    stages: dict[int, dict]  # stage pk -> its values
+    results: dict[int, list[tuple]]  # entry -> (stage pk, rank, status, time_s)
+    winner_times: dict[int, int | None]  # stage pk -> the stage winner's time
+    ranks: dict[tuple[int, int], dict[str, int]]  # (entry, stage no.) -> ranks
+    worn: dict[tuple[int, int], list[str]]  # (edition, stage no.) -> his jerseys
+
+    def edition_stages(self, edition_id: int) -> list[dict]:
+        return [s for s in self.stages.values() if s["edition_id"] == edition_id]
+
+
 def rides_of(rider: Rider) -> list[EditionRide]:
-    """Every edition the rider started, newest first (6 queries).
+    """Every edition the rider started, newest first (6 queries: entries, stages,
+    his results, stage winners, his ranks, his jerseys; 1 if he started none).
 
     Jersey convention: a ``Jersey`` row on stage N names who wears that jersey on
     stage N + 1 (the standings after stage N decide it; RULES.md section 9). So a
@@ -198,18 +159,27 @@ def rides_of(rider: Rider) -> list[EditionRide]:
         # Known already: no query per edition for names and team links.
         entry.rider = rider
         entry.team.edition = entry.edition
+    reads = _read(entries)
+    rides = [_ride(entry, reads) for entry in entries]
+    rides.sort(key=lambda r: (r.first_date or date.min, r.entry.pk), reverse=True)
+    return rides
+
+
+def _read(entries: list[Entry]) -> _Reads:
+    """The stages of the entries' editions, his results, the stage winners' times,
+    his ranks in the individual classifications and his jerseys (5 queries)."""
     edition_ids = [e.edition_id for e in entries]
     stages = {
         s["pk"]: s
         for s in Stage.objects.filter(edition__in=edition_ids).values(
-            "pk", "edition_id", "number", "date", "start", "finish", "type", "status"
+            "pk", "edition_id", "number", "date", "start", "finish", "type"
         )
     }
-    results = list(
-        StageResult.objects.filter(entry__in=entries).values_list(
-            "entry_id", "stage_id", "rank", "status", "time_s"
-        )
-    )
+    results: dict[int, list[tuple]] = defaultdict(list)
+    for entry_id, *row in StageResult.objects.filter(entry__in=entries).values_list(
+        "entry_id", "stage_id", "rank", "status", "time_s"
+    ):
+        results[entry_id].append(tuple(row))
     winner_times = dict(
         StageResult.objects.filter(stage__edition__in=edition_ids, rank=1).values_list(
             "stage_id", "time_s"
@@ -217,78 +187,80 @@ def rides_of(rider: Rider) -> list[EditionRide]:
     )
     ranks: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     for entry_id, stage_id, cls, rank in Standing.objects.filter(
-        entry__in=entries, classification__in=JERSEY_ORDER
+        entry__in=entries, classification__in=registry.INDIVIDUAL_KEYS
     ).values_list("entry_id", "stage_id", "classification", "rank"):
-        ranks[entry_id, stage_id][cls] = rank
-    worn: dict[tuple[int, int], list[str]] = defaultdict(list)  # (edition, stage no.)
-    jersey_rows = Jersey.objects.filter(entry__in=entries).values_list(
+        ranks[entry_id, stages[stage_id]["number"]][cls] = rank
+    worn: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for stage_id, cls in Jersey.objects.filter(entry__in=entries).values_list(
         "stage_id", "classification"
-    )
-    for stage_id, cls in jersey_rows:
+    ):
         s = stages[stage_id]
         worn[s["edition_id"], s["number"] + 1].append(cls)
+    return _Reads(stages, results, winner_times, ranks, worn)
 
-    by_entry: dict[int, list] = defaultdict(list)
-    for row in results:
-        by_entry[row[0]].append(row)
-    last_stage = defaultdict(int)
-    first_date: dict[int, date] = {}
-    # Finished stages with results: a rider with no row on one has left the race.
-    finished: dict[int, set[int]] = defaultdict(set)
-    for pk, s in stages.items():
-        if s["status"] == Stage.Status.FINISHED and pk in winner_times:
-            finished[s["edition_id"]].add(s["number"])
-    for s in stages.values():
-        last_stage[s["edition_id"]] = max(last_stage[s["edition_id"]], s["number"])
-        if s["edition_id"] not in first_date or s["date"] < first_date[s["edition_id"]]:
-            first_date[s["edition_id"]] = s["date"]
-    rides = []
-    for entry in entries:
-        lines = []
-        for _, stage_id, rank, status, time_s in by_entry[entry.pk]:
-            s = stages[stage_id]
-            winner = winner_times.get(stage_id)
-            gap_s = None
-            if rank != 1 and time_s is not None and winner is not None:
-                gap_s = time_s - winner
-            lines.append(
-                StageLine(
-                    number=s["number"],
-                    date=s["date"],
-                    start=s["start"],
-                    finish=s["finish"],
-                    type=s["type"],
-                    rank=rank,
-                    status=status,
-                    time_s=time_s,
-                    gap_s=gap_s,
-                    gc_rank=ranks[entry.pk, stage_id].get("gc"),
-                    wearing=sorted(
-                        worn.get((entry.edition_id, s["number"]), []),
-                        key=JERSEY_ORDER.index,
-                    ),
-                )
-            )
-        lines.sort(key=lambda ln: ln.number)
-        latest_stage = next((ln.number for ln in reversed(lines) if ln.gc_rank), None)
-        latest = _latest_ranks(lines, ranks, entry, stages) if latest_stage else {}
-        rides.append(
-            EditionRide(
-                entry=entry,
-                lines=lines,
-                jerseys=_jersey_days(lines),
-                latest=latest,
-                latest_stage=latest_stage,
-                exit=exits(
-                    ((entry.pk, ln.number, ln.status) for ln in lines),
-                    finished[entry.edition_id],
-                ).get(entry.pk),
-                first_date=first_date.get(entry.edition_id),
-                stage_count=last_stage[entry.edition_id],
-            )
-        )
-    rides.sort(key=lambda r: (r.first_date or date.min, r.entry.pk), reverse=True)
-    return rides
+
+def _ride(entry: Entry, reads: _Reads) -> EditionRide:
+    """One edition of the rider's, from what ``_read`` found (no query)."""
+    lines = sorted(
+        (_line(entry, reads, *result) for result in reads.results[entry.pk]),
+        key=lambda ln: ln.number,
+    )
+    latest_stage = next((ln.number for ln in reversed(lines) if ln.gc_rank), None)
+    stages = reads.edition_stages(entry.edition_id)
+    return EditionRide(
+        entry=entry,
+        lines=lines,
+        jerseys=_jersey_days(lines),
+        latest=_latest_ranks(entry, lines, reads) if latest_stage else {},
+        latest_stage=latest_stage,
+        first_date=min((s["date"] for s in stages), default=None),
+        stage_count=max((s["number"] for s in stages), default=0),
+    )
+
+
+def _latest_ranks(
+    entry: Entry, lines: list[StageLine], reads: _Reads
+) -> dict[str, int]:
+    """His rank in each individual classification (registry order) after the last
+    stage he is classified on."""
+    for line in reversed(lines):
+        found = reads.ranks.get((entry.pk, line.number))
+        if found:
+            return {c: found[c] for c in registry.INDIVIDUAL_KEYS if c in found}
+    return {}
+
+
+def _line(
+    entry: Entry,
+    reads: _Reads,
+    stage_id: int,
+    rank: int | None,
+    status: str,
+    time_s: int | None,
+) -> StageLine:
+    """His stage ``stage_id``: result, gap to the winner, GC rank, jerseys worn."""
+    s = reads.stages[stage_id]
+    ranks = reads.ranks.get((entry.pk, s["number"]), {})
+    winner = reads.winner_times.get(stage_id)
+    gap_s = None
+    if rank != 1 and time_s is not None and winner is not None:
+        gap_s = time_s - winner
+    return StageLine(
+        number=s["number"],
+        date=s["date"],
+        start=s["start"],
+        finish=s["finish"],
+        type=s["type"],
+        rank=rank,
+        status=status,
+        time_s=time_s,
+        gap_s=gap_s,
+        gc_rank=ranks.get(registry.GENERAL.key),
+        wearing=sorted(
+            reads.worn.get((entry.edition_id, s["number"]), []),
+            key=registry.JERSEY_ORDER.index,
+        ),
+    )
 
 
 def _jersey_days(lines: list[StageLine]) -> list[JerseyDays]:
@@ -300,20 +272,7 @@ def _jersey_days(lines: list[StageLine]) -> list[JerseyDays]:
                 days[cls].last = line.number
             else:
                 days[cls] = JerseyDays(cls, 1, line.number, line.number)
-    return [days[c] for c in JERSEY_ORDER if c in days]
-
-
-def _latest_ranks(lines, ranks, entry, stages) -> dict[str, int]:
-    by_number = {
-        s["number"]: pk
-        for pk, s in stages.items()
-        if s["edition_id"] == entry.edition_id
-    }
-    for line in reversed(lines):
-        found = ranks.get((entry.pk, by_number[line.number]))
-        if found:
-            return {c: found[c] for c in JERSEY_ORDER if c in found}
-    return {}
+    return [days[c] for c in registry.JERSEY_ORDER if c in days]
 
 
 # Search --------------------------------------------------------------------

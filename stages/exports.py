@@ -1,48 +1,26 @@
 """CSV export of every table, in the columns of RACE_PACKAGE.md ("Export").
 
-The stage export is also a valid results file: ``import_results`` reads it back
-unchanged (``time`` is absolute, ``rider`` carries the family name it checks).
+The header is the table's ``csv_columns`` in the registry; the cells come from
+the builder of the table's kind (stage result, team, individual time, individual
+points), which writes them in that order. The stage export is also a valid
+results file: ``import_results`` reads it back unchanged (``time`` is absolute,
+``rider`` carries the family name it checks).
 """
 
 import csv
 import io
+from collections.abc import Callable
 
+from racing import registry
 from racing.timefmt import format_gap, format_time
 from stages import queries
 from stages.models import Stage
 from stages.queries import Row
 
+# The header of each table by key, read from the registry.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "stage": (
-        "rank",
-        "bib",
-        "rider",
-        "team",
-        "time",
-        "gap",
-        "time_seconds",
-        "gap_seconds",
-        "status",
-        "bonus",
-        "penalty",
-        "points",
-        "kom_points",
-    ),
-    "gc": (
-        "rank",
-        "bib",
-        "rider",
-        "team",
-        "time",
-        "gap",
-        "time_seconds",
-        "gap_seconds",
-    ),
-    "points": ("rank", "bib", "rider", "team", "points"),
-    "teams": ("rank", "team", "time", "gap", "time_seconds", "gap_seconds"),
+    key: table.csv_columns for key, table in registry.TABLES.items()
 }
-COLUMNS["youth"] = COLUMNS["gc"]
-COLUMNS["mountains"] = COLUMNS["points"]
 
 
 def _blank(value: object) -> object:
@@ -71,33 +49,54 @@ def _rider_cells(row: Row) -> list:
     return [_blank(row.rank), row.bib, row.rider.display_name, row.team.code]
 
 
-def csv_rows(stage: Stage, table: str, rows: list[Row]) -> list[list]:
-    """The table as CSV rows, header first."""
-    out: list[list] = [list(COLUMNS[table])]
-    if table == "stage":
-        computed = None
-        if any(None in (r.bonus, r.points, r.kom_points) for r in rows):
-            computed = queries.stage_awards(stage, rows)
-        for row in rows:
-            award = computed.get(row.entry_id) if computed else None
-            out.append(
-                [
-                    *_rider_cells(row),
-                    *_timed(row),
-                    row.status,
-                    row.bonus if row.bonus is not None else award.bonus,
-                    row.penalty,
-                    row.points if row.points is not None else award.points,
-                    row.kom_points if row.kom_points is not None else award.kom_points,
-                ]
-            )
-    elif table == "teams":
-        out.extend([row.rank, row.team.code, *_timed(row)] for row in rows)
-    elif table in queries.POINTS_TABLES:
-        out.extend([*_rider_cells(row), row.value] for row in rows)
-    else:
-        out.extend([*_rider_cells(row), *_timed(row)] for row in rows)
+def _stage_result(stage: Stage, rows: list[Row]) -> list[list]:
+    """Rider, time, status and the stage's awards; an award the editors left to
+    be computed is computed from the rules (2 queries, only then)."""
+    computed = {}
+    if any(None in (r.bonus, r.points, r.kom_points) for r in rows):
+        computed = queries.stage_awards(stage, rows)
+    out = []
+    for row in rows:
+        award = computed.get(row.entry_id)
+        out.append(
+            [
+                *_rider_cells(row),
+                *_timed(row),
+                row.status,
+                row.bonus if row.bonus is not None else award.bonus,
+                row.penalty,
+                row.points if row.points is not None else award.points,
+                row.kom_points if row.kom_points is not None else award.kom_points,
+            ]
+        )
     return out
+
+
+def _team_time(stage: Stage, rows: list[Row]) -> list[list]:
+    return [[row.rank, row.team.code, *_timed(row)] for row in rows]
+
+
+def _rider_time(stage: Stage, rows: list[Row]) -> list[list]:
+    return [[*_rider_cells(row), *_timed(row)] for row in rows]
+
+
+def _rider_points(stage: Stage, rows: list[Row]) -> list[list]:
+    return [[*_rider_cells(row), row.value] for row in rows]
+
+
+# The cells of a table by its kind (``registry.Table.kind``).
+BUILDERS: dict[str, Callable[[Stage, list[Row]], list[list]]] = {
+    registry.STAGE_RESULT: _stage_result,
+    registry.TEAM: _team_time,
+    registry.TIME: _rider_time,
+    registry.POINTS: _rider_points,
+}
+
+
+def csv_rows(stage: Stage, table: str, rows: list[Row]) -> list[list]:
+    """The table ``table`` (a key of the registry) as CSV rows, header first."""
+    info = registry.TABLES[table]
+    return [list(info.csv_columns), *BUILDERS[info.kind](stage, rows)]
 
 
 def csv_text(stage: Stage, table: str, rows: list[Row]) -> str:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.urls import reverse
 
+from racing import registry
 from stages import queries
 from stages.models import Stage, StageResult
 
@@ -19,15 +20,6 @@ DEFAULT_POLL_SECONDS = 30
 STATUS_LEGEND = [
     (code, label) for code, label in StageResult.Status.choices if code != "OK"
 ]
-
-CAPTIONS = {
-    "stage": "Result of stage {number}",
-    "gc": "General classification after stage {number}",
-    "points": "Points classification after stage {number}",
-    "mountains": "Mountains classification after stage {number}",
-    "youth": "Youth classification after stage {number}",
-    "teams": "Team classification after stage {number}",
-}
 
 
 @dataclass(frozen=True)
@@ -63,46 +55,60 @@ def poll_seconds() -> int:
 
 
 def table_url(stage: Stage, table: str, number: int | None = None) -> str:
-    """URL of ``table`` after ``stage`` (or after stage ``number`` of its race)."""
+    """URL of ``table`` after ``stage`` (or after stage ``number`` of its race):
+    the stage page itself for the stage result."""
     number = stage.number if number is None else number
     args = [stage.edition.race.slug, stage.edition.year, number]
-    if table == "stage":
+    if registry.TABLES[table].kind == registry.STAGE_RESULT:
         return reverse("stages:detail", args=args)
     return reverse("stages:table", args=[*args, table])
 
 
-def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
-    """Context of the table region (4 queries: teams, rows, jerseys, stages)."""
-    teams = queries.edition_teams(stage.edition)
-    # The team classification has no team filter (its form hides the field): a
-    # ?team= left in the address neither narrows it nor follows to the next tab.
-    codes = set() if table == "teams" else {t.code for t in teams}
-    filters = TableFilters.from_query(query, codes)
-    all_rows = queries.table_rows(stage, table)
-    rows = queries.filter_rows(all_rows, team=filters.team, q=filters.q)
-    shown = rows if filters.show_all else rows[:TOP]
+def _neighbours(stage: Stage, table: str) -> tuple[dict, dict]:
+    """The previous and next stage numbers, and the URLs of ``table`` after them
+    (1 query)."""
     numbers = queries.stage_numbers(stage.edition)
     position = numbers.index(stage.number)
     neighbours = {
         "previous": numbers[position - 1] if position > 0 else None,
         "next": numbers[position + 1] if position + 1 < len(numbers) else None,
     }
-    edition = stage.edition
     pager = {
         key: table_url(stage, table, number)
         for key, number in neighbours.items()
         if number is not None
     }
+    return neighbours, pager
+
+
+def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
+    """Context of the table region (4 queries: teams, rows, jerseys, stages).
+
+    ``table`` is a key of the registry; what the template shows follows the
+    table's ``kind`` (stage result, team, individual time or points).
+    """
+    info = registry.TABLES[table]
+    teams = queries.edition_teams(stage.edition)
+    # A team classification has no team filter (its form hides the field): a
+    # ?team= left in the address neither narrows it nor follows to the next tab.
+    codes = set() if info.kind == registry.TEAM else {t.code for t in teams}
+    filters = TableFilters.from_query(query, codes)
+    all_rows = queries.table_rows(stage, table)
+    rows = queries.filter_rows(all_rows, team=filters.team, q=filters.q)
+    shown = rows if filters.show_all else rows[:TOP]
+    neighbours, pager = _neighbours(stage, table)
+    edition = stage.edition
     url = table_url(stage, table)
     return {
         "stage": stage,
         "edition": edition,
         "race": edition.race,
         "table": table,
-        "table_label": queries.TABLE_LABELS[table],
+        "kind": info.kind,
+        "table_label": info.label,
         "tabs": [
-            {"key": key, "label": label, "url": table_url(stage, key)}
-            for key, label in queries.TABLE_LABELS.items()
+            {"key": t.key, "label": t.label, "url": table_url(stage, t.key)}
+            for t in registry.TABLES.values()
         ],
         "table_url": url,
         "canonical_url": url + filters.querystring(),
@@ -124,10 +130,10 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
         "pager": pager,
         "is_live": stage.status == Stage.Status.LIVE,
         "poll_seconds": poll_seconds(),
-        "caption": CAPTIONS[table].format(number=stage.number),
+        "caption": info.caption.format(number=stage.number),
         "has_bonus": any(r.bonus for r in shown),
         "has_penalty": any(r.penalty for r in shown),
         "has_status": any(r.status != "OK" for r in shown),
         "status_legend": STATUS_LEGEND,
-        "is_points": table in queries.POINTS_TABLES,
+        "is_points": info.is_points,
     }

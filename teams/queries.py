@@ -1,16 +1,23 @@
 """Reads for the team pages: ORM rows in, plain rows out.
 
 Every function runs a fixed number of queries, whatever the number of riders.
+Who left the race is read as stored on each entry (``Entry.exit``, kept current by
+every recompute), never derived here; "the team classification" is the registry's
+``TEAMS``.
 """
 
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 
 from editions.models import Edition, Entry, Team
-from riders.queries import Exit, exits
+from racing import registry
+from racing.standings import Exit
 from stages.models import Stage, StageResult, Standing
+
+_GC = registry.GENERAL.key
+_TEAMS = registry.TEAMS.key
 
 TEAM_CODE_LENGTH = 3
 
@@ -33,38 +40,32 @@ class TeamRow:
 
 
 def team_rows(edition: Edition) -> list[TeamRow]:
-    """The edition's teams in start-list order (by bib), with riders, stage wins
-    and team classification rank after the latest stage (3 queries)."""
+    """The edition's teams in start-list order (by bib), with riders, riders still
+    in the race (no ``Entry.exit``), stage wins and team classification rank after
+    the latest stage (3 queries)."""
     teams = (
         Team.objects.filter(edition=edition)
-        .annotate(n=Count("entries"), first_bib=Min("entries__bib"))
+        .annotate(
+            n=Count("entries"),
+            gone=Count("entries", filter=Q(entries__exit_stage__isnull=False)),
+            first_bib=Min("entries__bib"),
+        )
         .order_by("first_bib", "name")
     )
-    rows = list(
-        StageResult.objects.filter(stage__edition=edition).values_list(
-            "entry_id",
-            "stage__number",
-            "status",
-            "stage__status",
-            "entry__team_id",
-            "rank",
+    wins = Counter(
+        StageResult.objects.filter(stage__edition=edition, rank=1).values_list(
+            "entry__team_id", flat=True
         )
     )
-    finished = {n for _, n, _, st, *_ in rows if st == Stage.Status.FINISHED}
-    team_of = {e: t for e, _, _, _, t, _ in rows}
-    gone = Counter(
-        team_of[e] for e in exits(((e, n, s) for e, n, s, *_ in rows), finished)
-    )
-    wins = Counter(t for *_, t, rank in rows if rank == 1)
     latest = (
-        Standing.objects.filter(stage__edition=edition, classification="teams")
+        Standing.objects.filter(stage__edition=edition, classification=_TEAMS)
         .order_by("-stage__number")
         .values_list("stage_id", flat=True)[:1]
     )
     ranks = {
         team_id: (rank, gap)
         for team_id, rank, gap in Standing.objects.filter(
-            stage__in=latest, classification="teams"
+            stage__in=latest, classification=_TEAMS
         ).values_list("team_id", "rank", "gap")
     }
     for t in teams:
@@ -73,7 +74,7 @@ def team_rows(edition: Edition) -> list[TeamRow]:
         TeamRow(
             team=t,
             riders=t.n,
-            still_in=t.n - gone[t.pk],
+            still_in=t.n - t.gone,
             stage_wins=wins[t.pk],
             rank=ranks.get(t.pk, (None, None))[0],
             gap=ranks.get(t.pk, (None, None))[1],
@@ -85,8 +86,12 @@ def team_rows(edition: Edition) -> list[TeamRow]:
 @dataclass
 class TeamRider:
     entry: Entry
-    exit: Exit | None
     gc_rank: int | None  # after the latest stage he has a GC rank on
+
+    @property
+    def exit(self) -> Exit | None:
+        """Where he left the race, as stored on his entry."""
+        return self.entry.exit
 
 
 @dataclass
@@ -124,50 +129,51 @@ class TeamPage:
 
 
 def team_page(team: Team) -> TeamPage:
-    """Riders, stage wins and the team's race stage by stage (4 queries)."""
+    """Riders (with their stored exits), stage wins and the team's race stage by
+    stage (5 queries: riders, wins, stages, team ranks, GC ranks)."""
     entries = {
         e.pk: e
         for e in Entry.objects.filter(team=team).select_related("rider").order_by("bib")
     }
-    results = list(
-        StageResult.objects.filter(entry__team=team).values_list(
-            "entry_id",
-            "stage__number",
-            "status",
-            "rank",
-            "stage__start",
-            "stage__finish",
-        )
-    )
-    # Every stage of the edition: a rider whose results stop has left, and
-    # once every stage is finished the riders still in have finished the race.
-    stages = Stage.objects.filter(edition_id=team.edition_id).annotate(
-        n=Count("results")
-    )
-    finished, race_over = set(), True
-    for number, status, n in stages.values_list("number", "status", "n"):
-        if status == Stage.Status.FINISHED and n:
-            finished.add(number)
-        race_over = race_over and status == Stage.Status.FINISHED
-    gone = exits(((e, n, s) for e, n, s, *_ in results), finished)
-    wins = sorted(
-        (
-            TeamWin(n, start, finish, entries[e])
-            for e, n, _, rank, start, finish in results
-            if rank == 1
-        ),
-        key=lambda w: w.stage,
-    )
+    wins = [
+        TeamWin(n, start, finish, entries[e])
+        for e, n, start, finish in StageResult.objects.filter(entry__team=team, rank=1)
+        .order_by("stage__number", "entry__bib")
+        .values_list("entry_id", "stage__number", "stage__start", "stage__finish")
+    ]
+    days, latest_gc = _days(team, entries)
+    riders = [
+        TeamRider(e, latest_gc.get(pk, (None, None))[1]) for pk, e in entries.items()
+    ]
+    return TeamPage(riders, wins, days, race_over=_race_over(team.edition_id))
+
+
+def _race_over(edition_id: int) -> bool:
+    """Every stage of the edition is finished, and results were entered for at
+    least one (1 query): then the riders still in have finished the race."""
+    stages = Stage.objects.filter(edition_id=edition_id).annotate(n=Count("results"))
+    over, any_results = True, False
+    for status, n in stages.values_list("status", "n"):
+        over = over and status == Stage.Status.FINISHED
+        any_results = any_results or bool(n)
+    return over and any_results
+
+
+def _days(
+    team: Team, entries: dict[int, Entry]
+) -> tuple[list[TeamDay], dict[int, tuple[int, int]]]:
+    """The team after each stage (its team classification rank and its best rider
+    on GC), and each rider's latest ``(stage, GC rank)`` (2 queries)."""
     team_ranks = {
         n: (rank, value, gap)
         for n, rank, value, gap in Standing.objects.filter(
-            team=team, classification="teams"
+            team=team, classification=_TEAMS
         ).values_list("stage__number", "rank", "value", "gap")
     }
     best: dict[int, tuple[int, int]] = {}  # stage -> (gc rank, entry id)
     latest_gc: dict[int, tuple[int, int]] = {}  # entry -> (stage, gc rank)
     for n, rank, entry_id in Standing.objects.filter(
-        team=team, classification="gc"
+        team=team, classification=_GC
     ).values_list("stage__number", "rank", "entry_id"):
         best[n] = min(best.get(n, (rank, entry_id)), (rank, entry_id))
         latest_gc[entry_id] = max(latest_gc.get(entry_id, (n, rank)), (n, rank))
@@ -175,11 +181,5 @@ def team_page(team: Team) -> TeamPage:
     for n in sorted(set(team_ranks) | set(best)):
         rank, value, gap = team_ranks.get(n, (None, None, None))
         best_rank, best_id = best.get(n, (None, None))
-        days.append(
-            TeamDay(n, rank, value, gap, entries.get(best_id), best_rank),
-        )
-    riders = [
-        TeamRider(e, gone.get(pk), latest_gc.get(pk, (None, None))[1])
-        for pk, e in entries.items()
-    ]
-    return TeamPage(riders, wins, days, race_over=race_over and bool(finished))
+        days.append(TeamDay(n, rank, value, gap, entries.get(best_id), best_rank))
+    return days, latest_gc

@@ -2,18 +2,10 @@
 
 from django import template
 
+from racing import registry
 from stages.models import StageResult
-from stages.templatetags.racing import DEFAULT_JERSEYS, JERSEYS
 
 register = template.Library()
-
-CLASSIFICATIONS = {
-    "gc": "General",
-    "points": "Points",
-    "mountains": "Mountains",
-    "youth": "Youth",
-    "teams": "Teams",
-}
 
 
 @register.filter
@@ -28,14 +20,17 @@ def ordinal(n: int | None) -> str:
 
 @register.filter
 def jersey_name(classification: str, race_slug: str = "") -> str:
-    """``"gc"`` in the Tour -> ``Yellow jersey``; in the Giro -> ``Pink jersey``."""
-    jerseys = JERSEYS.get(race_slug, DEFAULT_JERSEYS)
-    return jerseys.get(classification, ("", "", "Jersey"))[2]
+    """``"gc"`` in the Tour -> ``Yellow jersey``; in the Giro -> ``Pink jersey``
+    (``racing.registry.jersey``)."""
+    return registry.jersey(classification, race_slug).name
 
 
 @register.filter
 def classification_name(classification: str) -> str:
-    return CLASSIFICATIONS.get(classification, classification)
+    """``"gc"`` -> ``General``: the registry's short name of a classification (an
+    unknown key as it is)."""
+    table = registry.table(classification)
+    return table.label if table else classification
 
 
 @register.filter

@@ -2,39 +2,10 @@
 
 from django import template
 
+from racing import registry
 from racing.timefmt import format_gap, format_time
-from stages.queries import TABLE_LABELS
 
 register = template.Library()
-
-# Leader's jerseys by race (RULES.md section 8): (colour, dot colour or "", name).
-JERSEYS: dict[str, dict[str, tuple[str, str, str]]] = {
-    "tour-de-france": {
-        "gc": ("#f6d20b", "", "Yellow jersey"),
-        "points": ("#1f9d3a", "", "Green jersey"),
-        "mountains": ("#ffffff", "#d7141a", "Polka-dot jersey"),
-        "youth": ("#ffffff", "", "White jersey"),
-    },
-    "giro-d-italia": {
-        "gc": ("#f2a0c0", "", "Pink jersey"),
-        "points": ("#b0306a", "", "Cyclamen jersey"),
-        "mountains": ("#1e6fd9", "", "Blue jersey"),
-        "youth": ("#ffffff", "", "White jersey"),
-    },
-    "vuelta-a-espana": {
-        "gc": ("#d7141a", "", "Red jersey"),
-        "points": ("#1f9d3a", "", "Green jersey"),
-        "mountains": ("#ffffff", "#1e6fd9", "Polka-dot jersey"),
-        "youth": ("#ffffff", "", "White jersey"),
-    },
-}
-DEFAULT_JERSEYS = JERSEYS["tour-de-france"]
-CLASSIFICATION_NAMES = {
-    "gc": "general classification",
-    "points": "points classification",
-    "mountains": "mountains classification",
-    "youth": "youth classification",
-}
 
 
 @register.filter
@@ -60,13 +31,14 @@ def flag_emoji(code: str) -> str:
 
 @register.inclusion_tag("includes/jersey.html")
 def jersey(classification: str, race_slug: str = "") -> dict:
-    """A small jersey icon with its name as text alternative."""
-    colours = JERSEYS.get(race_slug, DEFAULT_JERSEYS)
-    colour, dots, name = colours.get(classification, ("#cccccc", "", "Jersey"))
-    label = (
-        f"{name} ({CLASSIFICATION_NAMES.get(classification, classification)} leader)"
-    )
-    return {"colour": colour, "dots": dots, "label": label}
+    """A small jersey icon of ``classification``'s leader in the race ``race_slug``
+    (``racing.registry.jersey``), named in its text alternative: ``Yellow jersey
+    (general classification leader)``."""
+    worn = registry.jersey(classification, race_slug)
+    table = registry.table(classification)
+    title = table.title if table else classification
+    label = f"{worn.name} ({title} leader)"
+    return {"colour": worn.colour, "dots": worn.dots, "label": label}
 
 
 @register.filter
@@ -99,5 +71,7 @@ def stage_type(stage) -> dict:
 
 @register.filter
 def table_label(table: str) -> str:
-    """``"gc"`` -> ``General``: the short name of a table, as on the tabs."""
-    return TABLE_LABELS.get(table, table)
+    """``"gc"`` -> ``General``: the registry's short name of a table, as on the
+    tabs (an unknown key as it is)."""
+    found = registry.table(table)
+    return found.label if found else table

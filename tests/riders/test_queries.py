@@ -1,9 +1,13 @@
-"""Who left the race (pure), the GC-rank chart geometry (pure) and search input."""
+"""Who left the race (the core's pure rule, which the pages read stored on each
+entry), the GC-rank chart geometry (pure) and search input."""
+
+from datetime import date
 
 import pytest
 
+from racing.standings import Exit, exits
 from riders.charts import rank_chart
-from riders.queries import Exit, age_on, clean_query, exits
+from riders.queries import age_on, clean_query
 
 
 def test_first_dnf_dns_or_dsq_is_the_exit():
@@ -32,8 +36,6 @@ def test_finisher_of_every_stage_has_no_exit():
 
 
 def test_age_counts_whole_years():
-    from datetime import date
-
     born = date(1996, 12, 10)
     assert age_on(born, date(2023, 7, 1)) == 26
     assert age_on(born, date(2023, 12, 10)) == 27

@@ -18,7 +18,7 @@ def test_team_list_shows_every_team_with_its_page(client, tour):
 
 
 def test_team_list_queries_are_fixed(client, tour, django_assert_max_num_queries):
-    # 4, plus the data-version query of caching.public_page.
+    # 4, plus the data-version query of toursite.http.public_page.
     with django_assert_max_num_queries(5):
         assert client.get("/races/tour-de-france/2023/teams/").status_code == 200
 

@@ -1,0 +1,74 @@
+"""Reads for the race pages: each function runs a fixed number of queries (stated
+in its docstring), whatever the number of riders, and returns plain rows.
+
+- ``rows``: the rows every table is made of;
+- ``results``: a stage's tables (result, classifications), jerseys, name filter;
+- ``races``: the stage or edition of a URL, editions, leaders, GC gaps, reports.
+
+Which tables exist is the registry's (``racing.registry``); ``TABLES`` is its map
+of table keys, re-exported for the views' check of a URL's table.
+"""
+
+from racing.registry import TABLES
+from stages.queries.races import (
+    URL_INT_MAX,
+    EditionCard,
+    GapSeries,
+    Leader,
+    StageLine,
+    edition_cards,
+    edition_of,
+    edition_stage_lines,
+    feed_reports,
+    gc_gap_series,
+    latest_reports,
+    latest_stage_with_results,
+    leaders,
+    next_stage,
+    stage_checkpoints,
+    stage_of,
+    stage_reports,
+)
+from stages.queries.results import (
+    edition_teams,
+    filter_rows,
+    jerseys_after,
+    stage_awards,
+    stage_numbers,
+    stage_result_rows,
+    standing_rows,
+    table_rows,
+)
+from stages.queries.rows import RiderRef, Row, TeamRef
+
+__all__ = [
+    "TABLES",
+    "URL_INT_MAX",
+    "EditionCard",
+    "GapSeries",
+    "Leader",
+    "RiderRef",
+    "Row",
+    "StageLine",
+    "TeamRef",
+    "edition_cards",
+    "edition_of",
+    "edition_stage_lines",
+    "edition_teams",
+    "filter_rows",
+    "gc_gap_series",
+    "jerseys_after",
+    "feed_reports",
+    "latest_reports",
+    "latest_stage_with_results",
+    "leaders",
+    "next_stage",
+    "stage_awards",
+    "stage_checkpoints",
+    "stage_numbers",
+    "stage_of",
+    "stage_reports",
+    "stage_result_rows",
+    "standing_rows",
+    "table_rows",
+]

@@ -1,0 +1,262 @@
+"""Reads for the home, edition and stage pages around the tables: the stage or
+edition of a URL, the editions, the leaders, the GC gaps and the race reports.
+
+Each function runs a fixed number of queries (stated in its docstring), whatever
+the number of riders.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, Max, Min, OuterRef
+
+from editions.models import Edition
+from racing import registry
+from stages.models import Checkpoint, RaceReport, Stage, StageResult, Standing
+from stages.queries.rows import (
+    RIDER_FIELDS,
+    TEAM_FIELDS,
+    TEAM_FIELDS_ENTRY,
+    RiderRef,
+    Row,
+    TeamRef,
+    rider_ref,
+)
+
+# Larger numbers in a URL are no stage or year (and overflow SQLite's integers).
+URL_INT_MAX = 32767
+
+_GC = registry.GENERAL.key
+
+
+def stage_of(race: str, year: int, number: int) -> Stage | None:
+    """The stage with its edition and race, or None (1 query)."""
+    if max(year, number) > URL_INT_MAX:
+        return None
+    return (
+        Stage.objects.select_related("edition__race")
+        .filter(edition__race__slug=race, edition__year=year, number=number)
+        .first()
+    )
+
+
+def edition_of(race: str, year: int) -> Edition | None:
+    """The edition with its race, or None (1 query)."""
+    if year > URL_INT_MAX:
+        return None
+    return (
+        Edition.objects.select_related("race")
+        .filter(race__slug=race, year=year)
+        .first()
+    )
+
+
+# Home and edition pages -------------------------------------------------------
+
+_has_results = Exists(StageResult.objects.filter(stage=OuterRef("pk")))
+
+
+def latest_stage_with_results() -> Stage | None:
+    """The most recent stage (by date) that has results, with its edition: the
+    home page's current race (1 query)."""
+    return (
+        Stage.objects.select_related("edition__race")
+        .filter(_has_results)
+        .order_by("-date", "-number")
+        .first()
+    )
+
+
+def next_stage(edition: Edition, after: int) -> Stage | None:
+    """The first stage after number ``after`` still without results (1 query)."""
+    return (
+        Stage.objects.filter(edition=edition, number__gt=after)
+        .exclude(_has_results)
+        .order_by("number")
+        .first()
+    )
+
+
+@dataclass(slots=True)
+class EditionCard:
+    edition: Edition
+    first_day: date | None = None
+    last_day: date | None = None
+    stages: int = 0
+    leader: RiderRef | None = None
+    finished: bool = False
+
+
+def edition_cards() -> list[EditionCard]:
+    """Every edition, newest year first and in calendar order within a year, with
+    its dates and its current or final GC leader (2 queries)."""
+    editions = Edition.objects.select_related("race").annotate(
+        first_day=Min("stages__date"),
+        last_day=Max("stages__date"),
+        stage_count=Max("stages__number"),
+    )
+    cards = {
+        e.pk: EditionCard(e, e.first_day, e.last_day, e.stage_count or 0)
+        for e in editions
+    }
+    # Rank-1 GC rows of every stage, in stage order: the last one per edition wins.
+    for edition_id, number, *rider in (
+        Standing.objects.filter(classification=_GC, rank=1)
+        .order_by("stage__number")
+        .values_list("stage__edition_id", "stage__number", *RIDER_FIELDS[2:])
+    ):
+        card = cards[edition_id]
+        card.leader = RiderRef(*rider)
+        card.finished = number == card.stages
+    return sorted(
+        cards.values(),
+        key=lambda c: (-c.edition.year, c.first_day is None, c.first_day),
+    )
+
+
+def latest_reports(limit: int = 5) -> list[RaceReport]:
+    """Published race reports, newest first, with stage and race (1 query)."""
+    return list(
+        RaceReport.objects.published()
+        .select_related("stage__edition__race")
+        .order_by("-published_at")[:limit]
+    )
+
+
+def feed_reports(limit: int = 30) -> list[RaceReport]:
+    """The feed's published race reports, newest first, with stage, race and
+    author (1 query)."""
+    return list(
+        RaceReport.objects.published()
+        .select_related("stage__edition__race", "author")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def stage_reports(stage: Stage) -> list[RaceReport]:
+    """The stage's published race reports, newest first (1 query)."""
+    return list(
+        RaceReport.objects.published().filter(stage=stage).order_by("-published_at")
+    )
+
+
+def stage_checkpoints(stage: Stage) -> list[Checkpoint]:
+    """Sprints, climbs and bonus points of the stage by km (1 query)."""
+    return list(Checkpoint.objects.filter(stage=stage).order_by("km", "name"))
+
+
+@dataclass(slots=True)
+class StageLine:
+    """A stage on the edition page: the stage, its winner and the GC leader."""
+
+    stage: Stage
+    winner: Row | None = None
+    leader: Row | None = None
+
+
+def edition_stage_lines(edition: Edition) -> list[StageLine]:
+    """Every stage of the edition with its winner and the GC leader after it
+    (3 queries)."""
+    lines = {
+        s.pk: StageLine(s)
+        for s in Stage.objects.filter(edition=edition)
+        .select_related("edition__race")
+        .order_by("number")
+    }
+    for stage_id, *values in StageResult.objects.filter(
+        stage__edition=edition, rank=1
+    ).values_list("stage_id", *RIDER_FIELDS, *TEAM_FIELDS_ENTRY):
+        lines[stage_id].winner = _first(values)
+    for stage_id, *values in Standing.objects.filter(
+        stage__edition=edition, classification=_GC, rank=1
+    ).values_list("stage_id", *RIDER_FIELDS, *TEAM_FIELDS):
+        lines[stage_id].leader = _first(values)
+    return list(lines.values())
+
+
+def _first(values: list) -> Row:
+    """A rank-1 rider's row from the values of ``RIDER_FIELDS`` and a team's."""
+    entry_id, bib, rider = rider_ref(tuple(values[:6]))
+    return Row(
+        rank=1, team=TeamRef(*values[6:9]), entry_id=entry_id, bib=bib, rider=rider
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Leader:
+    """The leader of a classification (a rider's row, or a team's) with the
+    classification, whose fields say how to show him (jersey, points or time)."""
+
+    table: registry.Table
+    row: Row
+
+
+def leaders(edition: Edition) -> tuple[int | None, dict[str, Leader]]:
+    """The leader of each classification after the last stage with standings:
+    (that stage's number, classification key -> leader, in registry order)
+    (1 query)."""
+    last = (
+        Standing.objects.filter(stage__edition=edition)
+        .order_by("-stage__number")
+        .values("stage__number")[:1]
+    )
+    found: dict[str, Row] = {}
+    after: int | None = None
+    for classification, number, *values in Standing.objects.filter(
+        stage__edition=edition, rank=1, stage__number=last
+    ).values_list(
+        "classification", "stage__number", *RIDER_FIELDS, *TEAM_FIELDS, "value"
+    ):
+        after = number
+        row = Row(rank=1, team=TeamRef(*values[6:9]), value=values[9])
+        if values[0] is not None:
+            row.entry_id, row.bib, row.rider = rider_ref(tuple(values[:6]))
+        found[classification] = row
+    return after, {
+        c.key: Leader(c, found[c.key])
+        for c in registry.CLASSIFICATIONS
+        if c.key in found
+    }
+
+
+@dataclass(slots=True)
+class GapSeries:
+    """One rider's GC gap to the leader after each stage (None: not ranked)."""
+
+    rider: RiderRef
+    final_rank: int
+    gaps: dict[int, int] = field(default_factory=dict)
+    cells: list[int | None] = field(default_factory=list)  # aligned to the stages
+
+    @property
+    def label(self) -> str:
+        """``3. A. YATES``: the initial tells the Yates twins apart."""
+        r = self.rider
+        return f"{self.final_rank}. {r.given_name[:1]}. {r.family_name.upper()}"
+
+    @property
+    def final_gap(self) -> int | None:
+        return self.gaps[max(self.gaps)] if self.gaps else None
+
+
+def gc_gap_series(edition: Edition, *, top: int = 10) -> list[GapSeries]:
+    """The GC gaps, stage by stage, of the top ``top`` of the last GC (1 query)."""
+    gc = Standing.objects.filter(stage__edition=edition, classification=_GC)
+    last = gc.order_by("-stage__number").values("stage__number")[:1]
+    top_entries = gc.filter(stage__number=last, rank__lte=top).values("entry_id")
+    series: dict[int, GapSeries] = {}
+    final: dict[int, int] = {}
+    for entry_id, number, rank, gap, *rider in (
+        gc.filter(entry_id__in=top_entries)
+        .order_by("stage__number")
+        .values_list("entry_id", "stage__number", "rank", "gap", *RIDER_FIELDS[2:])
+    ):
+        if entry_id not in series:
+            series[entry_id] = GapSeries(RiderRef(*rider), 0)
+        series[entry_id].gaps[number] = gap
+        final[entry_id] = rank
+    numbers = sorted({n for s in series.values() for n in s.gaps})
+    for entry_id, s in series.items():
+        s.final_rank = final[entry_id]
+        s.cells = [s.gaps.get(n) for n in numbers]
+    return sorted(series.values(), key=lambda s: s.final_rank)

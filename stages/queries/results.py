@@ -1,0 +1,197 @@
+"""The tables of a stage page: the stage result and the classifications after the
+stage, with who wears which jersey, the name filter and the computed awards.
+
+Each function runs a fixed number of queries (stated in its docstring), whatever
+the number of riders.
+"""
+
+from collections import defaultdict
+
+from django.db.models import F
+
+from editions.models import Edition, Team
+from racing import registry, standings
+from racing.text import fold
+from stages.inputs import edition_rules, stage_input
+from stages.models import Jersey, Stage, StageResult, Standing
+from stages.queries.rows import (
+    RIDER_FIELDS,
+    TEAM_FIELDS,
+    TEAM_FIELDS_ENTRY,
+    Row,
+    TeamRef,
+    rider_ref,
+)
+
+_RESULT_FIELDS = (
+    "rank",
+    "time_s",
+    "hundredths",
+    "status",
+    "bonus",
+    "penalty",
+    "gc_time_s",
+    "points",
+    "kom_points",
+)
+
+
+def stage_numbers(edition: Edition) -> list[int]:
+    """Numbers of the edition's stages, in order (1 query)."""
+    return list(
+        Stage.objects.filter(edition=edition)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+
+
+def edition_teams(edition: Edition) -> list[TeamRef]:
+    """The edition's teams by name (1 query)."""
+    return [
+        TeamRef(*values)
+        for values in Team.objects.filter(edition=edition)
+        .order_by("name")
+        .values_list("code", "name", "country")
+    ]
+
+
+def stage_result_rows(stage: Stage, *, top: int | None = None) -> list[Row]:
+    """The stage result: finishers by rank, then non-finishers by bib (1 query).
+
+    ``gap`` counts from the winner's time; ``same_time`` marks a finisher with
+    the same time as the row above (shown as ``s.t.``).
+    """
+    results = StageResult.objects.filter(stage=stage)
+    if top is not None:
+        results = results.filter(rank__lte=top)
+    rows: list[Row] = []
+    for values in results.order_by(
+        F("rank").asc(nulls_last=True), "entry__bib"
+    ).values_list(*RIDER_FIELDS, *TEAM_FIELDS_ENTRY, *_RESULT_FIELDS):
+        entry_id, bib, rider = rider_ref(values[:6])
+        (rank, time_s, hundredths, status, bonus, penalty, gc, pts, kom) = values[9:]
+        rows.append(
+            Row(
+                rank=rank,
+                team=TeamRef(*values[6:9]),
+                value=time_s,
+                entry_id=entry_id,
+                bib=bib,
+                rider=rider,
+                status=status,
+                hundredths=hundredths,
+                bonus=bonus,
+                penalty=penalty,
+                gc_time=gc,
+                points=pts,
+                kom_points=kom,
+            )
+        )
+    _set_gaps(rows)
+    return rows
+
+
+def _set_gaps(rows: list[Row]) -> None:
+    """Gaps to the winner, and ``same_time`` for a time equal to the row above's."""
+    winner = next((r.value for r in rows if r.rank == 1), None)
+    previous: int | None = None
+    for row in rows:
+        if row.value is None or winner is None:
+            continue
+        row.gap = row.value - winner
+        row.same_time = row.rank != 1 and row.value == previous
+        previous = row.value
+
+
+def standing_rows(
+    stage: Stage, classification: str, *, top: int | None = None
+) -> list[Row]:
+    """A classification after ``stage``, by rank (1 query)."""
+    standings_ = Standing.objects.filter(stage=stage, classification=classification)
+    if top is not None:
+        standings_ = standings_.filter(rank__lte=top)
+    rows: list[Row] = []
+    for values in standings_.order_by("rank").values_list(
+        *RIDER_FIELDS, *TEAM_FIELDS, "rank", "value", "gap", "previous_rank"
+    ):
+        rank, value, gap, previous_rank = values[9:]
+        row = Row(
+            rank=rank,
+            team=TeamRef(*values[6:9]),
+            value=value,
+            gap=gap,
+            previous_rank=previous_rank,
+        )
+        if values[0] is not None:
+            row.entry_id, row.bib, row.rider = rider_ref(values[:6])
+        rows.append(row)
+    return rows
+
+
+def jerseys_after(edition: Edition, stage_number: int) -> dict[int, list[str]]:
+    """Jerseys awarded after stage ``stage_number`` (worn on the next stage), as
+    entry id -> classifications in the registry's jersey order (1 query; none
+    before stage 1)."""
+    worn: dict[int, list[str]] = defaultdict(list)
+    for classification, entry_id in Jersey.objects.filter(
+        stage__edition=edition, stage__number=stage_number
+    ).values_list("classification", "entry_id"):
+        worn[entry_id].append(classification)
+    for classifications in worn.values():
+        classifications.sort(key=registry.JERSEY_ORDER.index)
+    return dict(worn)
+
+
+def table_rows(stage: Stage, table: str) -> list[Row]:
+    """Every row of the stage's table ``table`` (a key of the registry), with
+    jersey wearers (2 queries; 1 for a team classification).
+
+    Which jerseys a row shows: the stage result shows the jerseys worn ON the
+    stage (awarded after the previous one), as in the race photos; an individual
+    classification after the stage shows who leads the classifications now, i.e.
+    who will wear the jerseys on the next stage (the final winners after the last
+    one); a team classification shows none.
+    """
+    kind = registry.TABLES[table].kind
+    if kind == registry.STAGE_RESULT:
+        rows = stage_result_rows(stage)
+        worn = jerseys_after(stage.edition, stage.number - 1)
+    else:
+        rows = standing_rows(stage, table)
+        individual = kind != registry.TEAM
+        worn = jerseys_after(stage.edition, stage.number) if individual else {}
+    for row in rows:
+        if row.entry_id in worn:
+            row.jerseys = worn[row.entry_id]
+    return rows
+
+
+def filter_rows(rows: list[Row], *, team: str = "", q: str = "") -> list[Row]:
+    """Rows of one team (code) and/or whose rider or team name contains ``q``,
+    compared folded (``racing.text.fold``: case, accents and punctuation ignored,
+    so ``pogac`` finds POGAČAR), or whose bib is ``q``."""
+    if team:
+        rows = [r for r in rows if r.team.code == team]
+    needle = fold(q.strip())
+    if needle:
+        rows = [r for r in rows if _matches(r, needle)]
+    return rows
+
+
+def _matches(row: Row, needle: str) -> bool:
+    names = [row.team.name]
+    if row.rider is not None:
+        names += [row.rider.display_name, row.rider.full_name]
+    return needle == str(row.bib) or any(needle in fold(name) for name in names)
+
+
+def stage_awards(stage: Stage, rows: list[Row]) -> dict[int, standings.Award]:
+    """What the rules give each rider of the stage result ``rows`` (bonus, points,
+    mountains points), for values the editors left to be computed (2 queries)."""
+    results = tuple(
+        standings.Result(
+            rider_id=r.entry_id, status=r.status, rank=r.rank, time=r.value
+        )
+        for r in rows
+    )
+    return standings.awards(stage_input(stage, results), edition_rules(stage.edition))

@@ -1,0 +1,75 @@
+"""The plain rows every table of the race pages is made of, and the columns they
+are read from."""
+
+from dataclasses import dataclass, field
+
+from racing.text import PersonName
+from stages.models import StageResult
+
+# ``values_list`` columns of a row's rider (through its entry) and of its team.
+RIDER_FIELDS = (
+    "entry_id",
+    "entry__bib",
+    "entry__rider__slug",
+    "entry__rider__given_name",
+    "entry__rider__family_name",
+    "entry__rider__nationality",
+)
+TEAM_FIELDS = ("team__code", "team__name", "team__country")
+TEAM_FIELDS_ENTRY = ("entry__team__code", "entry__team__name", "entry__team__country")
+
+
+@dataclass(frozen=True, slots=True)
+class RiderRef(PersonName):
+    slug: str
+    given_name: str
+    family_name: str
+    nationality: str
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRef:
+    code: str
+    name: str
+    country: str = ""
+
+
+@dataclass(slots=True)
+class Row:
+    """One line of any table: a rider's (or, on a team classification, a team's)
+    result."""
+
+    rank: int | None
+    team: TeamRef
+    value: int | None = None  # seconds, or points on a points classification
+    gap: int | None = None
+    entry_id: int | None = None
+    bib: int | None = None
+    rider: RiderRef | None = None
+    previous_rank: int | None = None
+    status: str = "OK"
+    same_time: bool = False
+    hundredths: int | None = None
+    bonus: int | None = None
+    penalty: int = 0
+    gc_time: int | None = None
+    points: int | None = None
+    kom_points: int | None = None
+    jerseys: list[str] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return StageResult.Status(self.status).label
+
+    @property
+    def movement(self) -> int | None:
+        """Places gained (positive) or lost since the previous stage."""
+        if self.rank is None or self.previous_rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+
+def rider_ref(values: tuple) -> tuple[int, int, RiderRef]:
+    """``(entry id, bib, rider)`` from the values of ``RIDER_FIELDS``."""
+    entry_id, bib, slug, given, family, nationality = values
+    return entry_id, bib, RiderRef(slug, given, family, nationality)
