@@ -1,12 +1,110 @@
-"""Admin forms: results with times as editors write them, reports with a preview."""
+"""The admin's forms and the bridge from its hooks to the services: results with
+times as editors write them, reports with a preview, an autocomplete for a stage's
+start list, and :class:`WritesThroughServices`, the base of every admin that
+writes (``stages.admin``, ``editions.admin``)."""
+
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
 
 from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse_lazy
 
 from racing.timefmt import TimeFormatError, format_time, parse_clock
-from stages.models import RaceReport, StageResult
+from stages.models import CheckpointCrossing, RaceReport, StageResult
+from stages.services.stage import RowChanges
+
+# The admin and the services
+
+
+class WritesThroughServices(admin.ModelAdmin):
+    """An admin whose writes are service calls. ``save_model`` writes nothing: the
+    object is written with its inlines' changes by one call of
+    :meth:`save_with_service` from ``save_related`` (which Django calls right
+    after, for list-editable rows too), and deletions by
+    :meth:`delete_with_service`. The lines a service returns (what changed at the
+    top of the standings) are shown to the editor."""
+
+    def save_with_service(
+        self,
+        request: HttpRequest,
+        obj: models.Model,
+        changed: set[str] | None,
+        inlines: Mapping[type[models.Model], RowChanges],
+    ) -> Iterable[str] | None:
+        """Write ``obj`` (``changed`` is None when it is new) and its inlines'
+        changes by model, through the model's service."""
+        raise NotImplementedError(f"{type(self).__name__} names its save service")
+
+    def delete_with_service(
+        self, request: HttpRequest, objs: list[models.Model]
+    ) -> Iterable[str] | None:
+        """Delete ``objs`` through the model's service."""
+        raise NotImplementedError(f"{type(self).__name__} names its delete service")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._refusable(
+            super().changeform_view, request, object_id, form_url, extra_context
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        return self._refusable(super().changelist_view, request, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._refusable(super().delete_view, request, object_id, extra_context)
+
+    def _refusable(self, view, request: HttpRequest, *args) -> HttpResponse:
+        """The view, or when a service refuses what the form accepted (a row another
+        editor replaced meanwhile), the same page again with the reason; the view's
+        transaction is rolled back, so nothing is saved."""
+        try:
+            return view(request, *args)
+        except ValidationError as refused:
+            reason = " ".join(refused.messages)
+            self.message_user(request, f"Nothing was saved: {reason}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        """Deferred to ``save_related``: the object and its inlines are one write."""
+
+    def save_related(self, request, form, formsets, change):
+        inlines = {}
+        for formset in formsets:
+            saved = formset.save(commit=False)  # fills the change message's lists
+            inlines[formset.model] = RowChanges(saved, list(formset.deleted_objects))
+        changed = set(form.changed_data) if change else None
+        lines = self.save_with_service(request, form.instance, changed, inlines)
+        form.save_m2m()  # no model here has one; one added later is not lost
+        self.tell(request, lines)
+
+    def delete_model(self, request, obj):
+        self.tell(request, self.delete_with_service(request, [obj]))
+
+    def delete_queryset(self, request, queryset):
+        self.tell(request, self.delete_with_service(request, list(queryset)))
+
+    def tell(self, request: HttpRequest, lines: Iterable[str] | None) -> None:
+        for line in lines or ():
+            self.message_user(request, line, messages.SUCCESS)
+
+
+def stage_from_referer(request: HttpRequest) -> int | None:
+    """The stage whose change page an autocomplete request comes from, if any."""
+    try:
+        match = resolve(urlsplit(request.headers.get("referer", "")).path)
+    except Resolver404:
+        return None
+    if match.url_name != "stages_stage_change":
+        return None
+    object_id = match.kwargs.get("object_id", "")
+    return int(object_id) if object_id.isdigit() else None
+
+
+# Results and crossings
 
 
 class RaceTimeField(forms.CharField):
@@ -113,6 +211,23 @@ class StageResultForm(forms.ModelForm):
         super()._post_clean()
 
 
+class CheckpointCrossingForm(forms.ModelForm):
+    class Meta:
+        model = CheckpointCrossing
+        fields = ["checkpoint", "rank", "entry"]
+
+    def clean(self):
+        data = super().clean()
+        entry, checkpoint = data.get("entry"), data.get("checkpoint")
+        if entry is not None and checkpoint is not None:
+            if entry.edition_id != checkpoint.stage.edition_id:
+                self.add_error("entry", "This rider is not on this race's start list.")
+        return data
+
+
+# Reports and pastes
+
+
 class RaceReportForm(forms.ModelForm):
     class Meta:
         model = RaceReport
@@ -148,5 +263,5 @@ class PasteForm(forms.Form):
         strip=False,
         max_length=200_000,
     )
-    # services.results_digest when the preview was made.
+    # The preview's digest (services.recompute.EngineInput.digest).
     version = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -1,12 +1,13 @@
 """Who leads each classification, and what an edit changed, in editors' words.
 
 The admin reports every save and every preview as "Pogačar leads the GC by 0:17
-(was Vingegaard)". Standings are computed in memory by ``racing.standings`` from
-``stages.inputs``; :func:`standings_with` puts a stage's pasted results or
-crossings in place of the stored ones without writing anything.
+(was Vingegaard)". The leaders before a write are read from the stored standings
+(:func:`stored_leaders`), the leaders after it from the one computation of the new
+standings; :func:`with_paste` puts a stage's pasted results or crossings in place
+of the stored ones without writing anything.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from django.db.models import Count
@@ -15,7 +16,8 @@ from editions.models import Edition, Entry, Team
 from racing import registry, standings
 from racing.timefmt import format_gap
 from stages import inputs as engine_inputs
-from stages.models import Stage
+from stages.models import Stage, Standing
+from stages.services import recompute
 
 
 @dataclass(frozen=True)
@@ -24,39 +26,41 @@ class Leader:
     margin: int | None  # over the second: seconds (GC, youth, teams) or points
 
 
+# Leaders by stage number, then by classification key.
+Leaders = Mapping[int, Mapping[str, Leader]]
+
+
 def current_standings(edition: Edition) -> list[standings.StageStandings]:
     """The standings of the stored results, computed in memory."""
-    return standings_with(edition, None)
+    return recompute.compute(edition)
 
 
-def standings_with(
-    edition: Edition,
-    stage: Stage | None,
+def with_paste(
+    stored: recompute.EngineInput,
+    stage: Stage,
     *,
     results: Iterable[standings.Result] | None = None,
     crossings: Iterable[standings.Crossing] | None = None,
     replaced_checkpoints: Iterable[int] = (),
-) -> list[standings.StageStandings]:
-    """Standings of the whole race with ``stage``'s results (all of them) and its
-    crossings of ``replaced_checkpoints`` swapped for the ones given. Writes nothing.
-    """
-    inputs = engine_inputs.stage_inputs(edition)
-    if stage is not None:
-        current = next((s for s in inputs if s.number == stage.number), None)
-        if current is None:
-            current = engine_inputs.stage_input(stage)
-        if results is not None:
-            current = replace(current, results=tuple(results))
-        if crossings is not None:
-            replaced = set(replaced_checkpoints)
-            kept = [x for x in current.crossings if x.checkpoint_id not in replaced]
-            current = replace(current, crossings=(*kept, *crossings))
-        inputs = [s for s in inputs if s.number != stage.number]
-        if current.results:
-            inputs.append(current)
-    return standings.compute(
-        inputs, engine_inputs.riders_of(edition), engine_inputs.edition_rules(edition)
-    )
+) -> recompute.EngineInput:
+    """The engine input with ``stage``'s results (all of them) and its crossings of
+    ``replaced_checkpoints`` swapped for the ones given (2 queries for a stage
+    without results yet). A stage saved with results is finished unless it is
+    live (``results.result_paste_save``)."""
+    current = next((s for s in stored.stages if s.number == stage.number), None)
+    if current is None:
+        current = engine_inputs.stage_input(stage)
+    if results is not None:
+        complete = stage.status != Stage.Status.LIVE
+        current = replace(current, results=tuple(results), complete=complete)
+    if crossings is not None:
+        replaced = set(replaced_checkpoints)
+        kept = [x for x in current.crossings if x.checkpoint_id not in replaced]
+        current = replace(current, crossings=(*kept, *crossings))
+    stages = [s for s in stored.stages if s.number != stage.number]
+    if current.results:
+        stages.append(current)
+    return replace(stored, stages=tuple(sorted(stages, key=lambda s: s.number)))
 
 
 def leaders_after(
@@ -72,6 +76,28 @@ def leaders_after(
         first = table[0]
         holder = first.team_id if first.rider_id is None else first.rider_id
         out[classification] = Leader(holder, table[1].gap if len(table) > 1 else None)
+    return out
+
+
+def stored_leaders(edition: Edition, from_stage: int = 1) -> Leaders:
+    """The leaders of the stored standings after ``from_stage`` and every later
+    stage (1 query): what the race showed before a write, without the engine
+    (stored standings always equal a computation of the stored results)."""
+    rows = (
+        Standing.objects.filter(
+            stage__edition=edition, stage__number__gte=from_stage, rank__lte=2
+        )
+        .order_by("stage__number", "classification", "rank")
+        .values_list("stage__number", "classification", "entry_id", "team_id", "gap")
+    )
+    out: dict[int, dict[str, Leader]] = {}
+    for number, classification, entry_id, team_id, gap in rows:
+        leaders = out.setdefault(number, {})
+        if classification in leaders:  # the second: the leader's margin
+            leaders[classification] = replace(leaders[classification], margin=gap)
+        else:
+            holder = team_id if entry_id is None else entry_id
+            leaders[classification] = Leader(holder, None)
     return out
 
 
@@ -108,18 +134,18 @@ def rider_names(edition: Edition, entry_ids: Iterable[int]) -> dict[int, str]:
 
 def describe_changes(
     edition: Edition,
-    before: Sequence[standings.StageStandings],
+    before: Leaders,
     after: Sequence[standings.StageStandings],
     stage_number: int,
 ) -> list[str]:
     """What changed at the top of the standings, after ``stage_number`` and after
     the last stage with results (when later): the GC leader and margin always,
-    the other classifications only when their leader changed."""
+    the other classifications only when their leader changed. ``before`` are
+    :func:`stored_leaders` read before the write, ``after`` the new standings
+    (3 queries, for the names)."""
     last = max((s.stage_number for s in after), default=stage_number)
     checkpoints = [stage_number] + ([last] if last > stage_number else [])
-    pairs = [
-        (n, leaders_after(before, n), leaders_after(after, n)) for n in checkpoints
-    ]
+    pairs = [(n, dict(before.get(n, {})), leaders_after(after, n)) for n in checkpoints]
     name = _holder_names(edition, [side for _, *both in pairs for side in both])
     lines = []
     for number, old, new in pairs:

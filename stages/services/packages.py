@@ -17,7 +17,7 @@ from racing.parsing.results import ResultRow
 from racing.standings import FINISHED_STATUSES
 from racing.text import slugify
 from stages.models import Checkpoint, CheckpointCrossing, RaceReport, Stage, StageResult
-from stages.services.recompute import recompute_standings
+from stages.services.recompute import lock_edition, recompute_standings
 
 
 def rider_for(given: str, family: str, nationality: str, born: date | None) -> Rider:
@@ -73,8 +73,10 @@ def report_time(day: date) -> datetime:
 
 @transaction.atomic
 def package_save(package: Package, *, replace: bool = False) -> tuple[Edition, bool]:
-    """Write a read package; returns (edition, created). Existing editions are left
-    alone unless ``replace`` (so re-importing the same package changes nothing)."""
+    """Write a read package in one transaction and store its standings (the engine
+    once; the new edition's data version is bumped); returns (edition, created).
+    Existing editions are left alone unless ``replace`` (so re-importing the same
+    package changes nothing)."""
     race, _ = Race.objects.get_or_create(
         slug=package.slug, defaults={"name": package.race_name}
     )
@@ -82,6 +84,7 @@ def package_save(package: Package, *, replace: bool = False) -> tuple[Edition, b
     if existing and not replace:
         return existing, False
     if existing:
+        lock_edition(existing.pk)  # no save of the old edition may interleave
         existing.delete()
     edition = Edition.objects.create(
         race=race,

@@ -1,28 +1,38 @@
 """Stage results and checkpoint crossings pasted into the admin: parse, check and
-preview. Nothing here writes (saving is ``results.result_paste_save`` and
-``results.crossing_paste_save``).
+preview. Nothing here writes to the database (saving is
+``results.result_paste_save`` and ``results.crossing_paste_save``; crossings are
+read by ``crossing_paste``).
 
 Results are read by the package reader's own ``parse_results_table`` (the
 RACE_PACKAGE.md results format, comma- or tab-separated, header optional when the
 columns are in the documented order), so a paste and ``import_results`` accept the
 same rows.
+
+A valid paste's preview runs the engine once, for the new standings; the leaders
+before come from the stored standings. The new standings are kept in the cache for
+half an hour under the fingerprint of the engine's whole input, so the confirm of an
+unchanged race stores them without running the engine again
+(:func:`paste_standings`).
 """
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db.models import Max
+
 from editions.models import Entry, Team
 from racing import standings
-from racing.parsing.crossings import parse_crossings_table
 from racing.parsing.results import ResultsTable, parse_results_table
-from racing.text import fold
 from racing.timefmt import format_gap, format_time
 from stages import inputs
-from stages.models import Checkpoint, Stage, StageResult
-from stages.services import leaders
+from stages.models import Stage, Standing
+from stages.services import leaders, recompute
+
+logger = logging.getLogger("toursite")
 
 RESULTS_LABEL = "Pasted results"
-CROSSINGS_LABEL = "Pasted crossings"
 
 
 @dataclass(frozen=True)
@@ -55,12 +65,13 @@ class Preview:
     winner: str = ""
     notes: list[str] = field(default_factory=list)
     columns: frozenset[str] = frozenset()
-    # Engine input for the save and the in-memory standings, when the paste is valid.
+    # What the save writes, when the paste is valid: the rows, the new standings,
+    # and the digest of the stored race they were computed from.
     table: ResultsTable | None = None
     crossings: list[tuple[int, int, int]] = field(default_factory=list)
     checkpoint_ids: set[int] = field(default_factory=set)
-    before: list[standings.StageStandings] = field(default_factory=list)
     after: list[standings.StageStandings] = field(default_factory=list)
+    digest: str = ""
 
     @property
     def ok(self) -> bool:
@@ -70,8 +81,14 @@ class Preview:
     def error_rows(self) -> int:
         return sum(1 for r in self.rows if r.problems)
 
+    def refuse(self, problem: str) -> None:
+        """A problem tied to no row: nothing can be saved."""
+        self.problems.append(problem)
+        self.general_problems.append(problem)
 
-def _row_problems(label: str, line: int, problems: list[str]) -> tuple[str, ...]:
+
+def row_problems(label: str, line: int, problems: list[str]) -> tuple[str, ...]:
+    """A row's problems without the label and line its row already shows."""
     prefix = f"{label} line {line}: "
     return tuple(p.removeprefix(prefix) for p in problems)
 
@@ -92,20 +109,23 @@ def _engine_result(row, entry_id: int) -> standings.Result:
     )
 
 
-def _entry_ids(stage: Stage) -> dict[int, int]:
+def entry_ids_by_bib(stage: Stage) -> dict[int, int]:
+    """The stage's start list: entry ids by bib (1 query)."""
     return dict(
         Entry.objects.filter(edition_id=stage.edition_id).values_list("bib", "pk")
     )
 
 
-def _team_names(stage: Stage) -> dict[str, str]:
+def team_names(stage: Stage) -> dict[str, str]:
+    """The stage's teams: names by UCI code (1 query)."""
     return dict(
         Team.objects.filter(edition_id=stage.edition_id).values_list("code", "name")
     )
 
 
-def result_preview(stage: Stage, text: str) -> Preview:
-    """Parse pasted results for ``stage`` and compute, in memory, what they change."""
+def result_rows(stage: Stage, text: str) -> Preview:
+    """Pasted results for ``stage``, read and checked row by row against the start
+    list and the riders already out (no standings: 5 queries)."""
     if not text.strip():
         return Preview("results", [], ["Paste the stage result first."])
     start_list = inputs.start_list_of(stage.edition)
@@ -116,7 +136,7 @@ def result_preview(stage: Stage, text: str) -> Preview:
         out_of_race=inputs.out_of_race_before(stage),
         header_optional=True,
     )
-    teams = _team_names(stage)
+    teams = team_names(stage)
     winner_time = next(
         (r.time_s for r in table.rows if r.rank == 1 and r.time_s is not None), None
     )
@@ -140,7 +160,7 @@ def result_preview(stage: Stage, text: str) -> Preview:
                 bonus=r.bonus,
                 points=r.points,
                 kom_points=r.kom_points,
-                problems=_row_problems(RESULTS_LABEL, r.line, r.problems),
+                problems=row_problems(RESULTS_LABEL, r.line, r.problems),
             )
         )
     in_rows = {p for r in table.rows for p in r.problems}
@@ -153,16 +173,32 @@ def result_preview(stage: Stage, text: str) -> Preview:
         table=table,
     )
     if not table.rows and not table.problems:
-        preview.problems.append("No result rows in the pasted text.")
-        preview.general_problems.append("No result rows in the pasted text.")
+        preview.refuse("No result rows in the pasted text.")
+    return preview
+
+
+def result_preview(
+    stage: Stage,
+    text: str,
+    *,
+    stored: recompute.EngineInput | None = None,
+    reuse: bool = False,
+) -> Preview:
+    """Parse pasted results for ``stage`` and compute, in memory and once, what
+    they change. ``stored`` is the race's engine input when the caller has read it
+    (under the edition lock); ``reuse`` takes the standings a preview of the same
+    input computed (:func:`paste_standings`)."""
+    preview = result_rows(stage, text)
     if not preview.ok:
         return preview
-    first = min((r for r in rows if r.rank), key=lambda r: r.rank, default=None)
+    first = min((r for r in preview.rows if r.rank), key=lambda r: r.rank, default=None)
     preview.winner = first.rider if first else ""
-    entry_ids = _entry_ids(stage)
-    results = [_engine_result(r, entry_ids[r.bib]) for r in table.rows]
-    preview = _with_changes(preview, stage, results=results)
-    missing = _riders_without_a_row(preview, stage, entry_ids, table)
+    entry_ids = entry_ids_by_bib(stage)
+    results = [_engine_result(r, entry_ids[r.bib]) for r in preview.table.rows]
+    stored = stored or recompute.engine_input(stage.edition)
+    pasted = leaders.with_paste(stored, stage, results=results)
+    preview = with_changes(preview, stage, stored, pasted, reuse=reuse)
+    missing = _riders_without_a_row(stage, entry_ids, preview.table)
     if missing:
         shown = ", ".join(map(str, missing[:30])) + (" …" if len(missing) > 30 else "")
         preview.notes.insert(
@@ -177,141 +213,71 @@ def result_preview(stage: Stage, text: str) -> Preview:
 
 
 def _riders_without_a_row(
-    preview: Preview, stage: Stage, entry_ids: Mapping[int, int], table
+    stage: Stage, entry_ids: Mapping[int, int], table: ResultsTable
 ) -> list[int]:
-    """Bibs of riders in the race before this stage that the paste leaves out."""
-    earlier = [s for s in preview.before if s.stage_number < stage.number]
-    if earlier:
-        in_race = {row.rider_id for row in earlier[-1].tables["gc"]}
-    else:
+    """Bibs of riders in the race before this stage (the stored GC of the last
+    earlier stage with standings, or the whole start list) that the paste leaves
+    out (1 or 2 queries)."""
+    gc = Standing.objects.filter(
+        stage__edition_id=stage.edition_id, classification="gc"
+    )
+    last = gc.filter(stage__number__lt=stage.number).aggregate(n=Max("stage__number"))
+    if last["n"] is None:
         in_race = set(entry_ids.values())
+    else:
+        in_race = set(
+            gc.filter(stage__number=last["n"]).values_list("entry_id", flat=True)
+        )
     pasted = {entry_ids[r.bib] for r in table.rows}
     return sorted(bib for bib, pk in entry_ids.items() if pk in in_race - pasted)
 
 
-def _with_changes(preview: Preview, stage: Stage, **replacement) -> Preview:
+def with_changes(
+    preview: Preview,
+    stage: Stage,
+    stored: recompute.EngineInput,
+    pasted: recompute.EngineInput,
+    *,
+    reuse: bool,
+) -> Preview:
+    """The preview with the new standings and what they change at the top."""
+    before = leaders.stored_leaders(stage.edition, stage.number)
     try:
-        preview.before = leaders.current_standings(stage.edition)
-        preview.after = leaders.standings_with(stage.edition, stage, **replacement)
+        preview.after = paste_standings(pasted, reuse=reuse)
     except ValueError as exc:  # the engine refuses input the parser let through
-        preview.problems.append(str(exc))
-        preview.general_problems.append(str(exc))
+        preview.refuse(str(exc))
         return preview
+    preview.digest = stored.digest
     preview.changes = leaders.describe_changes(
-        stage.edition, preview.before, preview.after, stage.number
+        stage.edition, before, preview.after, stage.number
     )
     return preview
 
 
-# Crossings
+# A preview's standings, kept for its confirm.
+
+KEEP_SECONDS = 30 * 60
 
 
-def crossing_preview(stage: Stage, text: str) -> Preview:
-    """Parse pasted crossings for ``stage``; awards come from the engine's rules."""
-    if not text.strip():
-        return Preview("crossings", [], ["Paste the crossings first."])
-    checkpoints = {fold(c.name): c for c in Checkpoint.objects.filter(stage=stage)}
-    start_list = inputs.start_list_of(stage.edition)
-    parsed, problems = parse_crossings_table(
-        CROSSINGS_LABEL,
-        text,
-        checkpoints,
-        start_list,
-        inputs.out_of_race_before(stage),
-        header_optional=True,
-    )
-    teams = _team_names(stage)
-    entry_ids = _entry_ids(stage)
-    rules = inputs.edition_rules(stage.edition)
-    rows = []
-    for r in parsed:
-        rider = start_list.get(r.bib) if r.bib is not None else None
-        award = ""
-        if r.checkpoint is not None and r.rank is not None and not r.problems:
-            award = _award(stage, r.checkpoint, r.rank, rules)
-        rows.append(
-            PreviewRow(
-                line=r.line,
-                rank=r.rank,
-                bib=r.bib,
-                rider=rider.display_name if rider else "",
-                team=teams.get(rider.team_code, "") if rider else "",
-                checkpoint=r.checkpoint.name if r.checkpoint else r.name,
-                award=award,
-                problems=_row_problems(CROSSINGS_LABEL, r.line, r.problems),
-            )
-        )
-    in_rows = {p for r in parsed for p in r.problems}
-    preview = Preview(
-        "crossings",
-        rows,
-        list(problems),
-        general_problems=[p for p in problems if p not in in_rows],
-    )
-    if not parsed and not problems:
-        preview.problems.append("No crossing rows in the pasted text.")
-        preview.general_problems.append("No crossing rows in the pasted text.")
-    if not preview.ok:
-        return preview
-    preview.crossings = [(r.checkpoint.pk, r.rank, entry_ids[r.bib]) for r in parsed]
-    preview.checkpoint_ids = {r.checkpoint.pk for r in parsed}
-    preview.notes = _published_award_notes(stage)
-    return _with_changes(
-        preview,
-        stage,
-        crossings=[standings.Crossing(*x) for x in preview.crossings],
-        replaced_checkpoints=preview.checkpoint_ids,
-    )
-
-
-def _award(
-    stage: Stage, checkpoint: Checkpoint, rank: int, rules: standings.Rules
-) -> str:
-    """What this place at this checkpoint is worth under the edition's rules."""
-    alone = standings.StageInput(
-        number=stage.number,
-        type=stage.type,
-        results=(),
-        checkpoints=(
-            standings.Checkpoint(
-                checkpoint.pk,
-                checkpoint.kind,
-                checkpoint.category,
-                checkpoint.multiplier,
-            ),
-        ),
-        crossings=(standings.Crossing(checkpoint.pk, rank, 0),),
-    )
+def paste_standings(
+    pasted: recompute.EngineInput, *, reuse: bool
+) -> list[standings.StageStandings]:
+    """The standings of ``pasted``: computed (once) and kept in the cache; with
+    ``reuse``, the ones kept by an earlier call for the same input when there are
+    some. The key is the input's fingerprint, so kept standings are exact; a cache
+    that fails is logged and skipped (the engine runs)."""
+    key = f"toursite:paste-standings:{pasted.fingerprint}"
+    if reuse:
+        try:
+            kept = cache.get(key)
+        except Exception:  # any backend error: computing again is always right
+            logger.warning("paste standings: cache read failed", exc_info=True)
+            kept = None
+        if kept is not None:
+            return kept
+    computed = pasted.compute()
     try:
-        won = standings.awards(alone, rules).get(0)
-    except ValueError as exc:
-        return str(exc)
-    if won is None:
-        return ""
-    parts = []
-    if won.bonus:
-        parts.append(f"{won.bonus} s bonus")
-    if won.points:
-        parts.append(f"{won.points} points")
-    if won.kom_points:
-        parts.append(f"{won.kom_points} mountains points")
-    return ", ".join(parts) or "nothing"
-
-
-def _published_award_notes(stage: Stage) -> list[str]:
-    """Crossings only count where a result leaves its award to the rules."""
-    results = StageResult.objects.filter(stage=stage)
-    total = results.count()
-    notes = []
-    for column, label in (
-        ("bonus", "time bonuses"),
-        ("points", "points"),
-        ("kom_points", "mountains points"),
-    ):
-        published = results.filter(**{f"{column}__isnull": False}).count()
-        if total and published == total:
-            notes.append(
-                f"This stage's results carry published {label}: the crossings do "
-                f"not change them (clear the {column} column to have them computed)."
-            )
-    return notes
+        cache.set(key, computed, KEEP_SECONDS)
+    except Exception:
+        logger.warning("paste standings: cache write failed", exc_info=True)
+    return computed

@@ -1,8 +1,9 @@
-"""The edition lock, the data version and the stored standings: what every write
-ends with."""
+"""The edition lock, the data version, the engine's input and the stored
+standings: what every write ends with."""
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -20,6 +21,21 @@ def lock_edition(edition_id: int) -> Edition:
     return Edition.objects.select_for_update().select_related("race").get(pk=edition_id)
 
 
+def lock_editions(edition_ids: Iterable[int]) -> dict[int, Edition]:
+    """:func:`lock_edition` for several editions at once, always in the same order
+    (by id), so that two writes touching the same editions cannot deadlock."""
+    ids = sorted(set(edition_ids))
+    if not ids:
+        return {}
+    locked = (
+        Edition.objects.select_for_update()
+        .select_related("race")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    )
+    return {edition.pk: edition for edition in locked}
+
+
 def bump_version(*editions: Edition | int) -> None:
     """Invalidate every cached page of these editions (of all editions when none
     are given). Every service calls it as its last write; nothing else needs to."""
@@ -29,13 +45,70 @@ def bump_version(*editions: Edition | int) -> None:
     qs.update(version=F("version") + 1)
 
 
-def compute(edition: Edition) -> list[standings.StageStandings]:
-    """The standings of the stored results, computed in memory (4 queries)."""
-    return standings.compute(
-        inputs.stage_inputs(edition),
-        inputs.riders_of(edition),
-        inputs.edition_rules(edition),
+# The engine's input
+
+
+@dataclass(frozen=True)
+class EngineInput:
+    """Everything the standings of an edition are computed from, read at once."""
+
+    stages: tuple[standings.StageInput, ...]
+    riders: Mapping[int, standings.RiderInfo]
+    rules: standings.Rules
+
+    def compute(self) -> list[standings.StageStandings]:
+        """Run the engine: the only place where the services do."""
+        return standings.compute(self.stages, self.riders, self.rules)
+
+    @property
+    def digest(self) -> str:
+        """A short token of what the standings are computed from: results,
+        checkpoints, crossings, stage scoring, the start list's teams and birth
+        dates, the rules. Not the stages' status: marking a stage live while an
+        editor previews a paste must not refuse the paste."""
+        parts = [
+            repr((s.number, s.type, s.points_scale, s.team_times, item))
+            for s in self.stages
+            for item in (*s.results, *s.checkpoints, *s.crossings)
+        ]
+        parts += [repr(rider) for rider in self.riders.values()]
+        parts.sort()
+        parts.append(repr(self.rules))
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+    @property
+    def fingerprint(self) -> str:
+        """A token of the whole input, status included: equal fingerprints, equal
+        standings (the engine is deterministic)."""
+        text = repr(
+            (sorted(self.stages, key=lambda s: s.number), sorted(self.riders.items()))
+        )
+        return hashlib.sha256(f"{text}\n{self.rules!r}".encode()).hexdigest()
+
+
+def engine_input(edition: Edition) -> EngineInput:
+    """The stored input of ``edition``'s standings (5 queries)."""
+    return EngineInput(
+        stages=tuple(inputs.stage_inputs(edition)),
+        riders=inputs.riders_of(edition),
+        rules=inputs.edition_rules(edition),
     )
+
+
+def compute(edition: Edition) -> list[standings.StageStandings]:
+    """The standings of the stored results, computed in memory (5 queries)."""
+    return engine_input(edition).compute()
+
+
+def results_digest(edition: Edition) -> str:
+    """:attr:`EngineInput.digest` of the stored race. A paste preview carries it so
+    that confirming refuses when someone else changed the standings' input since;
+    other saves (a report, a route, a stage's status) do not count, unlike
+    ``Edition.version``, the page caches' counter."""
+    return engine_input(edition).digest
+
+
+# Stored standings and exits
 
 
 @transaction.atomic
@@ -45,11 +118,11 @@ def recompute_standings(
     from_stage: int = 1,
     computed: Sequence[standings.StageStandings] | None = None,
 ) -> int:
-    """Store every classification after ``from_stage`` onwards and bump the data
-    version; ``computed`` are standings already computed from the stored results
-    (a paste preview's), else the engine runs once over the whole race (standings
-    are cumulative and the computation is cheap). Returns the number of stages
-    stored."""
+    """Store every classification after ``from_stage`` onwards and every entry's
+    exit, and bump the data version; ``computed`` are standings already computed
+    from the stored results (a paste preview's), else the engine runs once over the
+    whole race (standings are cumulative and the computation is cheap). Returns the
+    number of stages stored."""
     lock_edition(edition.pk)
     if computed is None:
         computed = compute(edition)
@@ -63,16 +136,26 @@ def recompute_standings(
     ).delete()
     stored = [after for after in computed if after.stage_number >= from_stage]
     _insert(stored, stage_ids)
-    _store_exits(edition, computed)
+    exits_store(
+        edition=edition,
+        left={rid: e for after in computed for rid, e in after.exits.items()},
+    )
     bump_version(edition)
     return len(stored)
 
 
-def _store_exits(
-    edition: Edition, computed: Sequence[standings.StageStandings]
-) -> None:
-    """Each entry's exit as the engine found it (2 queries)."""
-    left = {rid: e for after in computed for rid, e in after.exits.items()}
+def exits_refresh(*, edition: Edition) -> None:
+    """Store each entry's exit again from the stored results and stages' status,
+    without the engine (5 queries): a stage marked live or finished changes who
+    left the race, never the standings. Does not bump the version: the caller
+    does, once."""
+    exits_store(
+        edition=edition, left=standings.stage_exits(inputs.stage_inputs(edition))
+    )
+
+
+def exits_store(*, edition: Edition, left: Mapping[int, standings.Exit]) -> None:
+    """Each entry's exit as the engine found it, by entry id (2 queries)."""
     entries = list(Entry.objects.filter(edition=edition).only("pk"))
     for entry in entries:
         gone = left.get(entry.pk)
@@ -110,16 +193,3 @@ def _insert(stored: Sequence[standings.StageStandings], stage_ids: dict) -> None
 
 def _values(s: standings.Standing) -> tuple:
     return (s.rank, s.rider_id, s.team_id, s.value, s.gap, s.previous_rank)
-
-
-def results_digest(edition: Edition) -> str:
-    """A short token of everything the standings are computed from (results,
-    checkpoints, crossings). A paste preview carries it so that confirming refuses
-    when someone else changed them since; other saves (a report, a route) do not
-    count, unlike ``Edition.version``, the page caches' counter."""
-    parts = sorted(
-        repr((s.number, s.type, s.points_scale, s.team_times, item))
-        for s in inputs.stage_inputs(edition)
-        for item in (*s.results, *s.checkpoints, *s.crossings)
-    )
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

@@ -1,27 +1,27 @@
-"""Writes of a stage's results and crossings: an imported results file, a paste
-confirmed in the admin. Each validates again under the edition lock, writes in one
-transaction and stores the standings once."""
+"""Writes of a stage's whole results and crossings: an imported results file, a
+paste confirmed in the admin. Each validates again under the edition lock, writes
+in one transaction and stores the standings once."""
 
 from django.db import transaction
 
-from editions.models import Edition, Entry
+from editions.models import Entry
 from racing.parsing.csvrows import PackageError, decode
 from racing.parsing.results import ResultsTable, parse_results_table
 from stages import inputs
 from stages.models import CheckpointCrossing, Stage, StageResult
-from stages.services import leaders, paste
+from stages.services import crossing_paste, leaders, paste
 from stages.services.packages import result_objects
 from stages.services.recompute import (
+    engine_input,
     lock_edition,
     recompute_standings,
-    results_digest,
 )
 
 
 class PasteRefused(Exception):
     """A paste that cannot be saved; ``preview`` shows why, row by row."""
 
-    def __init__(self, preview, message: str = ""):
+    def __init__(self, preview: paste.Preview, message: str = ""):
         self.preview = preview
         self.message = message or (
             f"Nothing was saved: {len(preview.problems)} problem"
@@ -72,13 +72,10 @@ def _replace_results(stage: Stage, table: ResultsTable) -> None:
         stage.save(update_fields=["status"])
 
 
-def _check_digest(edition: Edition, expected: str | None, preview) -> None:
-    if expected and results_digest(edition) != expected:
-        raise PasteRefused(
-            preview,
-            "Nothing was saved: the results of this race changed since your preview "
-            "(another save). Check the new preview and confirm again.",
-        )
+STALE = (
+    "Nothing was saved: the results of this race changed since your preview "
+    "(another save). Check the new preview and confirm again."
+)
 
 
 @transaction.atomic
@@ -86,15 +83,22 @@ def result_paste_save(
     *, stage: Stage, text: str, expected_digest: str | None = None
 ) -> str:
     """Replace ``stage``'s results with pasted rows and store the standings, in
-    one transaction, after validating again under the edition lock. The preview's
-    standings are stored as computed (the engine runs once). Returns the message
-    saying what changed; raises ``PasteRefused`` with a fresh preview."""
+    one transaction, after validating again under the edition lock. The engine
+    runs at most once: not at all when ``expected_digest`` (the preview's) still
+    matches the race and the preview's standings are kept (``paste_standings``).
+    Returns the message saying what changed; raises ``PasteRefused`` with a fresh
+    preview (bad rows, or a race changed since the preview)."""
     edition = lock_edition(stage.edition_id)
     stage = Stage.objects.select_related("edition__race").get(pk=stage.pk)
-    preview = paste.result_preview(stage, text)
+    stored = engine_input(edition)
+    fresh = not expected_digest or stored.digest == expected_digest
+    preview = paste.result_preview(
+        stage, text, stored=stored, reuse=bool(expected_digest) and fresh
+    )
     if not preview.ok:
         raise PasteRefused(preview)
-    _check_digest(edition, expected_digest, preview)
+    if not fresh:
+        raise PasteRefused(preview, STALE)
     _replace_results(stage, preview.table)
     recompute_standings(edition, from_stage=stage.number, computed=preview.after)
     return leaders.summary(preview.changes)
@@ -105,14 +109,19 @@ def crossing_paste_save(
     *, stage: Stage, text: str, expected_digest: str | None = None
 ) -> str:
     """Replace the crossings of the checkpoints named in the paste, then store the
-    standings the preview computed (awards left empty in the results come from
-    the crossings)."""
+    standings (awards left empty in the results come from the crossings); the
+    engine runs at most once, as in :func:`result_paste_save`."""
     edition = lock_edition(stage.edition_id)
     stage = Stage.objects.select_related("edition__race").get(pk=stage.pk)
-    preview = paste.crossing_preview(stage, text)
+    stored = engine_input(edition)
+    fresh = not expected_digest or stored.digest == expected_digest
+    preview = crossing_paste.crossing_preview(
+        stage, text, stored=stored, reuse=bool(expected_digest) and fresh
+    )
     if not preview.ok:
         raise PasteRefused(preview)
-    _check_digest(edition, expected_digest, preview)
+    if not fresh:
+        raise PasteRefused(preview, STALE)
     CheckpointCrossing.objects.filter(checkpoint_id__in=preview.checkpoint_ids).delete()
     CheckpointCrossing.objects.bulk_create(
         [
@@ -122,11 +131,3 @@ def crossing_paste_save(
     )
     recompute_standings(edition, from_stage=stage.number, computed=preview.after)
     return leaders.summary(preview.changes)
-
-
-def recompute_after_edit(edition: Edition, *, from_stage: int, before) -> str:
-    """Recompute after an admin edit; ``before`` is ``leaders.current_standings``
-    taken (under ``lock_edition``) before the edit. Returns the change message."""
-    after = leaders.current_standings(edition)
-    recompute_standings(edition, from_stage=from_stage, computed=after)
-    return leaders.summary(leaders.describe_changes(edition, before, after, from_stage))

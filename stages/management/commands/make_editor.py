@@ -1,3 +1,4 @@
+import sys
 from getpass import getpass
 
 from django.contrib.auth import get_user_model
@@ -6,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from stages.editors import ensure_editors_group
+from stages.services.users import editor_grant
 
 
 class Command(BaseCommand):
@@ -35,9 +36,7 @@ class Command(BaseCommand):
                 )
             user = User(username=username, email=email)
             user.set_password(self.ask_password(user))
-        user.is_staff = True
-        user.save()
-        user.groups.add(ensure_editors_group())
+        editor_grant(user=user)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{username} is an editor: they can log in at /admin/ and enter "
@@ -64,6 +63,4 @@ class Command(BaseCommand):
             return password
 
     def stdin_is_interactive(self) -> bool:
-        import sys
-
         return sys.stdin.isatty()

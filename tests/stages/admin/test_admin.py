@@ -4,22 +4,41 @@ reports, lists and safety (login, 403, CSRF, history)."""
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from editions.models import Entry
-from stages.editors import GROUP, PERMISSIONS
-from stages.models import RaceReport, Stage, StageResult, Standing
+from editions.models import Edition, Entry
+from racing import standings
+from stages.models import (
+    Checkpoint,
+    CheckpointCrossing,
+    RaceReport,
+    Stage,
+    StageResult,
+    Standing,
+)
+from stages.services import corrections, recompute
+from stages.services.users import GROUP, PERMISSIONS
 
 STAGE_12 = Path(settings.BASE_DIR) / "races/tour-de-france-2023/results/stage-12.csv"
+
+
+@pytest.fixture
+def engine_runs():
+    """The engine's runs (``racing.standings.compute``) during the test."""
+    with mock.patch.object(standings, "compute", wraps=standings.compute) as runs:
+        yield runs
 
 
 @pytest.fixture
@@ -279,6 +298,45 @@ def test_confirm_after_someone_else_saved_asks_to_check_again(editor_client, sta
     assert any("changed since your preview" in m for m in messages_of(response))
 
 
+LOCMEM = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "toursite-admin-tests",
+    }
+}
+
+
+def test_preview_and_confirm_run_the_engine_once(editor_client, stage12, engine_runs):
+    text = STAGE_12.read_text().replace(
+        ",1,Jonas Vingegaard,3:55:56,", ",1,Jonas Vingegaard,4:40:00,"
+    )
+    with override_settings(CACHES=LOCMEM):
+        cache.clear()
+        preview = editor_client.post(paste_url(stage12), {"text": text, "preview": "1"})
+        assert "(was Vingegaard)" in preview.content.decode()
+        assert engine_runs.call_count == 1
+        confirm = editor_client.post(
+            paste_url(stage12),
+            {"text": text, "version": preview.context["version"], "confirm": "1"},
+            follow=True,
+        )
+        cache.clear()
+    assert any("Pogačar leads the GC" in m for m in messages_of(confirm))
+    assert engine_runs.call_count == 1  # the confirm stored the preview's standings
+    assert gc_leader(stage12) != 1
+
+
+def test_a_refused_confirm_offers_the_fresh_preview(editor_client, stage12):
+    response = editor_client.post(
+        paste_url(stage12),
+        {"text": STAGE_12.read_text(), "version": "a-stale-preview", "confirm": "1"},
+    )
+    html = response.content.decode()
+    assert "Confirm and save 169 results" in html
+    assert response.context["version"] == recompute.results_digest(stage12.edition)
+    assert f'value="{response.context["version"]}"' in html
+
+
 def test_paste_of_an_unknown_stage_is_404(editor_client):
     assert editor_client.get(
         "/admin/stages/stage/999999/paste-results/"
@@ -291,7 +349,9 @@ def test_paste_of_an_unknown_stage_is_404(editor_client):
 # Corrections and status
 
 
-def test_inline_correction_on_the_stage_page_recomputes(editor_client, stage12):
+def test_inline_correction_on_the_stage_page_recomputes(
+    editor_client, stage12, engine_runs
+):
     url = reverse("admin:stages_stage_change", args=[stage12.pk])
     page = editor_client.get(url)
     assert page.status_code == 200
@@ -305,6 +365,7 @@ def test_inline_correction_on_the_stage_page_recomputes(editor_client, stage12):
     )
     data[f"{prefix}-time"] = "4:42:40"
     data["_continue"] = "1"
+    engine_runs.reset_mock()
     response = editor_client.post(url, data, follow=True)
     assert response.status_code == 200
     assert not response.context.get("errors"), response.context.get("errors")
@@ -312,6 +373,7 @@ def test_inline_correction_on_the_stage_page_recomputes(editor_client, stage12):
         m.startswith("Standings updated after stage 12: Pogačar leads the GC")
         for m in messages_of(response)
     )
+    assert engine_runs.call_count == 1  # the leaders before are the stored ones
     assert gc_leader(stage12) != 1
     change = LogEntry.objects.latest("action_time").get_change_message()
     assert change.startswith("Changed time for stage result")
@@ -361,6 +423,23 @@ def test_result_change_page_recomputes_and_says_so(editor_client, stage12):
     assert result.time_s == 4 * 3600 + 42 * 60 + 40
 
 
+def test_a_save_the_service_refuses_saves_nothing(editor_client, stage12):
+    """A row another editor replaced between the form's check and the save (under
+    the lock) is refused by the service: the page comes back with the reason."""
+    result = StageResult.objects.get(stage=stage12, entry__bib=1)
+    url = reverse("admin:stages_stageresult_change", args=[result.pk])
+    data = post_data(editor_client.get(url).context["adminform"].form)
+    refusal = ValidationError("Stage result 7 was replaced by another save.")
+    with mock.patch.object(corrections, "result_save", side_effect=refusal):
+        response = editor_client.post(url, data | {"time": "4:42:40"})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    shown = messages_of(editor_client.get(url))
+    assert "Nothing was saved: Stage result 7 was replaced by another save." in shown
+    assert StageResult.objects.get(pk=result.pk).time_s == 3 * 3600 + 55 * 60 + 56
+    assert not LogEntry.objects.filter(object_id=str(result.pk)).exists()
+
+
 def test_result_form_refuses_a_malformed_time(editor_client, stage12):
     result = StageResult.objects.get(stage=stage12, entry__bib=1)
     url = reverse("admin:stages_stageresult_change", args=[result.pk])
@@ -382,7 +461,13 @@ def test_deleting_a_result_recomputes(editor_client, stage12):
     assert gc_leader(stage12) != 1
 
 
-def test_status_from_the_change_list(editor_client, tour):
+def test_status_from_the_change_list(editor_client, tour, engine_runs):
+    # A rider whose row is missing from the finished stage 21 left the race there.
+    gone = Entry.objects.get(edition=tour, bib=1)
+    StageResult.objects.filter(stage__number=21, entry=gone).delete()
+    recompute.recompute_standings(tour, from_stage=21)
+    gone.refresh_from_db()
+    assert (gone.exit_stage, gone.exit_status) == (21, "")
     url = reverse("admin:stages_stage_changelist") + f"?edition__id__exact={tour.pk}"
     page = editor_client.get(url)
     formset = page.context["cl"].formset
@@ -391,8 +476,10 @@ def test_status_from_the_change_list(editor_client, tour):
     index = next(i for i, f in enumerate(formset.forms) if f.instance == stage)
     data[f"form-{index}-status"] = Stage.Status.LIVE
     data["_save"] = "Save"
+    tour.refresh_from_db()
     version = tour.version
-    standings = set(Standing.objects.filter(stage__edition=tour).values_list("pk"))
+    rows = set(Standing.objects.filter(stage__edition=tour).values_list("pk"))
+    engine_runs.reset_mock()
     response = editor_client.post(url, data, follow=True)
     assert response.status_code == 200
     stage.refresh_from_db()
@@ -400,11 +487,13 @@ def test_status_from_the_change_list(editor_client, tour):
     assert stage.status == Stage.Status.LIVE
     # A status alone moves no standings (not recomputed: same rows), but the
     # public pages show it (the data version is bumped once).
-    assert set(Standing.objects.filter(stage__edition=tour).values_list("pk")) == (
-        standings
-    )
+    assert set(Standing.objects.filter(stage__edition=tour).values_list("pk")) == rows
+    assert engine_runs.call_count == 0
     assert tour.version == version + 1
     assert LogEntry.objects.filter(object_id=str(stage.pk)).exists()
+    # Who left the race follows it: a live stage's missing row is still to come.
+    gone.refresh_from_db()
+    assert gone.exit is None
 
 
 def test_status_from_the_stage_page(editor_client, stage12):
@@ -648,6 +737,67 @@ def test_every_change_is_in_the_history(editor_client, editor, stage12):
     assert "Pasted results" in history.content.decode()
     assert "eddy" in history.content.decode()
     assert LogEntry.objects.filter(user=editor).count() == 2
+
+
+# Start lists and corrections one row at a time
+
+
+@pytest.fixture
+def chief_client(db) -> Client:
+    client = Client()
+    client.force_login(User.objects.create_superuser("chief", password="x" * 12))
+    return client
+
+
+def test_a_new_youth_cutoff_in_the_admin_recomputes(chief_client, tour):
+    url = reverse("admin:editions_edition_change", args=[tour.pk])
+    data = post_data(chief_client.get(url).context["adminform"].form)
+    data["youth_born_on_or_after"] = "1996-01-01"  # Vingegaard is young again
+    response = chief_client.post(url, data, follow=True)
+    lines = [m for m in messages_of(response) if m.startswith("Standings updated")]
+    assert len(lines) == 1
+    assert "Vingegaard leads the youth classification" in lines[0]
+    youth = Standing.objects.get(
+        stage__edition=tour, stage__number=21, classification="youth", rank=1
+    )
+    assert youth.entry.bib == 1
+
+
+def test_a_renamed_edition_race_moves_no_standings(chief_client, tour):
+    race = tour.race
+    url = reverse("admin:editions_race_change", args=[race.pk])
+    data = post_data(chief_client.get(url).context["adminform"].form)
+    data["name"] = "Le Tour de France"
+    version = tour.version
+    response = chief_client.post(url, data, follow=True)
+    assert not [m for m in messages_of(response) if m.startswith("Standings")]
+    assert Edition.objects.get(pk=tour.pk).version == version + 1
+
+
+def test_a_crossing_of_a_rider_of_another_race_is_refused(editor_client, stage12, giro):
+    sprint = Checkpoint.objects.create(stage=stage12, kind="sprint", name="Sprint")
+    stranger = Entry.objects.filter(edition=giro).first()
+    response = editor_client.post(
+        reverse("admin:stages_checkpointcrossing_add"),
+        {"checkpoint": sprint.pk, "rank": 1, "entry": stranger.pk},
+    )
+    assert response.status_code == 200
+    assert "not on this race&#x27;s start list" in response.content.decode()
+    assert not CheckpointCrossing.objects.filter(checkpoint=sprint).exists()
+
+
+def test_a_crossing_added_in_the_admin_recomputes(editor_client, stage12):
+    sprint = Checkpoint.objects.create(stage=stage12, kind="sprint", name="Sprint")
+    izagirre = Entry.objects.get(edition=stage12.edition, bib=124)
+    response = editor_client.post(
+        reverse("admin:stages_checkpointcrossing_add"),
+        {"checkpoint": sprint.pk, "rank": 1, "entry": izagirre.pk},
+        follow=True,
+    )
+    assert any(
+        m.startswith("Standings updated after stage 12") for m in messages_of(response)
+    )
+    assert CheckpointCrossing.objects.get(checkpoint=sprint).entry == izagirre
 
 
 # make_editor

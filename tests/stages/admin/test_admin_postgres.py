@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 
 from editions.models import Edition
 from stages.models import Stage, StageResult, Standing
-from stages.services import leaders, recompute, results
+from stages.services import corrections, leaders, recompute, results
 
 pytestmark = [
     pytest.mark.postgres,
@@ -130,5 +131,39 @@ def test_concurrent_saves_never_mix(tour_pg):
     assert not errors, errors
     final = StageResult.objects.get(stage=stage, entry__bib=1).time_s
     assert final in {4 * 3600 + (40 + i) * 60 for i in range(4)}
+    assert StageResult.objects.filter(stage=stage).count() == 169
+    assert stored_equals_fresh(tour_pg)
+
+
+def test_corrections_and_a_paste_at_once_never_mix(tour_pg):
+    """Editors correcting single results while another pastes the stage: each write
+    recomputes under the race's lock, so the last one's standings hold."""
+    stage = Stage.objects.get(edition=tour_pg, number=12)
+    start, errors, refused = threading.Barrier(4), [], []
+
+    def corrector(bib: int, seconds: int):
+        def correct():
+            start.wait(5)
+            result = StageResult.objects.select_related("stage", "entry").get(
+                stage=stage, entry__bib=bib
+            )
+            result.penalty = seconds
+            try:
+                corrections.result_save(result=result)
+            except ValidationError as no:  # the paste replaced his row first
+                refused.append(" ".join(no.messages))
+
+        return correct
+
+    def paster():
+        start.wait(5)
+        results.result_paste_save(stage=stage, text=stage_12_with("1", "4:41:00"))
+
+    jobs = [corrector(124, 30), corrector(213, 60), corrector(2, 90), paster]
+    threads = [run_in_thread(job, errors) for job in jobs]
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    assert all("replaced or deleted by another save" in m for m in refused)
     assert StageResult.objects.filter(stage=stage).count() == 169
     assert stored_equals_fresh(tour_pg)

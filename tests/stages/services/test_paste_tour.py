@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 
 from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult, Standing
-from stages.services import leaders, paste, recompute, results
+from stages.services import crossing_paste, leaders, paste, recompute, results
 
 STAGE_12 = Path(settings.BASE_DIR) / "races/tour-de-france-2023/results/stage-12.csv"
 
@@ -258,7 +258,7 @@ def test_crossing_preview_reads_rows_and_awards(stage12, sprint, climb):
         "sprint de belleville,2,124\n"  # case ignored
         "Col de la Croix Rosier,1,124\n"
     )
-    preview = paste.crossing_preview(stage12, text)
+    preview = crossing_paste.crossing_preview(stage12, text)
     assert preview.ok, preview.problems
     assert [(r.checkpoint, r.rank, r.bib) for r in preview.rows] == [
         ("Sprint de Belleville", 1, 213),
@@ -291,7 +291,7 @@ def test_crossing_preview_marks_problems(stage12, sprint, tour):
         f"Sprint de Belleville,3,{out_bib}\n"
         "Sprint de Belleville,x,12\n"
     )
-    preview = paste.crossing_preview(stage12, text)
+    preview = crossing_paste.crossing_preview(stage12, text)
     assert not preview.ok
     problems = {r.line: " ".join(r.problems) for r in preview.rows}
     assert "checkpoint 'Nowhere' is not on this stage" in problems[2]

@@ -1,0 +1,145 @@
+"""Corrections one row at a time: checkpoints, results and crossings, each saved
+or deleted through ``services.corrections`` (which recomputes the race from the
+stage and says what changed)."""
+
+from django.contrib import admin
+from django.db.models import F, OuterRef, Subquery
+
+from racing.timefmt import format_gap, format_time
+from stages.forms import CheckpointCrossingForm, StageResultForm, WritesThroughServices
+from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult
+from stages.services import corrections
+
+
+@admin.register(Checkpoint)
+class CheckpointAdmin(WritesThroughServices):
+    list_display = ["name", "stage", "kind", "category", "multiplier", "km"]
+    list_filter = ["stage__edition", "kind"]
+    list_select_related = ["stage__edition__race"]
+    search_fields = ["name", "stage__edition__race__name"]
+    autocomplete_fields = ["stage"]
+
+    def save_with_service(self, request, obj, changed, inlines):
+        return corrections.checkpoint_save(checkpoint=obj)
+
+    def delete_with_service(self, request, objs):
+        return corrections.checkpoints_delete(checkpoints=objs)
+
+
+class StageNumberFilter(admin.SimpleListFilter):
+    title = "stage"
+    parameter_name = "stage_number"
+
+    def lookups(self, request, model_admin):
+        numbers = Stage.objects.values_list("number", flat=True).distinct()
+        return [(str(n), f"Stage {n}") for n in sorted(set(numbers))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(stage__number=int(value))
+        return queryset
+
+
+@admin.register(StageResult)
+class StageResultAdmin(WritesThroughServices):
+    form = StageResultForm
+    list_display = [
+        "stage_number",
+        "rank",
+        "bib",
+        "rider",
+        "team",
+        "time",
+        "gap",
+        "status",
+        "edition",
+    ]
+    list_display_links = ["rank", "rider"]
+    list_filter = ["stage__edition", StageNumberFilter, "status"]
+    list_select_related = ["stage__edition__race", "entry__rider", "entry__team"]
+    search_fields = [
+        "=entry__bib",
+        "entry__rider__family_name",
+        "entry__rider__given_name",
+        "entry__team__name",
+        "=entry__team__code",
+    ]
+    ordering = [
+        "-stage__edition__year",
+        "stage__edition__race__name",
+        "stage__number",
+        F("rank").asc(nulls_last=True),
+    ]
+    autocomplete_fields = ["stage", "entry"]
+    list_per_page = 200
+
+    def get_queryset(self, request):
+        winner = StageResult.objects.filter(stage=OuterRef("stage"), rank=1)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(winner_time=Subquery(winner.values("time_s")[:1]))
+        )
+
+    def save_with_service(self, request, obj, changed, inlines):
+        return corrections.result_save(result=obj)
+
+    def delete_with_service(self, request, objs):
+        return corrections.results_delete(results=objs)
+
+    @admin.display(description="stage", ordering="stage__number")
+    def stage_number(self, r: StageResult) -> int:
+        return r.stage.number
+
+    @admin.display(description="race", ordering="stage__edition")
+    def edition(self, r: StageResult) -> str:
+        return str(r.stage.edition)
+
+    @admin.display(description="bib", ordering="entry__bib")
+    def bib(self, r: StageResult) -> int:
+        return r.entry.bib
+
+    @admin.display(description="rider", ordering="entry__rider__family_name")
+    def rider(self, r: StageResult) -> str:
+        return r.entry.rider.display_name
+
+    @admin.display(description="team", ordering="entry__team__name")
+    def team(self, r: StageResult) -> str:
+        return r.entry.team.name
+
+    @admin.display(description="time", ordering="time_s")
+    def time(self, r: StageResult) -> str:
+        return format_time(r.time_s)
+
+    @admin.display(description="gap")
+    def gap(self, r: StageResult) -> str:
+        if r.time_s is None or r.winner_time is None:
+            return ""
+        return format_gap(r.time_s - r.winner_time)
+
+
+@admin.register(CheckpointCrossing)
+class CheckpointCrossingAdmin(WritesThroughServices):
+    form = CheckpointCrossingForm
+    list_display = ["checkpoint", "rank", "entry", "stage"]
+    list_filter = ["checkpoint__stage__edition", "checkpoint__kind"]
+    list_select_related = ["checkpoint__stage__edition__race", "entry__rider"]
+    search_fields = [
+        "=entry__bib",
+        "entry__rider__family_name",
+        "checkpoint__name",
+        "entry__team__name",
+    ]
+    ordering = ["checkpoint__stage", "checkpoint", "rank"]
+    autocomplete_fields = ["checkpoint", "entry"]
+
+    @admin.display(description="stage", ordering="checkpoint__stage__number")
+    def stage(self, x: CheckpointCrossing) -> str:
+        return str(x.checkpoint.stage)
+
+    def save_with_service(self, request, obj, changed, inlines):
+        return corrections.crossing_save(crossing=obj)
+
+    def delete_with_service(self, request, objs):
+        return corrections.crossings_delete(crossings=objs)

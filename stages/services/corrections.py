@@ -1,0 +1,130 @@
+"""Results, checkpoints and crossings written one at a time: a correction in the
+admin's forms, the results inline of a stage page, a bulk delete. Each write
+validates the rows, writes them under the locks of the editions they belong to
+(before and after the edit: a result may move to another stage) and recomputes each
+edition once, from the earliest stage it touched."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+
+from stages.models import Checkpoint, CheckpointCrossing, StageResult
+from stages.services.writes import Touched, editions_of, write
+
+StageRow = StageResult | Checkpoint | CheckpointCrossing
+
+# How each kind of row reaches its stage.
+_STAGE_PATH = {
+    StageResult: "stage",
+    Checkpoint: "stage",
+    CheckpointCrossing: "checkpoint__stage",
+}
+
+
+def result_save(*, result: StageResult) -> list[str]:
+    """Create or correct one result; returns what changed at the top of the
+    standings ("Standings updated after stage 12: …"), one line per edition."""
+    return rows_write(saved=[result])
+
+
+def result_delete(*, result: StageResult) -> list[str]:
+    """Delete one result: without it the rider is out of the race from that stage."""
+    return rows_write(deleted=[result])
+
+
+def results_delete(*, results: Iterable[StageResult]) -> list[str]:
+    """Delete results of any stages at once: each edition is recomputed once."""
+    return rows_write(deleted=list(results))
+
+
+def checkpoint_save(*, checkpoint: Checkpoint) -> list[str]:
+    """Create or change one checkpoint of a stage (its crossings' awards follow)."""
+    return rows_write(saved=[checkpoint])
+
+
+def checkpoint_delete(*, checkpoint: Checkpoint) -> list[str]:
+    """Delete one checkpoint with its crossings."""
+    return rows_write(deleted=[checkpoint])
+
+
+def checkpoints_delete(*, checkpoints: Iterable[Checkpoint]) -> list[str]:
+    """Delete checkpoints of any stages at once, with their crossings."""
+    return rows_write(deleted=list(checkpoints))
+
+
+def crossing_save(*, crossing: CheckpointCrossing) -> list[str]:
+    """Create or correct one rider's place at a checkpoint."""
+    return rows_write(saved=[crossing])
+
+
+def crossing_delete(*, crossing: CheckpointCrossing) -> list[str]:
+    """Delete one rider's place at a checkpoint."""
+    return rows_write(deleted=[crossing])
+
+
+def crossings_delete(*, crossings: Iterable[CheckpointCrossing]) -> list[str]:
+    """Delete crossings of any stages at once."""
+    return rows_write(deleted=list(crossings))
+
+
+def rows_write(
+    *, saved: Sequence[StageRow] = (), deleted: Sequence[StageRow] = ()
+) -> list[str]:
+    """Save ``saved`` (new or changed, unsaved) and delete ``deleted`` in one
+    write; raises ``ValidationError`` when a row is invalid, and then nothing is
+    written."""
+    return write(lambda: rows_apply(saved, deleted), rows_touched(saved, deleted))
+
+
+def rows_validate(row: StageRow) -> None:
+    """The model's own checks, and the rule no constraint can state: a result or a
+    crossing is of a rider on the start list of its stage's race."""
+    row.full_clean()
+    if isinstance(row, Checkpoint):
+        return
+    stage = row.stage if isinstance(row, StageResult) else row.checkpoint.stage
+    if row.entry.edition_id != stage.edition_id:
+        raise ValidationError(
+            {"entry": "This rider is not on this race's start list."}, code="entry"
+        )
+
+
+def rows_apply(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> None:
+    """Delete, then validate and save each row: a new row may take the rank or the
+    rider of a deleted one; a changed row must still be there. Call it inside the
+    write's transaction (under the lock)."""
+    for row in deleted:
+        row.delete()
+    for row in saved:
+        if row.pk is not None and not type(row).objects.filter(pk=row.pk).exists():
+            # Replaced by a paste or deleted since the editor opened it: saving it
+            # would bring it back.
+            raise ValidationError(
+                f"{row._meta.verbose_name.capitalize()} {row.pk} was replaced or "
+                "deleted by another save meanwhile.",
+                code="gone",
+            )
+        rows_validate(row)
+        row.save()
+
+
+def rows_touched(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> Touched:
+    """The editions and first stages the rows are on, as stored and as given
+    (1 query per kind of row already stored)."""
+    places = [_place(row) for row in saved]
+    stored: dict[type, list[int]] = defaultdict(list)
+    for row in (*saved, *deleted):
+        if row.pk is not None:
+            stored[type(row)].append(row.pk)
+    for model, pks in stored.items():
+        path = _STAGE_PATH[model]
+        places += model.objects.filter(pk__in=pks).values_list(
+            f"{path}__edition_id", f"{path}__number"
+        )
+    return editions_of(places)
+
+
+def _place(row: StageRow) -> tuple[int, int]:
+    stage = row.checkpoint.stage if isinstance(row, CheckpointCrossing) else row.stage
+    return stage.edition_id, stage.number

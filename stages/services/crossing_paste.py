@@ -1,0 +1,149 @@
+"""Checkpoint crossings pasted into the admin: parse, check, price each place under
+the edition's rules, and preview the standings once (``paste``). Nothing here
+writes to the database (saving is ``results.crossing_paste_save``)."""
+
+from racing import standings
+from racing.parsing.crossings import parse_crossings_table
+from racing.text import fold
+from stages import inputs
+from stages.models import Checkpoint, Stage, StageResult
+from stages.services import leaders, recompute
+from stages.services.paste import (
+    Preview,
+    PreviewRow,
+    entry_ids_by_bib,
+    row_problems,
+    team_names,
+    with_changes,
+)
+
+CROSSINGS_LABEL = "Pasted crossings"
+
+
+def crossing_rows(stage: Stage, text: str) -> Preview:
+    """Pasted crossings for ``stage``, read and checked row by row, each with what
+    its place is worth (no standings: 6 queries)."""
+    if not text.strip():
+        return Preview("crossings", [], ["Paste the crossings first."])
+    checkpoints = {fold(c.name): c for c in Checkpoint.objects.filter(stage=stage)}
+    start_list = inputs.start_list_of(stage.edition)
+    parsed, problems = parse_crossings_table(
+        CROSSINGS_LABEL,
+        text,
+        checkpoints,
+        start_list,
+        inputs.out_of_race_before(stage),
+        header_optional=True,
+    )
+    teams = team_names(stage)
+    rules = inputs.edition_rules(stage.edition)
+    rows = []
+    for r in parsed:
+        rider = start_list.get(r.bib) if r.bib is not None else None
+        award = ""
+        if r.checkpoint is not None and r.rank is not None and not r.problems:
+            award = _award(stage, r.checkpoint, r.rank, rules)
+        rows.append(
+            PreviewRow(
+                line=r.line,
+                rank=r.rank,
+                bib=r.bib,
+                rider=rider.display_name if rider else "",
+                team=teams.get(rider.team_code, "") if rider else "",
+                checkpoint=r.checkpoint.name if r.checkpoint else r.name,
+                award=award,
+                problems=row_problems(CROSSINGS_LABEL, r.line, r.problems),
+            )
+        )
+    in_rows = {p for r in parsed for p in r.problems}
+    preview = Preview(
+        "crossings",
+        rows,
+        list(problems),
+        general_problems=[p for p in problems if p not in in_rows],
+    )
+    if not parsed and not problems:
+        preview.refuse("No crossing rows in the pasted text.")
+    if preview.ok:
+        entry_ids = entry_ids_by_bib(stage)
+        preview.crossings = [
+            (r.checkpoint.pk, r.rank, entry_ids[r.bib]) for r in parsed
+        ]
+        preview.checkpoint_ids = {r.checkpoint.pk for r in parsed}
+    return preview
+
+
+def crossing_preview(
+    stage: Stage,
+    text: str,
+    *,
+    stored: recompute.EngineInput | None = None,
+    reuse: bool = False,
+) -> Preview:
+    """Parse pasted crossings for ``stage`` and compute, in memory and once, what
+    they change (``stored`` and ``reuse`` as in ``paste.result_preview``)."""
+    preview = crossing_rows(stage, text)
+    if not preview.ok:
+        return preview
+    preview.notes = _published_award_notes(stage)
+    stored = stored or recompute.engine_input(stage.edition)
+    pasted = leaders.with_paste(
+        stored,
+        stage,
+        crossings=[standings.Crossing(*x) for x in preview.crossings],
+        replaced_checkpoints=preview.checkpoint_ids,
+    )
+    return with_changes(preview, stage, stored, pasted, reuse=reuse)
+
+
+def _award(
+    stage: Stage, checkpoint: Checkpoint, rank: int, rules: standings.Rules
+) -> str:
+    """What this place at this checkpoint is worth under the edition's rules."""
+    alone = standings.StageInput(
+        number=stage.number,
+        type=stage.type,
+        results=(),
+        checkpoints=(
+            standings.Checkpoint(
+                checkpoint.pk,
+                checkpoint.kind,
+                checkpoint.category,
+                checkpoint.multiplier,
+            ),
+        ),
+        crossings=(standings.Crossing(checkpoint.pk, rank, 0),),
+    )
+    try:
+        won = standings.awards(alone, rules).get(0)
+    except ValueError as exc:
+        return str(exc)
+    if won is None:
+        return ""
+    parts = []
+    if won.bonus:
+        parts.append(f"{won.bonus} s bonus")
+    if won.points:
+        parts.append(f"{won.points} points")
+    if won.kom_points:
+        parts.append(f"{won.kom_points} mountains points")
+    return ", ".join(parts) or "nothing"
+
+
+def _published_award_notes(stage: Stage) -> list[str]:
+    """Crossings only count where a result leaves its award to the rules."""
+    results = StageResult.objects.filter(stage=stage)
+    total = results.count()
+    notes = []
+    for column, label in (
+        ("bonus", "time bonuses"),
+        ("points", "points"),
+        ("kom_points", "mountains points"),
+    ):
+        published = results.filter(**{f"{column}__isnull": False}).count()
+        if total and published == total:
+            notes.append(
+                f"This stage's results carry published {label}: the crossings do "
+                f"not change them (clear the {column} column to have them computed)."
+            )
+    return notes

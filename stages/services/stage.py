@@ -1,0 +1,104 @@
+"""A stage written with what its admin page holds: route, scoring and status, its
+checkpoints and its results. A change of scoring, checkpoints or results recomputes
+the standings from the stage; a change of status refreshes who left the race (a
+live stage's missing rows do not count yet) without touching the standings."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from stages.models import Checkpoint, Stage, StageResult
+from stages.services.corrections import rows_apply, rows_touched
+from stages.services.recompute import exits_refresh
+from stages.services.writes import Touched, write
+
+# Fields the standings are computed from (the stage's results and checkpoints
+# apart); ``edition`` moves the stage to another race.
+SCORING_FIELDS = frozenset({"edition", "number", "type", "points_scale", "team_times"})
+
+
+@dataclass(frozen=True)
+class RowChanges[Row: (Checkpoint, StageResult)]:
+    """An inline's changes: rows to save (new or changed, unsaved) and rows to
+    delete."""
+
+    saved: Sequence[Row] = ()
+    deleted: Sequence[Row] = ()
+
+
+def stage_create(
+    *,
+    stage: Stage,
+    checkpoints: Sequence[Checkpoint] = (),
+    results: Sequence[StageResult] = (),
+) -> list[str]:
+    """Add a stage to its race with its checkpoints and results (standings
+    computed when it has results)."""
+    stage.full_clean()
+    touched = Touched()
+    touched.shows(stage.edition_id)
+    if results:
+        touched.moves(stage.edition_id, stage.number)
+
+    def change() -> None:
+        stage.save()
+        rows = [*checkpoints, *results]
+        for row in rows:
+            row.stage = stage
+        rows_apply(rows, ())
+
+    return write(change, touched)
+
+
+def stage_update(
+    *,
+    stage: Stage,
+    changed: Iterable[str] = (),
+    checkpoints: RowChanges[Checkpoint] = RowChanges(),
+    results: RowChanges[StageResult] = RowChanges(),
+) -> list[str]:
+    """Save a stage whose ``changed`` fields were edited, with its checkpoints'
+    and results' changes, in one write: the standings are recomputed (from the
+    earlier of its old and new number) when its scoring, checkpoints or results
+    changed; a status change alone refreshes the exits only. Returns what changed
+    at the top of the standings."""
+    changed = set(changed)
+    stage.full_clean()
+    saved = [*checkpoints.saved, *results.saved]
+    deleted = [*checkpoints.deleted, *results.deleted]
+    touched = rows_touched(saved, deleted)
+    old_edition, old_number = (
+        Stage.objects.filter(pk=stage.pk).values_list("edition_id", "number").get()
+    )
+    touched.shows(old_edition, stage.edition_id)
+    if SCORING_FIELDS & changed:
+        touched.moves(old_edition, old_number)
+        touched.moves(stage.edition_id, stage.number)
+    exits_only = "status" in changed and not touched.moved
+
+    def change() -> None:
+        stage.save()
+        rows_apply(saved, deleted)
+        if exits_only:
+            exits_refresh(edition=stage.edition)
+
+    return write(change, touched)
+
+
+def stage_delete(*, stage: Stage) -> list[str]:
+    """Delete a stage with everything recorded on it; the standings of its race
+    are recomputed from it."""
+    return stages_delete(stages=[stage])
+
+
+def stages_delete(*, stages: Iterable[Stage]) -> list[str]:
+    """Delete stages of any races at once: each race is recomputed once."""
+    stages = list(stages)
+    touched = Touched()
+    for stage in stages:
+        touched.moves(stage.edition_id, stage.number)
+
+    def change() -> None:
+        for stage in stages:
+            stage.delete()
+
+    return write(change, touched)
