@@ -1,17 +1,18 @@
 """toursite benchmark (``make bench``): prints figures, never fails on a target.
 
 For each database (a throwaway SQLite file, and a throwaway PostgreSQL database when
-a server answers on 127.0.0.1): import the 2023 Tour, time the standings recompute,
-start gunicorn with production settings and measure pages under load against a bare
-Django view. Then the first-load transfer size of the stage page. Everything it
-creates (server, databases, files) is removed at the end, also on failure or Ctrl-C.
+a server answers on 127.0.0.1): import the 2023 Tour, time the standings recompute
+and the data-version query every public page runs (the driver fast path against
+Django's cursor and the ORM), start gunicorn with production settings and measure
+pages under load against a bare Django view. Then the first-load transfer size of
+the stage page. Everything it creates (server, databases, files) is removed at the
+end, also on failure or Ctrl-C.
 
 The last lines are ``name: value``, one per figure, to compare runs.
 """
 
 import argparse
 import gzip
-import http.client
 import json
 import os
 import platform
@@ -20,17 +21,16 @@ import secrets
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 
+import brotli
 import loadgen
+from processes import database, get, postgres_reachable, run, server
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 TOUR = "tour-de-france/2023"
 
 # Every request asks for compression, as browsers do.
@@ -77,101 +77,6 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "load_tool": "wrk" if loadgen.have_wrk() else "python (wrk not installed)",
     }
-
-
-# Processes and databases
-
-
-def run(env: dict[str, str], *args: str, quiet: bool = True) -> str:
-    done = subprocess.run(
-        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(args)} failed:\n{done.stdout[-2000:]}{done.stderr[-4000:]}"
-        )
-    return done.stdout
-
-
-def postgres_reachable() -> bool:
-    if shutil.which("createdb") is None or shutil.which("pg_isready") is None:
-        return False
-    check = subprocess.run(
-        ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-t", "3"],
-        capture_output=True,
-    )
-    return check.returncode == 0
-
-
-@contextmanager
-def database(kind: str, workdir: Path):
-    """A throwaway database URL, removed on exit."""
-    if kind == "sqlite":
-        path = workdir / "bench.sqlite3"
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            for leftover in workdir.glob("bench.sqlite3*"):
-                leftover.unlink()
-        return
-    name = f"toursite_bench_{os.getpid()}"
-    pg = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
-    subprocess.run(["createdb", *pg, name], check=True, capture_output=True)
-    try:
-        yield f"postgres://postgres@127.0.0.1:5432/{name}"
-    finally:
-        subprocess.run(
-            ["dropdb", *pg, "--if-exists", "--force", name], capture_output=True
-        )
-
-
-def get(port: int, path: str, headers: dict[str, str] | None = None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
-
-
-@contextmanager
-def server(env: dict[str, str], port: int, workdir: Path):
-    """gunicorn with the repository's configuration, in its own process group."""
-    logfile = (workdir / "gunicorn.log").open("w")
-    process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "toursite.wsgi"],
-        cwd=ROOT,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-        stdout=logfile,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            with suppress(OSError):
-                if get(port, "/healthz")[0] == 200:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                logfile.flush()
-                raise RuntimeError(
-                    "gunicorn did not start:\n"
-                    + (workdir / "gunicorn.log").read_text()[-3000:]
-                )
-            time.sleep(0.2)
-        yield process
-    finally:
-        if process.poll() is None:
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        logfile.close()
 
 
 # Measurements
@@ -271,8 +176,6 @@ def decode(body: bytes, encoding: str) -> bytes:
     if encoding == "gzip":
         return gzip.decompress(body)
     if encoding == "br":
-        import brotli
-
         return brotli.decompress(body)
     return body
 
@@ -326,6 +229,14 @@ def bench_database(kind: str, base_env: dict, workdir: Path, args) -> dict:
             f"  full recompute: read inputs {facts['read_inputs_s']:.3f} s, "
             f"compute {facts['compute_s']:.3f} s, write {facts['write_full_s']:.3f} s"
         )
+        log(
+            "  data-version query: "
+            + ", ".join(
+                f"{way} {facts[f'version_query_{way}_us']:.1f} µs"
+                for way in ("driver", "cursor", "orm")
+            )
+            + " (driver: the fast path; cursor: Django's cursor; orm: the ORM)"
+        )
         figures["recompute"] = facts
         with server(env, args.port, workdir):
             figures["pages"] = measure_pages(args.port, facts, args)
@@ -345,6 +256,9 @@ def summary(info: dict, by_db: dict) -> list[str]:
         facts = figures["recompute"]
         for name in ("recompute_full_s", "recompute_stage21_s"):
             lines.append(f"{kind}.{name}: {facts[name]:.3f}")
+        for way in ("driver", "cursor", "orm"):
+            name = f"version_query_{way}_us"
+            lines.append(f"{kind}.{name}: {facts[name]:.1f}")
         for page, result in figures["pages"].items():
             if "rps" not in result:
                 lines.append(f"{kind}.{page}: unavailable (HTTP {result['status']})")
@@ -362,7 +276,7 @@ def summary(info: dict, by_db: dict) -> list[str]:
     return lines
 
 
-def main() -> int:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765))
@@ -382,6 +296,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     args.done = set()
+    return args
+
+
+def main() -> int:
+    args = arguments()
 
     # SIGTERM (e.g. from CI) unwinds like Ctrl-C, so every cleanup below runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -7,13 +7,12 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from riders import queries
-from stages import caching
 from stages import queries as stage_queries
-from stages.views import is_fragment_request
+from toursite.http import for_edition, for_site, is_fragment_request, public_page
 
 
 @require_safe
-@caching.public_page(caching.for_site)
+@public_page(for_site)
 def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     rider = queries.rider_by_slug(slug)
     if rider is None:
@@ -29,7 +28,7 @@ def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@caching.public_page(caching.for_edition)
+@public_page(for_edition)
 def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
     edition = stage_queries.edition_of(race, year)
     if edition is None:

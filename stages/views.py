@@ -1,7 +1,7 @@
 """Race pages: home, edition, stage with its tables (page or HTMX fragment), CSV.
 
-Every page but the CSV goes through ``caching.public_page``: ETag and 304, shared
-Cache-Control, and the rendered page (or fragment) stored per data version.
+Every page but the CSV goes through ``toursite.http.public_page``: ETag and 304,
+shared Cache-Control, and the rendered page (or fragment) stored per data version.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,9 +9,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
-from stages import caching, charts, exports, queries
+from stages import charts, exports, queries
 from stages.markdown import render_markdown
 from stages.tables import table_context
+from toursite.http import for_edition, for_site, is_fragment_request, public_page
 
 # Fragment requests from these elements swap the table only; any other HTMX
 # request (a tab) also refreshes the filter form and the stage pager out of band.
@@ -21,14 +22,8 @@ TABLE_PARAMS = ("team", "q", "all")
 STAGE_HEADERS = ("HX-Request", "HX-Trigger", "HX-History-Restore-Request")
 
 
-def is_fragment_request(request: HttpRequest) -> bool:
-    """An HTMX swap (not a history restore, which needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
-
-
 @require_safe
-@caching.public_page(caching.for_site)
+@public_page(for_site)
 def home(request: HttpRequest) -> HttpResponse:
     """The current race (latest stage with results) and every edition."""
     stage = queries.latest_stage_with_results()
@@ -48,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@caching.public_page(caching.for_edition)
+@public_page(for_edition)
 def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
     """Every stage of an edition, the leaders and the top ten's GC gaps."""
     edition = queries.edition_of(race, year)
@@ -66,7 +61,7 @@ def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
 
 
 @require_safe
-@caching.public_page(caching.for_edition, params=TABLE_PARAMS, vary=STAGE_HEADERS)
+@public_page(for_edition, params=TABLE_PARAMS, vary=STAGE_HEADERS)
 def stage_detail(
     request: HttpRequest, race: str, year: int, number: int, table: str = "stage"
 ) -> HttpResponse:

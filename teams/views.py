@@ -4,13 +4,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from stages import caching
 from stages.queries import edition_of
 from teams import queries
+from toursite.http import for_edition, public_page
 
 
 @require_safe
-@caching.public_page(caching.for_edition)
+@public_page(for_edition)
 def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
     edition = edition_of(race, year)
     if edition is None:
@@ -20,7 +20,7 @@ def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
 
 
 @require_safe
-@caching.public_page(caching.for_edition)
+@public_page(for_edition)
 def team_detail(request: HttpRequest, race: str, year: int, code: str) -> HttpResponse:
     edition = edition_of(race, year)
     team = queries.team_for(edition, code) if edition else None

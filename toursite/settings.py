@@ -61,13 +61,15 @@ INSTALLED_APPS = [
     "stages",
     "riders",
     "teams",
+    # Last: its admin module replaces the user admin of django.contrib.auth.
+    "toursite",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML is compressed here (static files come pre-compressed from whitenoise,
-    # public pages from stages.caching, compressed once when stored). BREACH: Django
+    # public pages from toursite.caching, compressed once when stored). BREACH: Django
     # masks the CSRF token per response and pads gzip output with random bytes.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,7 +109,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Every page asks for its data version (stages/caching.py) before anything else:
+    # Every page asks for its data version (toursite/versions.py) before anything else:
     # prepared once per connection, that query skips planning, which costs more than
     # running it. Needs server-side parameter binding. Behind a pooler in transaction
     # mode without prepared-statement support, set DJANGO_DB_PREPARED_STATEMENTS=0.
@@ -123,10 +125,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
 
-# Pages and fragments are cached under keys holding their data version
-# (stages/caching.py), so entries never go stale; the timeout only bounds memory.
-# A cache that fails is logged and bypassed by stages.caching: short socket timeouts
-# keep a Redis that is down from stalling requests.
+# Pages and fragments are cached with their data version as the cache version
+# (toursite/caching.py), so entries never go stale; the timeout only bounds memory.
+# A cache that fails is logged and bypassed by toursite.caching: short socket
+# timeouts keep a Redis that is down from stalling requests.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -181,7 +183,7 @@ WHITENOISE_MAX_AGE = 3600
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     # No inline script anywhere (htmx is a same-origin file), so no nonce: pages
-    # are the same bytes for everyone, which lets stages.caching store them once.
+    # are the same bytes for everyone, which lets toursite.caching store them once.
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],

@@ -9,9 +9,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from stages import caching
+from stages import queries
 from stages.markdown import render_markdown
 from stages.models import RaceReport
+from toursite.http import for_site, public_page, static
 
 
 @require_safe
@@ -21,7 +22,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@caching.public_page(caching.static, vary=())
+@public_page(static, vary=())
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "site/about.html")
 
@@ -36,12 +37,8 @@ class ReportsFeed(Feed):
     def link(self) -> str:
         return reverse("stages:home")
 
-    def items(self):
-        return (
-            RaceReport.objects.published()
-            .select_related("stage__edition__race", "author")
-            .order_by("-published_at", "-pk")[:30]
-        )
+    def items(self) -> list[RaceReport]:
+        return queries.feed_reports()
 
     def item_title(self, item: RaceReport) -> str:
         return item.headline
@@ -73,7 +70,7 @@ class ReportsFeed(Feed):
         return [str(item.stage.edition)]
 
 
-feed = caching.public_page(caching.for_site, vary=())(ReportsFeed())
+feed = public_page(for_site, vary=())(ReportsFeed())
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

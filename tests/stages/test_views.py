@@ -12,7 +12,7 @@ TABLES = ("stage", "gc", "points", "mountains", "youth", "teams")
 HX = {"HX-Request": "true"}
 
 # Query ceilings: fixed, whatever the number of riders (176 on stage 12). Every
-# page starts with the data-version query (stages.caching.public_page).
+# page starts with the data-version query (toursite.http.public_page).
 # Stage page: version, stage, teams, rows, jerseys, stage numbers, reports,
 # checkpoints.
 PAGE_QUERIES = 8

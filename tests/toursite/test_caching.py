@@ -1,4 +1,5 @@
-"""Caching with exact invalidation (stages/caching.py), through the site's own pages.
+"""Caching with exact invalidation (toursite.http, toursite.caching, toursite.versions),
+through the site's own pages.
 
 The test settings use a dummy cache (the database is rolled back after each test, the
 cache would not be); every test here stores pages in a fresh local-memory cache, so a
@@ -12,20 +13,22 @@ import uuid
 from datetime import timedelta
 from unittest import mock
 
+import brotli
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from editions.models import Rider
-from stages import caching
+from editions.models import Edition, Rider
 from stages.models import RaceReport, Stage, StageResult
 from stages.services import recompute
+from toursite import caching, http, versions
 
 LOCMEM = {
     "default": {
@@ -108,23 +111,23 @@ def admin_save(client: Client, url: str, **changes) -> None:
 
 def test_data_version_is_one_query_and_stable(tour, giro, django_assert_num_queries):
     with django_assert_num_queries(1):
-        first = caching.edition_version_by_slug("tour-de-france", 2023)
-    assert caching.edition_data_version(tour) == first
-    assert caching.edition_data_version(giro).token != first.token
+        first = versions.edition_version_by_slug("tour-de-france", 2023)
+    assert versions.edition_data_version(tour) == first
+    assert versions.edition_data_version(giro).token != first.token
     assert not first.live
     assert first.next_change is None
 
 
 def test_every_recompute_and_bump_changes_the_version(tour, giro):
-    before = caching.edition_data_version(tour).token
+    before = versions.edition_data_version(tour).token
     recompute.recompute_standings(tour, from_stage=21)
-    recomputed = caching.edition_data_version(tour).token
+    recomputed = versions.edition_data_version(tour).token
     assert recomputed != before
     recompute.bump_version(tour)
-    assert caching.edition_data_version(tour).token not in {before, recomputed}
-    giro_before = caching.edition_data_version(giro).token
+    assert versions.edition_data_version(tour).token not in {before, recomputed}
+    giro_before = versions.edition_data_version(giro).token
     recompute.bump_version()  # every edition
-    assert caching.edition_data_version(giro).token != giro_before
+    assert versions.edition_data_version(giro).token != giro_before
 
 
 def test_a_scheduled_report_changes_the_version_when_its_time_comes(tour):
@@ -136,36 +139,51 @@ def test_a_scheduled_report_changes_the_version_when_its_time_comes(tour):
         status=RaceReport.Status.PUBLISHED,
         published_at=publish_at,
     )
-    waiting = caching.edition_data_version(tour)
+    waiting = versions.edition_data_version(tour)
     assert waiting.next_change == publish_at
     assert 7190 <= waiting.seconds_to_next_change() <= 7200
     with mock.patch(
         "django.utils.timezone.now", return_value=publish_at + timedelta(seconds=1)
     ):
-        out = caching.edition_data_version(tour)
+        out = versions.edition_data_version(tour)
     assert out.token != waiting.token
     assert out.next_change is None
 
 
 def test_a_live_stage_shows_in_the_version(tour):
     Stage.objects.filter(edition=tour, number=12).update(status=Stage.Status.LIVE)
-    assert caching.edition_data_version(tour).live
+    assert versions.edition_data_version(tour).live
 
 
 def test_site_version_follows_every_edition(tour, giro):
-    before = caching.site_data_version().token
+    before = versions.site_data_version().token
     recompute.bump_version(giro)
-    bumped = caching.site_data_version().token
+    bumped = versions.site_data_version().token
     assert bumped != before
     recompute.bump_version(tour)
-    assert caching.site_data_version().token != bumped
+    assert versions.site_data_version().token != bumped
 
 
 def test_unknown_edition_has_no_version(db):
-    assert caching.edition_version_by_slug("tour-de-france", 1850) is None
-    assert caching.edition_version_by_slug("nope", 2023) is None
-    assert caching.edition_version_by_slug("tour-de-france", "20x3") is None
-    assert caching.edition_version_by_slug("tour-de-france", 10**30) is None
+    assert versions.edition_version_by_slug("tour-de-france", 1850) is None
+    assert versions.edition_version_by_slug("nope", 2023) is None
+    assert versions.edition_version_by_slug("tour-de-france", "20x3") is None
+    assert versions.edition_version_by_slug("tour-de-france", 10**30) is None
+
+
+@pytest.mark.parametrize(
+    ("scope", "args"), [("slug", ["tour-de-france", 2023]), ("all", [])]
+)
+def test_the_driver_fast_path_reads_what_django_reads(tour, giro, scope, args):
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [now, now, *args]
+    sql = versions.version_sql(scope)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        expected = cursor.fetchall()
+    every = sorted(Edition.objects.values_list("pk", flat=True))
+    assert [row[0] for row in expected] == ([tour.pk] if scope == "slug" else every)
+    assert versions.driver_fetchall(sql, params) == expected
 
 
 # Stored pages are exact: the next request after a write shows it
@@ -420,6 +438,12 @@ def test_fragment_and_page_vary_on_the_htmx_headers(client, tour, path):
     assert b"<html" not in fragment.content
     assert fragment["HX-Push-Url"] == path
     assert "HX-Push-Url" not in polled
+    # A 304 names the same Vary as the page it stands for.
+    for response, headers in ((page, {}), (fragment, HX)):
+        headers = {**headers, "If-None-Match": response["ETag"]}
+        not_modified = client.get(path, headers=headers)
+        assert not_modified.status_code == 304
+        assert not_modified["Vary"] == response["Vary"]
     # A fragment's ETag does not answer for the page.
     assert client.get(
         path, headers={"If-None-Match": fragment["ETag"]}
@@ -455,7 +479,7 @@ def test_stored_pages_are_served_precompressed(client, tour, accept, encoding):
         response = client.get(STAGE_12, headers={"Accept-Encoding": accept})
         assert response.get("Content-Encoding") == encoding
         assert "Accept-Encoding" in response["Vary"]
-        decode = {"br": caching.brotli.decompress, "gzip": gzip.decompress}
+        decode = {"br": brotli.decompress, "gzip": gzip.decompress}
         body = decode[encoding](response.content) if encoding else response.content
         assert body == plain
     if encoding:
@@ -468,7 +492,7 @@ rf = RequestFactory()
 calls: list[str] = []
 
 
-@caching.public_page(caching.for_site)
+@http.public_page(http.for_site)
 def cookie_view(request) -> HttpResponse:
     calls.append(request.path)
     response = HttpResponse("personal")
@@ -476,7 +500,7 @@ def cookie_view(request) -> HttpResponse:
     return response
 
 
-@caching.public_page(caching.for_site)
+@http.public_page(http.for_site)
 def plain_view(request) -> HttpResponse:
     calls.append(request.path)
     return HttpResponse("plain")

@@ -1,0 +1,217 @@
+"""Site-wide HTTP helpers for the views: the fragment check and the page cache.
+
+:func:`public_page` is the one home of HTTP caching: ``ETag`` and ``304``,
+CDN-friendly ``Cache-Control``, ``Vary``, and the rendered page stored once with its
+compressed variants (``toursite.caching``) under the data version of what it shows
+(``toursite.versions``), so no stored page or ETag ever outlives a write.
+"""
+
+import functools
+import hashlib
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    quote_etag,
+)
+
+from toursite import caching, versions
+from toursite.versions import DataVersion
+
+# Public pages: a CDN or browser may reuse a page for 30 s and, while it fetches a
+# fresh copy in the background, serve the previous one for up to 5 minutes.
+PUBLIC_MAX_AGE = 30
+STALE_WHILE_REVALIDATE = 300
+# While a stage is live, editors save results every few minutes: keep copies short.
+LIVE_MAX_AGE = 5
+LIVE_STALE_WHILE_REVALIDATE = 30
+
+
+def is_fragment_request(request: HttpRequest) -> bool:
+    """An HTMX swap (not a history restore, which needs the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def is_private(request: HttpRequest) -> bool:
+    """True for a logged-in user (editor or admin).
+
+    Reading ``request.user`` loads the session, and SessionMiddleware then adds
+    ``Vary: Cookie``, which makes a CDN keep one copy per visitor. Only requests that
+    carry a session cookie can be logged in, so the others never touch the session and
+    their responses stay shareable.
+    """
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated)
+
+
+# Version functions for public_page: (request, *view args, **view kwargs) -> version
+
+VersionFunc = Callable[..., DataVersion | None]
+
+
+def for_edition(
+    request: HttpRequest, *args: object, **kwargs: object
+) -> DataVersion | None:
+    """For views whose URL names an edition (``race`` slug and ``year``): None for
+    an unknown edition."""
+    return versions.edition_version_by_slug(kwargs.get("race"), kwargs.get("year"))
+
+
+def for_site(request: HttpRequest, *args: object, **kwargs: object) -> DataVersion:
+    """For pages that span editions (home, rider pages, the feed)."""
+    return versions.site_data_version()
+
+
+def static(request: HttpRequest, *args: object, **kwargs: object) -> DataVersion:
+    """For pages that show no data (about): they change only with a release."""
+    return versions.STATIC
+
+
+# HTTP caching for public pages
+
+
+def _cache_control(version: DataVersion) -> str:
+    """The ``Cache-Control`` of a public page at ``version``."""
+    max_age, swr = (
+        (LIVE_MAX_AGE, LIVE_STALE_WHILE_REVALIDATE)
+        if version.live
+        else (PUBLIC_MAX_AGE, STALE_WHILE_REVALIDATE)
+    )
+    if (seconds := version.seconds_to_next_change()) is not None:
+        # A scheduled report goes out then: no copy may outlive that moment.
+        max_age, swr = min(max_age, seconds), min(swr, seconds)
+    return _public_cache_control(max_age, swr)
+
+
+@functools.cache
+def _public_cache_control(max_age: int, stale_while_revalidate: int) -> str:
+    """Built by ``patch_cache_control`` once per pair of values (a few hundred at
+    most): it would cost some 2 % of a stored page on every request."""
+    response = HttpResponse()
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=max_age,
+        stale_while_revalidate=stale_while_revalidate,
+    )
+    return response["Cache-Control"]
+
+
+def _timeout(version: DataVersion) -> int:
+    """Seconds to store a page: never past the next scheduled report."""
+    seconds = version.seconds_to_next_change()
+    limit = caching.CACHE_TIMEOUT
+    return limit if seconds is None else max(1, min(limit, seconds))
+
+
+def _page_id(
+    request: HttpRequest, params: frozenset[str] | None, vary_meta: tuple[str, ...]
+) -> str:
+    """What a page depends on besides the data: the release, the date (a rider's age
+    or anything else that follows the calendar), the path, the query parameters in
+    ``params`` (all when None) and the headers in ``vary_meta``."""
+    query = []
+    if request.META.get("QUERY_STRING"):
+        query = [
+            (name, value)
+            for name, values in sorted(request.GET.lists())
+            if params is None or name in params
+            for value in values
+        ]
+    headers = [request.META.get(name) for name in vary_meta]
+    today = timezone.localdate()
+    parts = repr((caching.release(), today, request.path, query, headers))
+    return hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
+
+
+def _not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
+    """A 304 (or 412) when the request's preconditions say so, else None.
+
+    The check Django's ``condition`` decorator makes, without the decorator, which
+    does not fit here: it would take the ETag apart from the data version that the
+    store and Cache-Control need too, answer ``If-None-Match: *`` with 304, and tag
+    responses that must stay private."""
+    if request.META.get("HTTP_IF_NONE_MATCH", "").strip() == "*":
+        # "*" would match pages that do not exist (stage-99 of a real race): only a
+        # tag this site gave out can earn a 304.
+        return None
+    return get_conditional_response(request, etag=etag)
+
+
+def _uncached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """``response`` as it is for anything but GET and HEAD; else marked as nobody's
+    to store, in place of whatever the view said."""
+    if request.method in ("GET", "HEAD"):
+        del response["Cache-Control"]
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def public_page(
+    version: VersionFunc,
+    *,
+    params: Iterable[str] | None = None,
+    vary: Iterable[str] = ("HX-Request",),
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorate a GET view whose output depends only on its URL, the request headers
+    in ``vary`` and the data version that ``version`` returns.
+
+    - ``ETag`` from the release, the data version, the path, the query (only
+      ``params`` when given: other parameters are ignored by the view, so they must
+      not split the cache) and the ``vary`` headers (listed in ``Vary`` too);
+      ``If-None-Match`` answers 304 without running the view.
+    - ``Cache-Control: public, max-age=30, stale-while-revalidate=300`` (5 and 30 s
+      while a stage is live; never past the next scheduled report).
+    - The rendered page is stored once with its gzip and brotli variants; later
+      requests with the same ETag get the variant they accept without the view.
+    - Logged-in users, and responses that are not shareable (a cookie, an error),
+      get the view's own output with ``private, no-store``.
+    - A version function returning None (unknown edition) runs the view unchanged,
+      so it can answer 404.
+    """
+    params = frozenset(params) if params is not None else None
+    vary = tuple(vary)
+    vary_meta = tuple("HTTP_" + h.upper().replace("-", "_") for h in vary)
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(
+            request: HttpRequest, *args: object, **kwargs: object
+        ) -> HttpResponse:
+            if request.method not in ("GET", "HEAD") or is_private(request):
+                return _uncached(request, view(request, *args, **kwargs))
+            current = version(request, *args, **kwargs)
+            if current is None:
+                return view(request, *args, **kwargs)
+            page_id = _page_id(request, params, vary_meta)
+            key = f"page:{page_id}"
+            # Weak: the same page is served plain or compressed (RFC 9110 8.8.1).
+            etag = "W/" + quote_etag(f"{page_id}.{current.token}")
+            if (response := _not_modified(request, etag)) is not None:
+                # The Vary of the page it stands for, or a cache refreshing its
+                # copy with these headers would hand its brotli body to anyone.
+                patch_vary_headers(response, ("Accept-Encoding", *vary))
+            else:
+                page = caching.get_page(key, current.token)
+                if page is None:
+                    rendered = view(request, *args, **kwargs)
+                    if (page := caching.Page.of(request, rendered, vary)) is None:
+                        return _uncached(request, rendered)
+                    caching.store_page(key, current.token, page, _timeout(current))
+                response = page.response(request)  # with its Vary
+            response.headers["ETag"] = etag
+            # This decorator owns the policy: the stored page carries none.
+            response.headers["Cache-Control"] = _cache_control(current)
+            return response
+
+        return wrapper
+
+    return decorator
