@@ -18,7 +18,7 @@ CSRF_COOKIE_SECURE = False
 # No shared cache between tests: each test rolls the database back, so
 # Edition.version comes back to the same value with other data, and a page stored by
 # one test would be served to the next. Pages are still versioned, conditional and
-# compressed; tests/stages/test_caching.py stores them in a local-memory cache (and
+# compressed; tests/toursite/test_caching.py stores them in a local-memory cache (and
 # in Redis when REDIS_URL is set). A REDIS_URL in the environment must not make
 # test runs share (or flush) a real cache.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

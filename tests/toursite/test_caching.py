@@ -50,7 +50,7 @@ class BrokenCache(BaseCache):
     get = set = add = delete = get_many = clear = touch = has_key = _fail
 
 
-BROKEN = {"default": {"BACKEND": "tests.stages.test_caching.BrokenCache"}}
+BROKEN = {"default": {"BACKEND": "tests.toursite.test_caching.BrokenCache"}}
 # A real Redis client pointed at a port where nothing listens.
 REDIS_DOWN = {
     "default": {
