@@ -2,6 +2,7 @@
 standings: what every write ends with."""
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -155,13 +156,18 @@ def exits_refresh(*, edition: Edition) -> None:
 
 
 def exits_store(*, edition: Edition, left: Mapping[int, standings.Exit]) -> None:
-    """Each entry's exit as the engine found it, by entry id (2 queries)."""
-    entries = list(Entry.objects.filter(edition=edition).only("pk"))
-    for entry in entries:
-        gone = left.get(entry.pk)
-        entry.exit_stage = gone.stage if gone else None
-        entry.exit_status = gone.status if gone else ""
-    Entry.objects.bulk_update(entries, ["exit_stage", "exit_status"], batch_size=500)
+    """Each entry's exit as the engine found it, by entry id: 1 query to read the
+    stored ones, then 1 UPDATE per (stage, status) that changed (usually none)."""
+    changed: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+    for pk, stage, status in Entry.objects.filter(edition=edition).values_list(
+        "pk", "exit_stage", "exit_status"
+    ):
+        gone = left.get(pk)
+        wanted = (gone.stage, gone.status) if gone else (None, "")
+        if wanted != (stage, status):
+            changed[wanted].append(pk)
+    for (stage, status), pks in changed.items():
+        Entry.objects.filter(pk__in=pks).update(exit_stage=stage, exit_status=status)
 
 
 def _insert(stored: Sequence[standings.StageStandings], stage_ids: dict) -> None:
