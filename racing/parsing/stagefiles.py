@@ -34,7 +34,9 @@ def read_results(
     # exits(): the cost stays that of a few riders, not of the whole field.
     leaving: set[int] = set()
     out_of_race: dict[int, str] = {}
-    for number, (label, text) in sorted(_result_texts(root, stages, errors).items()):
+    for number, (label, text) in sorted(
+        _stage_texts(root, "results", "csv", stages, errors).items()
+    ):
         table = parse_results_table(label, text, start_list, out_of_race=out_of_race)
         errors.extend(table.problems)
         results[number] = table
@@ -52,30 +54,34 @@ def read_results(
     return results
 
 
-def _result_texts(
-    root: Path, stages: Mapping[int, StageSpec], errors: list[str]
+def _stage_texts(
+    root: Path,
+    folder: str,
+    suffix: str,
+    stages: Mapping[int, StageSpec],
+    errors: list[str],
 ) -> dict[int, tuple[str, str]]:
-    """The text of each readable results/stage-NN.csv of a stage of stages.csv,
-    by stage number, with the file's label."""
+    """The text of each readable ``folder/stage-NN.suffix`` of a stage of
+    stages.csv, by stage number, with the file's label; a file of another name or
+    stage, or not UTF-8, is a problem."""
     texts: dict[int, tuple[str, str]] = {}
-    folder = root / "results"
-    result_files = sorted(folder.glob("*.csv")) if folder.is_dir() else []
-    for file in sorted(result_files, key=lambda f: f.name):
-        label = f"results/{file.name}"
+    directory = root / folder
+    if not directory.is_dir():
+        return texts
+    for file in sorted(directory.glob(f"*.{suffix}")):
+        label = f"{folder}/{file.name}"
         m = STAGE_FILE.match(file.name)
         if not m:
-            errors.append(f"{label}: file name must be stage-NN.csv")
+            errors.append(f"{label}: file name must be stage-NN.{suffix}")
             continue
         number = int(m.group(1))
         if number not in stages:
             errors.append(f"{label}: stage {number} is not in stages.csv")
             continue
         try:
-            text = decode(label, file.read_bytes())
+            texts[number] = (label, decode(label, file.read_bytes()))
         except PackageError as exc:
             errors.extend(exc.problems)
-            continue
-        texts[number] = (label, text)
     return texts
 
 
@@ -89,21 +95,9 @@ def read_crossings(
     """crossings/stage-NN.csv (optional): stage -> (checkpoint name, rank, bib) of
     the rows without problems."""
     crossings: dict[int, list[tuple[str, int, int]]] = {}
-    if not (root / "crossings").is_dir():
-        return crossings
-    for file in sorted((root / "crossings").glob("*.csv")):
-        label = f"crossings/{file.name}"
-        m = STAGE_FILE.match(file.name)
-        if not m or int(m.group(1)) not in stages:
-            errors.append(f"{label}: not a stage of stages.csv (stage-NN.csv)")
-            continue
-        number = int(m.group(1))
+    texts = _stage_texts(root, "crossings", "csv", stages, errors)
+    for number, (label, text) in texts.items():
         on_stage = {fold(c.name): c for c in checkpoints if c.stage == number}
-        try:
-            text = decode(label, file.read_bytes())
-        except PackageError as exc:
-            errors.extend(exc.problems)
-            continue
         rows, problems = parse_crossings_table(label, text, on_stage, start_list, {})
         errors.extend(problems)
         crossings[number] = [
@@ -118,22 +112,12 @@ def read_reports(
     """reports/stage-NN.md (optional): stage -> (headline, body), the first line
     being ``# Headline``."""
     reports: dict[int, tuple[str, str]] = {}
-    if not (root / "reports").is_dir():
-        return reports
-    for file in sorted((root / "reports").glob("*.md")):
-        label = f"reports/{file.name}"
-        m = STAGE_FILE.match(file.name)
-        if not m or int(m.group(1)) not in stages:
-            errors.append(f"{label}: not a stage of stages.csv (stage-NN.md)")
-            continue
-        try:
-            text = decode(label, file.read_bytes())
-        except PackageError as exc:
-            errors.extend(exc.problems)
-            continue
+    for number, (label, text) in _stage_texts(
+        root, "reports", "md", stages, errors
+    ).items():
         first, _, body = text.strip().partition("\n")
         if not first.startswith("# ") or not first[2:].strip():
             errors.append(problem(label, 1, 'first line must be "# Headline"'))
             continue
-        reports[int(m.group(1))] = (first[2:].strip(), body.strip())
+        reports[number] = (first[2:].strip(), body.strip())
     return reports
