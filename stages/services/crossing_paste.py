@@ -56,14 +56,7 @@ def crossing_rows(stage: Stage, text: str) -> Preview:
             )
         )
     in_rows = {p for r in parsed for p in r.problems}
-    preview = Preview(
-        "crossings",
-        rows,
-        list(problems),
-        general_problems=[p for p in problems if p not in in_rows],
-    )
-    if not parsed and not problems:
-        preview.refuse("No crossing rows in the pasted text.")
+    preview = Preview.of_rows("crossings", rows, problems, in_rows)
     if preview.ok:
         entry_ids = entry_ids_by_bib(stage)
         preview.crossings = [

@@ -81,6 +81,28 @@ class Preview:
     def error_rows(self) -> int:
         return sum(1 for r in self.rows if r.problems)
 
+    @classmethod
+    def of_rows(
+        cls,
+        kind: str,
+        rows: list[PreviewRow],
+        problems: list[str],
+        in_rows: set[str],
+        **fields,
+    ) -> "Preview":
+        """The preview of parsed rows: ``problems`` are all of them, those in
+        ``in_rows`` also shown on their row; a paste without rows is refused."""
+        preview = cls(
+            kind,
+            rows,
+            list(problems),
+            general_problems=[p for p in problems if p not in in_rows],
+            **fields,
+        )
+        if not rows and not problems:
+            preview.refuse(f"No {kind.removesuffix('s')} rows in the pasted text.")
+        return preview
+
     def refuse(self, problem: str) -> None:
         """A problem tied to no row: nothing can be saved."""
         self.problems.append(problem)
@@ -164,16 +186,14 @@ def result_rows(stage: Stage, text: str) -> Preview:
             )
         )
     in_rows = {p for r in table.rows for p in r.problems}
-    preview = Preview(
+    preview = Preview.of_rows(
         "results",
         rows,
-        list(table.problems),
-        general_problems=[p for p in table.problems if p not in in_rows],
+        table.problems,
+        in_rows,
         columns=table.columns,
         table=table,
     )
-    if not table.rows and not table.problems:
-        preview.refuse("No result rows in the pasted text.")
     return preview
 
 

@@ -2,15 +2,18 @@
 paste confirmed in the admin. Each validates again under the edition lock, writes
 in one transaction and stores the standings once."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 
-from editions.models import Entry
+from editions.models import Edition, Entry
 from racing.parsing.csvrows import PackageError, decode
 from racing.parsing.results import ResultsTable, parse_results_table
 from stages import inputs
 from stages.models import CheckpointCrossing, Stage, StageResult
 from stages.services import crossing_paste, leaders, paste
 from stages.services.packages import result_objects
+from stages.services.paste import Preview
 from stages.services.recompute import (
     engine_input,
     lock_edition,
@@ -78,27 +81,41 @@ STALE = (
 )
 
 
-@transaction.atomic
-def result_paste_save(
-    *, stage: Stage, text: str, expected_digest: str | None = None
-) -> str:
-    """Replace ``stage``'s results with pasted rows and store the standings, in
-    one transaction, after validating again under the edition lock. The engine
-    runs at most once: not at all when ``expected_digest`` (the preview's) still
-    matches the race and the preview's standings are kept (``paste_standings``).
-    Returns the message saying what changed; raises ``PasteRefused`` with a fresh
-    preview (bad rows, or a race changed since the preview)."""
+def _confirmed(
+    stage: Stage,
+    text: str,
+    expected_digest: str | None,
+    preview_of: Callable[..., Preview],
+) -> tuple[Edition, Stage, Preview]:
+    """The edition (locked), the stage and the preview of a paste being saved,
+    checked again under the lock. The engine runs at most once: not at all when
+    ``expected_digest`` (the preview's) still matches the race, the preview's
+    standings being kept (``paste.paste_standings``). Raises ``PasteRefused`` with
+    a fresh preview for bad rows or a race changed since the preview."""
     edition = lock_edition(stage.edition_id)
     stage = Stage.objects.select_related("edition__race").get(pk=stage.pk)
     stored = engine_input(edition)
     fresh = not expected_digest or stored.digest == expected_digest
-    preview = paste.result_preview(
+    preview = preview_of(
         stage, text, stored=stored, reuse=bool(expected_digest) and fresh
     )
     if not preview.ok:
         raise PasteRefused(preview)
     if not fresh:
         raise PasteRefused(preview, STALE)
+    return edition, stage, preview
+
+
+@transaction.atomic
+def result_paste_save(
+    *, stage: Stage, text: str, expected_digest: str | None = None
+) -> str:
+    """Replace ``stage``'s results with pasted rows and store the standings, in
+    one transaction (see :func:`_confirmed`). Returns the message saying what
+    changed."""
+    edition, stage, preview = _confirmed(
+        stage, text, expected_digest, paste.result_preview
+    )
     _replace_results(stage, preview.table)
     recompute_standings(edition, from_stage=stage.number, computed=preview.after)
     return leaders.summary(preview.changes)
@@ -109,19 +126,11 @@ def crossing_paste_save(
     *, stage: Stage, text: str, expected_digest: str | None = None
 ) -> str:
     """Replace the crossings of the checkpoints named in the paste, then store the
-    standings (awards left empty in the results come from the crossings); the
-    engine runs at most once, as in :func:`result_paste_save`."""
-    edition = lock_edition(stage.edition_id)
-    stage = Stage.objects.select_related("edition__race").get(pk=stage.pk)
-    stored = engine_input(edition)
-    fresh = not expected_digest or stored.digest == expected_digest
-    preview = crossing_paste.crossing_preview(
-        stage, text, stored=stored, reuse=bool(expected_digest) and fresh
+    standings (awards left empty in the results come from the crossings), as
+    :func:`result_paste_save`."""
+    edition, stage, preview = _confirmed(
+        stage, text, expected_digest, crossing_paste.crossing_preview
     )
-    if not preview.ok:
-        raise PasteRefused(preview)
-    if not fresh:
-        raise PasteRefused(preview, STALE)
     CheckpointCrossing.objects.filter(checkpoint_id__in=preview.checkpoint_ids).delete()
     CheckpointCrossing.objects.bulk_create(
         [
