@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
 
 from editions.models import Edition
 from stages.services import leaders
 from stages.services.recompute import (
+    bump_version,
     engine_input,
     lock_editions,
     recompute_standings,
@@ -58,10 +58,11 @@ def write(change: Callable[[], object], touched: Touched) -> list[str]:
             standings_refresh(edition=editions[pk], from_stage=n, before=before[pk])
             for pk, n in sorted(moved.items())
         ]
-        others = Edition.objects.exclude(pk__in=list(moved))
-        if not touched.everywhere:
-            others = others.filter(pk__in=touched.shown)
-        others.update(version=F("version") + 1)
+        # Recomputed editions are bumped by the recompute already.
+        if touched.everywhere:
+            bump_version()
+        elif shown := touched.shown - moved.keys():
+            bump_version(*shown)
     return messages
 
 
