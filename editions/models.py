@@ -5,15 +5,13 @@ down to these, never the other way. The tables keep the names they had when thes
 models lived in ``stages``, ``teams`` and ``riders`` (moved without copying data).
 """
 
-from datetime import date
-
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from racing.standings import Exit, default_youth_cutoff
+from racing.standings import Exit
 from racing.text import PersonName
 
 models.CharField.register_lookup(Length)
@@ -62,11 +60,6 @@ class Edition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("stages:edition", args=[self.race.slug, self.year])
-
-    @staticmethod
-    def default_youth_cutoff(year: int) -> date:
-        """Riders who do not turn 26 in the race year (RULES.md section 4)."""
-        return default_youth_cutoff(year)
 
 
 class Team(models.Model):

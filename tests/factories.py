@@ -14,6 +14,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from editions.models import Edition, Entry, Race, Rider, Team
+from racing.standings import default_youth_cutoff
 from racing.text import slugify
 from stages.models import (
     Checkpoint,
@@ -46,7 +47,7 @@ class EditionFactory(DjangoModelFactory):
     year = 2030
     rules = factory.LazyFunction(dict)
     youth_born_on_or_after = factory.LazyAttribute(
-        lambda o: Edition.default_youth_cutoff(o.year)
+        lambda o: default_youth_cutoff(o.year)
     )
 
 

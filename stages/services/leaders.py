@@ -198,7 +198,7 @@ def _change(
     text = f"{name(c, now)} {verb} {c.leader_title}{_margin(c, now.margin)}"
     if was is not None and was.holder_id != now.holder_id:
         return [f"{text} (was {name(c, was)})"]
-    if c.key == registry.CLASSIFICATIONS[0].key and edited_stage:
+    if c is registry.GENERAL and edited_stage:
         if was is not None and was.margin != now.margin:
             text += f" (was{_margin(c, was.margin)})"
         return [text]
