@@ -4,22 +4,68 @@ Every page but the CSV goes through ``toursite.http.public_page``: ETag and 304,
 shared Cache-Control, and the rendered page (or fragment) stored per data version.
 """
 
+import functools
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
+from racing import registry
 from stages import charts, exports, queries
 from stages.markdown import render_markdown
-from stages.tables import table_context
-from toursite.http import for_edition, for_site, is_fragment_request, public_page
+from stages.tables import TableFilters, table_context
+from toursite.http import (
+    Variant,
+    for_edition,
+    for_site,
+    is_fragment_request,
+    public_page,
+)
+from toursite.versions import DataVersion
 
 # Fragment requests from these elements swap the table only; any other HTMX
 # request (a tab) also refreshes the filter form and the stage pager out of band.
 IN_PLACE_TRIGGERS = frozenset({"table-filters", "table-q", "table-team", "table-poll"})
-# What a stage page or fragment depends on besides its URL path and the data.
-TABLE_PARAMS = ("team", "q", "all")
 STAGE_HEADERS = ("HX-Request", "HX-Trigger", "HX-History-Restore-Request")
+
+
+@functools.lru_cache(maxsize=256)
+def _team_codes(race: str, year: int, token: str) -> frozenset[str]:
+    """The edition's team codes at data version ``token`` (1 query per version)."""
+    return queries.team_codes(race, year)
+
+
+def _trigger_class(request: HttpRequest) -> str:
+    """All the stage view makes of ``HX-Trigger``: a poll, an in-place swap, or
+    anything else (a tab)."""
+    trigger = request.htmx.trigger if request.htmx else None
+    if trigger == "table-poll":
+        return "poll"
+    return "in-place" if trigger in IN_PLACE_TRIGGERS else "other"
+
+
+def stage_variant(
+    request: HttpRequest,
+    current: DataVersion | None,
+    race: str,
+    year: int,
+    number: int,
+    table: str = "stage",
+) -> Variant | None:
+    """What a stage page or fragment shows besides its path and data: the filters
+    as ``table_context`` cleans them (a team only when it rides this race) and the
+    kind of HTMX trigger. A name filter is free text: not stored. None while the
+    data version is unknown and a team must be checked."""
+    codes: frozenset[str] = frozenset()
+    info = registry.TABLES.get(table)
+    if "team" in request.GET and info is not None and info.kind != registry.TEAM:
+        if current is None:
+            return None
+        codes = _team_codes(race, year, current.token)
+    filters = TableFilters.from_query(request.GET, codes)
+    key = (filters.team, filters.q, filters.show_all, _trigger_class(request))
+    return Variant(key=key, store=not filters.q)
 
 
 @require_safe
@@ -61,7 +107,7 @@ def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
 
 
 @require_safe
-@public_page(for_edition, params=TABLE_PARAMS, vary=STAGE_HEADERS)
+@public_page(for_edition, variant=stage_variant, vary=STAGE_HEADERS)
 def stage_detail(
     request: HttpRequest, race: str, year: int, number: int, table: str = "stage"
 ) -> HttpResponse:

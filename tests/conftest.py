@@ -2,6 +2,7 @@
 each test runs in a transaction on top of them."""
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 from editions.models import Edition
@@ -32,3 +33,11 @@ def vuelta(db) -> Edition:
     return Edition.objects.select_related("race").get(
         race__slug="vuelta-a-espana", year=2023
     )
+
+
+@pytest.fixture(autouse=True)
+def _sign_in_counts_reset():
+    """Sign-in POSTs are counted per address across requests (django-ratelimit, in
+    its own cache): every test starts with none."""
+    caches["ratelimit"].clear()
+    return

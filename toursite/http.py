@@ -8,7 +8,9 @@ compressed variants (``toursite.caching``) under the data version of what it sho
 
 import functools
 import hashlib
+import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +23,7 @@ from django.utils.cache import (
 )
 
 from toursite import caching, versions
+from toursite.middleware import UNAVAILABLE, unavailable_response
 from toursite.versions import DataVersion
 
 # Public pages: a CDN or browser may reuse a page for 30 s and, while it fetches a
@@ -112,24 +115,72 @@ def _timeout(version: DataVersion) -> int:
     return limit if seconds is None else max(1, min(limit, seconds))
 
 
-def _page_id(
-    request: HttpRequest, params: frozenset[str] | None, vary_meta: tuple[str, ...]
-) -> str:
+@dataclass(frozen=True)
+class Variant:
+    """What a page shows besides its path and data: the *cleaned* values it takes
+    from the query string and headers (a team code it knows, the filter text as it
+    will use it), never raw ones, so junk parameters cannot multiply stored pages.
+
+    ``store`` is False for variants made of free text (a name typed in a filter):
+    they are rendered and tagged, but not stored, so no client can fill the cache
+    with them."""
+
+    key: tuple = ()
+    store: bool = True
+
+
+# Variant functions for public_page: (request, version, *view args, **view kwargs)
+# -> Variant, or None when the request's variant cannot be told (then the page is
+# served without the store).
+VariantFunc = Callable[..., Variant | None]
+PLAIN = Variant()
+
+
+def _page_id(request: HttpRequest, variant: Variant, vary_meta: tuple[str, ...]) -> str:
     """What a page depends on besides the data: the release, the date (a rider's age
-    or anything else that follows the calendar), the path, the query parameters in
-    ``params`` (all when None) and the headers in ``vary_meta``."""
-    query = []
-    if request.META.get("QUERY_STRING"):
-        query = [
-            (name, value)
-            for name, values in sorted(request.GET.lists())
-            if params is None or name in params
-            for value in values
-        ]
-    headers = [request.META.get(name) for name in vary_meta]
+    or anything else that follows the calendar), the path, the page's cleaned
+    ``variant`` and, of each header in ``vary_meta``, only whether it is "true" (the
+    htmx flags): a page that reads more of a header says so in its variant."""
+    headers = tuple(request.META.get(name) == "true" for name in vary_meta)
     today = timezone.localdate()
-    parts = repr((caching.release(), today, request.path, query, headers))
+    parts = repr((caching.release(), today, request.path, variant.key, headers))
     return hashlib.blake2b(parts.encode(), digest_size=12).hexdigest()
+
+
+# While the database cannot be read, stored pages are served stale, for a bounded
+# time from the first failure this process saw (TOURSITE_STALE_SECONDS).
+_outage_since: float | None = None
+
+
+def _stale(request: HttpRequest, page_id: str | None) -> HttpResponse:
+    """The last stored copy of the page, marked stale, while the outage is young;
+    else the friendly 503."""
+    global _outage_since
+    now = time.monotonic()
+    if _outage_since is None:
+        _outage_since = now
+    limit = getattr(settings, "TOURSITE_STALE_SECONDS", 600)
+    page = None
+    if page_id is not None and now - _outage_since <= limit:
+        page = caching.last_page(f"page:{page_id}")
+    if page is None:
+        return unavailable_response()
+    response = page.response(request)
+    seconds = now - _outage_since
+    response.headers["X-Toursite-Stale"] = f"database unavailable for {seconds:.0f} s"
+    response.headers["Cache-Control"] = _public_cache_control(LIVE_MAX_AGE, 0)
+    return response
+
+
+def _current(
+    version: VersionFunc, request: HttpRequest, args: tuple, kwargs: dict
+) -> DataVersion | None:
+    """The data version, raising UNAVAILABLE as it came; a successful read ends an
+    outage."""
+    global _outage_since
+    current = version(request, *args, **kwargs)
+    _outage_since = None
+    return current
 
 
 def _not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
@@ -155,31 +206,61 @@ def _uncached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _page(
+    request: HttpRequest,
+    call: tuple[Callable[..., HttpResponse], tuple, dict],
+    vary: tuple[str, ...],
+    chosen: Variant,
+    page_id: str,
+    current: DataVersion,
+) -> caching.Page | HttpResponse:
+    """The stored page, or the view's page, stored unless its variant is free text;
+    the view's own response when it is not shareable."""
+    key = f"page:{page_id}"
+    page = caching.get_page(key, current.token) if chosen.store else None
+    if page is None:
+        view, args, kwargs = call
+        rendered = view(request, *args, **kwargs)
+        if (page := caching.Page.of(request, rendered, vary)) is None:
+            return rendered
+        if chosen.store:
+            caching.store_page(key, current.token, page, _timeout(current))
+    return page
+
+
 def public_page(
     version: VersionFunc,
     *,
-    params: Iterable[str] | None = None,
+    variant: VariantFunc | None = None,
     vary: Iterable[str] = ("HX-Request",),
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Decorate a GET view whose output depends only on its URL, the request headers
-    in ``vary`` and the data version that ``version`` returns.
+    """Decorate a GET view whose output depends only on its URL path, the cleaned
+    ``variant`` of its query and headers, whether each header in ``vary`` is "true",
+    and the data version that ``version`` returns.
 
-    - ``ETag`` from the release, the data version, the path, the query (only
-      ``params`` when given: other parameters are ignored by the view, so they must
-      not split the cache) and the ``vary`` headers (listed in ``Vary`` too);
-      ``If-None-Match`` answers 304 without running the view.
+    - ``ETag`` from the release, the data version, the path and the variant (other
+      query parameters are ignored, as the view ignores them; ``vary`` headers are
+      listed in ``Vary`` too); ``If-None-Match`` answers 304 without running the
+      view.
     - ``Cache-Control: public, max-age=30, stale-while-revalidate=300`` (5 and 30 s
       while a stage is live; never past the next scheduled report).
     - The rendered page is stored once with its gzip and brotli variants; later
       requests with the same ETag get the variant they accept without the view.
+      Free-text variants are not stored.
     - Logged-in users, and responses that are not shareable (a cookie, an error),
       get the view's own output with ``private, no-store``.
     - A version function returning None (unknown edition) runs the view unchanged,
       so it can answer 404.
+    - When the data version cannot be read (the database is restarting), the last
+      stored copy is served with ``X-Toursite-Stale``; with none, a 503.
     """
-    params = frozenset(params) if params is not None else None
     vary = tuple(vary)
     vary_meta = tuple("HTTP_" + h.upper().replace("-", "_") for h in vary)
+
+    def variant_of(request, current, args, kwargs) -> Variant | None:
+        if variant is None:
+            return PLAIN
+        return variant(request, current, *args, **kwargs)
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
@@ -188,11 +269,18 @@ def public_page(
         ) -> HttpResponse:
             if request.method not in ("GET", "HEAD") or is_private(request):
                 return _uncached(request, view(request, *args, **kwargs))
-            current = version(request, *args, **kwargs)
+            try:
+                current = _current(version, request, args, kwargs)
+            except UNAVAILABLE:
+                chosen = variant_of(request, None, args, kwargs)
+                page_id = chosen and _page_id(request, chosen, vary_meta)
+                return _stale(request, page_id)
             if current is None:
                 return view(request, *args, **kwargs)
-            page_id = _page_id(request, params, vary_meta)
-            key = f"page:{page_id}"
+            chosen = variant_of(request, current, args, kwargs)
+            if chosen is None:
+                return _uncached(request, view(request, *args, **kwargs))
+            page_id = _page_id(request, chosen, vary_meta)
             # Weak: the same page is served plain or compressed (RFC 9110 8.8.1).
             etag = "W/" + quote_etag(f"{page_id}.{current.token}")
             if (response := _not_modified(request, etag)) is not None:
@@ -200,12 +288,11 @@ def public_page(
                 # copy with these headers would hand its brotli body to anyone.
                 patch_vary_headers(response, ("Accept-Encoding", *vary))
             else:
-                page = caching.get_page(key, current.token)
-                if page is None:
-                    rendered = view(request, *args, **kwargs)
-                    if (page := caching.Page.of(request, rendered, vary)) is None:
-                        return _uncached(request, rendered)
-                    caching.store_page(key, current.token, page, _timeout(current))
+                page = _page(
+                    request, (view, args, kwargs), vary, chosen, page_id, current
+                )
+                if isinstance(page, HttpResponse):
+                    return _uncached(request, page)
                 response = page.response(request)  # with its Vary
             response.headers["ETag"] = etag
             # This decorator owns the policy: the stored page carries none.

@@ -8,9 +8,19 @@ DJANGO_DB_PREPARED_STATEMENTS  "0": no PostgreSQL prepared statements (default o
 REDIS_URL             shared cache when set; local memory otherwise.
 DJANGO_STATIC_ROOT    collectstatic target (default: staticfiles/ beside manage.py).
 DJANGO_SECURE_SSL_REDIRECT, DJANGO_HSTS_SECONDS  HTTPS hardening (production).
+DJANGO_SITE_URL       the public address (scheme and host, e.g. https://toursite.example)
+                      for absolute links built without a request's Host (the feed,
+                      the sitemap). Default: https:// and the first allowed host, or
+                      http://127.0.0.1:8000 when debugging.
+DJANGO_PROXY_COUNT    reverse proxies in front of the site that append the client's
+                      address to X-Forwarded-For (default 0: the socket's address).
+DJANGO_LOGIN_RATE     sign-in POSTs allowed per client address (default "10/m").
+TOURSITE_STALE_SECONDS  how long a stored page may be served when the database
+                      cannot be read (default 600).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_htmx",
+    "axes",
+    "django_ratelimit",
     "editions",
     "stages",
     "riders",
@@ -66,7 +78,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "toursite.middleware.HeadWithoutBody",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML is compressed here (static files come pre-compressed from whitenoise,
     # public pages from toursite.caching, compressed once when stored). BREACH: Django
@@ -80,6 +94,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A database that cannot be reached answers a friendly 503, not a 500.
+    "toursite.middleware.DatabaseUnavailableMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "toursite.urls"
@@ -131,14 +149,24 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # timeouts keep a Redis that is down from stalling requests.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # In production, give Redis a memory limit and let it evict the least recently
+    # used keys (README, "Redis"): stored pages are a cache, never the only copy.
+    _REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "toursite",
             "TIMEOUT": 3600,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+            "OPTIONS": _REDIS_OPTIONS,
+        },
+        # Sign-in attempts per address (django-ratelimit): shared by every worker.
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "toursite-rl",
+            "OPTIONS": _REDIS_OPTIONS,
+        },
     }
 else:
     CACHES = {
@@ -147,7 +175,13 @@ else:
             "LOCATION": "toursite",
             "TIMEOUT": 3600,
             "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+        },
+        # Per process: exact for `make run` (one process); with several workers and
+        # no Redis, each worker counts on its own.
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "toursite-ratelimit",
+        },
     }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -197,11 +231,27 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No page uses these browser features: deny them to the site and to any frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a proxy that terminates TLS and redirects itself, the redirect may be
+    # turned off; the cookies stay Secure whatever it says.
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
     SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
@@ -209,13 +259,67 @@ if not DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 LOGIN_URL = "admin:login"
+# Where a sign-in goes when its ?next= is missing or refused (another host).
+LOGIN_REDIRECT_URL = "admin:index"
+
+# The public address, for absolute links that must not come from a request's Host.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/") or (
+    "http://127.0.0.1:8000"
+    if DEBUG or not ALLOWED_HOSTS or ALLOWED_HOSTS[0].startswith((".", "*"))
+    else f"https://{ALLOWED_HOSTS[0]}"
+)
+
+# Sign-in throttling (README, "Sign-in throttling").
+# django-axes: a username from one address is locked after AXES_FAILURE_LIMIT
+# wrong passwords for AXES_COOLOFF_TIME, refused before any password is hashed;
+# other users and addresses go on. Superusers see and reset lockouts in the admin
+# (Axes: access attempts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "toursite.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "toursite.clientip.client_ip"
+AXES_VERBOSE = False
+# django-ratelimit: sign-in POSTs per address, counted before any hashing, so
+# a flood of random usernames cannot keep the workers hashing either.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0") or 0)
+LOGIN_RATE = os.environ.get("DJANGO_LOGIN_RATE", "10/m")
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "toursite.clientip.client_ip"
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit's list of supported caches predates Django's own Redis
+    # backend, whose increments are atomic.
+    "django_ratelimit.W001",
+    # Without Redis the per-process counter is exact for `make run` (one process).
+    *([] if REDIS_URL else ["django_ratelimit.E003"]),
+]
+
+# Seconds a stored page may still be served while the database cannot be read
+# (toursite.http): a restart or a failover, not a long outage.
+TOURSITE_STALE_SECONDS = int(os.environ.get("TOURSITE_STALE_SECONDS", "600") or 0)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line": {"()": "toursite.logs.OneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # A request with a Host this site does not serve is the client's mistake
+        # (or a scanner's): one line each, not a traceback.
+        "one_line": {"class": "logging.StreamHandler", "filters": ["one_line"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "toursite": {"level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+        "django.security.DisallowedHost": {
+            "handlers": ["one_line"],
+            "level": "WARNING",
+            "propagate": False,
+        },
     },
 }

@@ -21,6 +21,15 @@ CSRF_COOKIE_SECURE = False
 # compressed; tests/toursite/test_caching.py stores them in a local-memory cache (and
 # in Redis when REDIS_URL is set). A REDIS_URL in the environment must not make
 # test runs share (or flush) a real cache.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    # Sign-in counts per address (tests/conftest.py clears them for each test).
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "toursite-test-ratelimit",
+    },
+}
+# A locmem counter is exact in one test process.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 # Nor in the per-process copy in front of it.
 TOURSITE_LOCAL_PAGES = 0

@@ -21,6 +21,8 @@ urlpatterns = [
         r"(?P<rest>.*)$",
         RedirectView.as_view(url="/admin/editions/%(rest)s", permanent=True),
     ),
+    # Before the admin's own: sign-in POSTs are counted per address first.
+    path("admin/login/", views.login, name="login"),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("about/", views.about, name="about"),

@@ -1,5 +1,8 @@
-"""Site-wide pages: health check, about, the race-reports feed and error pages."""
+"""Site-wide pages: health check, about, the race-reports feed, the throttled
+sign-in and error pages."""
 
+from django.conf import settings
+from django.contrib import admin
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import render
@@ -8,6 +11,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
+from django_ratelimit.core import get_usage
 
 from stages import queries
 from stages.markdown import render_markdown
@@ -34,8 +38,14 @@ class ReportsFeed(Feed):
     title = "toursite race reports"
     subtitle = "Stage reports from the Grand Tours, as they are published."
 
+    # Absolute links come from the configured site address (DJANGO_SITE_URL), never
+    # from the Host of whichever request rendered the stored feed.
+
     def link(self) -> str:
-        return reverse("stages:home")
+        return settings.SITE_URL + reverse("stages:home")
+
+    def feed_url(self) -> str:
+        return settings.SITE_URL + reverse("feed")
 
     def items(self) -> list[RaceReport]:
         return queries.feed_reports()
@@ -47,10 +57,11 @@ class ReportsFeed(Feed):
         return render_markdown(item.body)
 
     def item_link(self, item: RaceReport) -> str:
-        return item.get_absolute_url()
+        return settings.SITE_URL + item.get_absolute_url()
 
     def item_guid(self, item: RaceReport) -> str:
-        # Stable even if a stage gets a second report (the link would repeat).
+        # Stable even if a stage gets a second report (the link would repeat), and
+        # across hosts: the path alone, as it has always been.
         return f"{item.get_absolute_url()}#report-{item.pk}"
 
     item_guid_is_permalink = False
@@ -86,3 +97,40 @@ def server_error(request: HttpRequest) -> HttpResponse:
     renders even when whatever broke the page is still broken."""
     body = loader.get_template("500.html").render()
     return HttpResponse(body, status=500)
+
+
+# Sign-in throttling (settings: AXES_*, LOGIN_RATE)
+
+
+def login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    """The admin's sign-in, with sign-in POSTs counted per client address before
+    anything else runs (no password is hashed past the limit): 429 and a clear page
+    past ``LOGIN_RATE``. django-axes then locks a username at one address."""
+    if request.method == "POST":
+        usage = get_usage(
+            request, group="sign-in", key="ip", rate=settings.LOGIN_RATE, increment=True
+        )
+        if usage and usage["should_limit"]:
+            seconds = max(1, usage["time_left"])
+            return _too_many(request, "admin/login_throttled.html", seconds)
+    return admin.site.login(request, extra_context)
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """django-axes' answer to a locked username and address (AXES_LOCKOUT_CALLABLE)."""
+    seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    return _too_many(request, "admin/locked_out.html", seconds)
+
+
+def _too_many(request: HttpRequest, template: str, seconds: int) -> HttpResponse:
+    context = {
+        "rate": settings.LOGIN_RATE.split("/")[0],
+        "retry_after": seconds,
+        "cooloff_minutes": max(1, seconds // 60),
+        "title": "Sign-in paused",
+    }
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

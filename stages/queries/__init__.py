@@ -28,6 +28,7 @@ from stages.queries.races import (
     stage_checkpoints,
     stage_of,
     stage_reports,
+    team_codes,
 )
 from stages.queries.results import (
     edition_teams,
@@ -42,6 +43,7 @@ from stages.queries.results import (
 from stages.queries.rows import RiderRef, Row, TeamRef
 
 __all__ = [
+    "team_codes",
     "TABLES",
     "URL_INT_MAX",
     "EditionCard",

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import Exists, Max, Min, OuterRef
 
-from editions.models import Edition
+from editions.models import Edition, Team
 from racing import registry
 from stages.models import Checkpoint, RaceReport, Stage, StageResult, Standing
 from stages.queries.rows import (
@@ -48,6 +48,17 @@ def edition_of(race: str, year: int) -> Edition | None:
         Edition.objects.select_related("race")
         .filter(race__slug=race, year=year)
         .first()
+    )
+
+
+def team_codes(race: str, year: int) -> frozenset[str]:
+    """The codes of the edition's teams (1 query; empty for no such edition)."""
+    if year > URL_INT_MAX:
+        return frozenset()
+    return frozenset(
+        Team.objects.filter(edition__race__slug=race, edition__year=year).values_list(
+            "code", flat=True
+        )
     )
 
 

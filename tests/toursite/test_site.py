@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from stages.models import RaceReport, Stage
@@ -41,6 +41,7 @@ def test_layout_has_skip_link_language_nav_and_footer_credits(client, tour):
 # Atom feed -----------------------------------------------------------------
 
 
+@override_settings(SITE_URL="https://toursite.example")
 def test_feed_lists_the_published_stage_12_report(client, tour):
     response = client.get("/feed/reports.atom")
     assert response["Content-Type"].startswith("application/atom+xml")
@@ -50,7 +51,7 @@ def test_feed_lists_the_published_stage_12_report(client, tour):
     entry = entries[0]
     assert entry.findtext(f"{ATOM}title").startswith("Izagirre goes alone")
     link = entry.find(f"{ATOM}link").get("href")
-    assert link == "http://testserver/races/tour-de-france/2023/stage-12/"
+    assert link == "https://toursite.example/races/tour-de-france/2023/stage-12/"
     summary = entry.findtext(f"{ATOM}summary")
     assert "<p>Ion Izagirre gave Cofidis" in summary
     assert entry.findtext(f"{ATOM}published").startswith("2023-07-13")

@@ -1,0 +1,80 @@
+"""Site-wide middleware: a database that cannot be reached gets a friendly 503
+with ``Retry-After``; HEAD responses carry no body.
+
+A restart or failover of PostgreSQL takes a few seconds: pages already stored are
+served stale meanwhile (``toursite.http``); anything else that needs the database
+says so plainly instead of the "something went wrong" page, and tells clients and
+proxies when to come back.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
+
+logger = logging.getLogger("toursite")
+
+RETRY_AFTER_SECONDS = 10
+# Raised when the server is gone or restarting, the connection was closed under
+# us, or a connection cannot be made: not a bad query (ProgrammingError) nor a
+# refused write (IntegrityError), which stay errors.
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def unavailable_response() -> HttpResponse:
+    """The 503 page: a plain template, no database and no request context."""
+    body = loader.get_template("503.html").render({"retry_after": RETRY_AFTER_SECONDS})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True for a database that cannot be reached or answer now (a busy SQLite file
+    included: it too is worth a retry)."""
+    return isinstance(exc, UNAVAILABLE)
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        if not is_unavailable(exception):
+            return None
+        logger.warning(
+            "Database unavailable (%s: %s): 503 for %s",
+            type(exception).__name__,
+            str(exception).strip().splitlines()[0] if str(exception) else "",
+            request.path,
+        )
+        return unavailable_response()
+
+
+class HeadWithoutBody:
+    """HEAD responses carry the headers of GET and no body (RFC 9110 9.3.2).
+
+    Django's test client and runserver drop the body themselves; gunicorn drops
+    it too but logs a warning for every HEAD request (monitors send many). Emptied
+    here, outermost, after every other middleware has set its headers
+    (``Content-Length`` stays that of the GET, as HEAD wants)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                response.streaming_content = []
+            else:
+                response.content = b""
+        return response
