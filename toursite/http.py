@@ -228,6 +228,42 @@ def _page(
     return page
 
 
+def _respond(
+    request: HttpRequest,
+    call: tuple[Callable[..., HttpResponse], tuple, dict],
+    vary: tuple[str, ...],
+    chosen: Variant,
+    page_id: str,
+    current: DataVersion,
+) -> HttpResponse:
+    """A 304, the stored page or the view's, with the page's ETag and policy."""
+    # Weak: the same page is served plain or compressed (RFC 9110 8.8.1).
+    etag = "W/" + quote_etag(f"{page_id}.{current.token}")
+    if (response := _not_modified(request, etag)) is not None:
+        # The Vary of the page it stands for, or a cache refreshing its copy with
+        # these headers would hand its brotli body to anyone.
+        patch_vary_headers(response, ("Accept-Encoding", *vary))
+    else:
+        page = _page(request, call, vary, chosen, page_id, current)
+        if isinstance(page, HttpResponse):
+            return _uncached(request, page)
+        response = page.response(request)  # with its Vary
+    response.headers["ETag"] = etag
+    # This decorator owns the policy: the stored page carries none.
+    response.headers["Cache-Control"] = _cache_control(current)
+    return response
+
+
+def _variant(
+    variant: VariantFunc | None,
+    request: HttpRequest,
+    current: DataVersion | None,
+    args: tuple,
+    kwargs: dict,
+) -> Variant | None:
+    return PLAIN if variant is None else variant(request, current, *args, **kwargs)
+
+
 def public_page(
     version: VersionFunc,
     *,
@@ -257,11 +293,6 @@ def public_page(
     vary = tuple(vary)
     vary_meta = tuple("HTTP_" + h.upper().replace("-", "_") for h in vary)
 
-    def variant_of(request, current, args, kwargs) -> Variant | None:
-        if variant is None:
-            return PLAIN
-        return variant(request, current, *args, **kwargs)
-
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapper(
@@ -272,32 +303,16 @@ def public_page(
             try:
                 current = _current(version, request, args, kwargs)
             except UNAVAILABLE:
-                chosen = variant_of(request, None, args, kwargs)
-                page_id = chosen and _page_id(request, chosen, vary_meta)
-                return _stale(request, page_id)
+                chosen = _variant(variant, request, None, args, kwargs)
+                return _stale(request, chosen and _page_id(request, chosen, vary_meta))
             if current is None:
                 return view(request, *args, **kwargs)
-            chosen = variant_of(request, current, args, kwargs)
+            chosen = _variant(variant, request, current, args, kwargs)
             if chosen is None:
                 return _uncached(request, view(request, *args, **kwargs))
             page_id = _page_id(request, chosen, vary_meta)
-            # Weak: the same page is served plain or compressed (RFC 9110 8.8.1).
-            etag = "W/" + quote_etag(f"{page_id}.{current.token}")
-            if (response := _not_modified(request, etag)) is not None:
-                # The Vary of the page it stands for, or a cache refreshing its
-                # copy with these headers would hand its brotli body to anyone.
-                patch_vary_headers(response, ("Accept-Encoding", *vary))
-            else:
-                page = _page(
-                    request, (view, args, kwargs), vary, chosen, page_id, current
-                )
-                if isinstance(page, HttpResponse):
-                    return _uncached(request, page)
-                response = page.response(request)  # with its Vary
-            response.headers["ETag"] = etag
-            # This decorator owns the policy: the stored page carries none.
-            response.headers["Cache-Control"] = _cache_control(current)
-            return response
+            call = (view, args, kwargs)
+            return _respond(request, call, vary, chosen, page_id, current)
 
         return wrapper
 
