@@ -1,5 +1,7 @@
 """Race reports are written in Markdown and always reach a page sanitised."""
 
+from urllib.parse import unquote, urlsplit
+
 import markdown as md
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -15,11 +17,36 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+def same_site_path(src: str) -> bool:
+    """Whether an image ``src`` (entities already decoded by the sanitiser) is an
+    absolute path on this site: one ``/`` then neither ``/`` nor ``\\``, no
+    backslash, whitespace or control character anywhere, and neither scheme nor
+    host as ``urlsplit`` reads it. Browsers read ``/\\host`` and ``/<tab>/host``
+    (tabs and newlines are stripped) as ``//host``, another site.
+
+    The same holds once percent-decoded: ``/%5Chost`` or ``/%2Fhost`` stays a
+    path in a browser, but a feed reader that decodes before resolving would
+    fetch another host, so those are refused too (no image of the site is named
+    so); an encoded space (``%20``) is kept."""
+    decoded = unquote(src)
+    for value in (src, decoded):
+        if not value.startswith("/") or value[1:2] in ("/", "\\"):
+            return False
+        if "\\" in value or any(not c.isprintable() for c in value):
+            return False
+    if any(c.isspace() for c in src):
+        return False
+    parts = urlsplit(src)
+    return not parts.scheme and not parts.netloc
+
+
 def _same_site_images(tag: str, attribute: str, value: str) -> str | None:
     """Images only from this site: the CSP (img-src 'self') would block any other
-    host, leaving fans a broken image and the console an error."""
+    host on the pages, but the Atom feed carries the same HTML to feed readers,
+    which have no such policy. Any other ``src`` is dropped (the image shows its
+    ``alt`` text)."""
     if tag == "img" and attribute == "src":
-        return value if value.startswith("/") and not value.startswith("//") else None
+        return value if same_site_path(value) else None
     return value
 
 

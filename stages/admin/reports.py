@@ -72,12 +72,34 @@ class RaceReportAdmin(WritesThroughServices):
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """Editors sign as themselves: the author is shown but not editable (a
+        disabled field, whose posted value Django ignores); superusers choose
+        among the staff users."""
+        form = super().get_form(request, obj, change, **kwargs)
+        if not request.user.is_superuser and "author" in form.base_fields:
+            author = form.base_fields["author"]
+            author.disabled = True
+            author.help_text = (
+                "You sign the reports you add; a report keeps its author when "
+                "edited. Only a superuser chooses another author."
+            )
+        return form
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        initial.setdefault("author", request.user.pk)
+        if request.user.is_superuser:
+            initial.setdefault("author", request.user.pk)
+        else:  # not even from the address (?author=)
+            initial["author"] = request.user.pk
         return initial
 
     def save_with_service(self, request, obj, changed, inlines):
+        """Save through the service. An editor who is not a superuser signs a new
+        report himself whatever was posted; an edit keeps the stored author (the
+        disabled field ignores a posted one)."""
+        if changed is None and not request.user.is_superuser:
+            obj.author = request.user
         report_save(report=obj, editor=request.user)
 
     def delete_with_service(self, request, objs):

@@ -12,7 +12,9 @@ A valid paste's preview runs the engine once, for the new standings; the leaders
 before come from the stored standings. The new standings are kept in the cache for
 half an hour under the fingerprint of the engine's whole input, so the confirm of an
 unchanged race stores them without running the engine again
-(:func:`paste_standings`).
+(:func:`paste_standings`). It also compares the pasted rows with the stage's
+saved results, rider by rider, so that nothing saved is removed unseen
+(``paste_diff``).
 """
 
 import logging
@@ -28,7 +30,7 @@ from racing.parsing.results import ResultsTable, parse_results_table
 from racing.timefmt import format_gap, format_time
 from stages import inputs
 from stages.models import Stage, Standing
-from stages.services import leaders, recompute
+from stages.services import leaders, paste_diff, recompute
 
 logger = logging.getLogger("toursite")
 
@@ -72,6 +74,8 @@ class Preview:
     checkpoint_ids: set[int] = field(default_factory=set)
     after: list[standings.StageStandings] = field(default_factory=list)
     digest: str = ""
+    # The paste against the stage's saved results (results only).
+    diff: paste_diff.ResultDiff | None = None
 
     @property
     def ok(self) -> bool:
@@ -218,6 +222,8 @@ def result_preview(
     stored = stored or recompute.engine_input(stage.edition)
     pasted = leaders.with_paste(stored, stage, results=results)
     preview = with_changes(preview, stage, stored, pasted, reuse=reuse)
+    names = {r.bib: r.rider for r in preview.rows}
+    preview.diff = paste_diff.result_diff(stage, preview.table, entry_ids, names)
     missing = _riders_without_a_row(stage, entry_ids, preview.table)
     if missing:
         shown = ", ".join(map(str, missing[:30])) + (" …" if len(missing) > 30 else "")
