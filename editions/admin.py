@@ -4,6 +4,8 @@ recomputes the standings when what they are computed from changed (an edition's
 rules, an entry's team, a rider's birth date) and bumps the pages' data version."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.http import HttpRequest
 
 from editions.models import Edition, Entry, Race, Rider, Team
 from stages.forms import WritesThroughServices, stage_from_referer
@@ -72,6 +74,26 @@ class RiderAdmin(WritesThroughServices):
         startlist.riders_delete(riders=objs)
 
 
+class TeamOfEdition(ForeignKeyRawIdWidget):
+    """An entry's team box: its lookup lists the teams of the entry's edition."""
+
+    def __init__(self, rel, admin_site, edition_id: int, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.edition_id = edition_id
+
+    def base_url_parameters(self):
+        return {**super().base_url_parameters(), "edition__id__exact": self.edition_id}
+
+
+def _edition_of(request: HttpRequest, entry: Entry | None) -> int | None:
+    """The edition an entry form is for, where it can be known: the entry's, or
+    the one an add form was opened for (``?edition=7``)."""
+    if entry is not None:
+        return entry.edition_id
+    asked = request.GET.get("edition", "")
+    return int(asked) if asked.isdigit() else None
+
+
 @admin.register(Entry)
 class EntryAdmin(WritesThroughServices):
     """Also the autocomplete behind every "rider" box: search by bib or name."""
@@ -89,6 +111,15 @@ class EntryAdmin(WritesThroughServices):
     ]
     ordering = ["edition", "bib"]
     raw_id_fields = ["rider", "team"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        team, edition_id = form.base_fields.get("team"), _edition_of(request, obj)
+        if team is not None and edition_id is not None:
+            # A team of another edition is refused (Entry.clean, the database).
+            rel = Entry._meta.get_field("team").remote_field
+            team.widget = TeamOfEdition(rel, self.admin_site, edition_id)
+        return form
 
     def save_with_service(self, request, obj, changed, inlines):
         return startlist.entry_save(entry=obj, changed=changed or ())

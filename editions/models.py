@@ -5,6 +5,7 @@ down to these, never the other way. The tables keep the names they had when thes
 models lived in ``stages``, ``teams`` and ``riders`` (moved without copying data).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -83,6 +84,11 @@ class Team(models.Model):
             models.CheckConstraint(
                 condition=Q(country__length=2), name="team_country_alpha2"
             ),
+            # What an entry's (team, edition) points to: a team of its own
+            # edition (migration 0003 adds that reference).
+            models.UniqueConstraint(
+                fields=["id", "edition"], name="team_unique_id_edition"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -91,6 +97,23 @@ class Team(models.Model):
     def get_absolute_url(self) -> str:
         e = self.edition
         return reverse("teams:detail", args=[e.race.slug, e.year, self.code.lower()])
+
+    def clean(self) -> None:
+        """A team whose riders are on its edition's start list stays in it."""
+        super().clean()
+        if self.pk is None or self.edition_id is None:
+            return
+        if self.entries.exclude(edition_id=self.edition_id).exists():
+            raise ValidationError(
+                {
+                    "edition": _(
+                        "Riders of this team are on the start list of another "
+                        "edition: a team cannot move to another edition while "
+                        "riders ride for it."
+                    )
+                },
+                code="team_edition",
+            )
 
 
 class Rider(PersonName, models.Model):
@@ -158,6 +181,27 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bib} {self.rider.display_name}"
+
+    def clean(self) -> None:
+        """An entry rides for a team of its own edition (the database refuses
+        any other: migration 0003)."""
+        super().clean()
+        if self.team_id is None or self.edition_id is None:
+            return
+        team = Team.objects.select_related("edition__race").filter(pk=self.team_id)
+        team = team.first()
+        if team is not None and team.edition_id != self.edition_id:
+            edition = Edition.objects.select_related("race").get(pk=self.edition_id)
+            raise ValidationError(
+                {
+                    "team": _(
+                        "%(team)s is a team of %(theirs)s, not of %(ours)s. "
+                        "Choose a team of %(ours)s."
+                    )
+                    % {"team": team, "theirs": team.edition, "ours": edition}
+                },
+                code="team_of_another_edition",
+            )
 
     @property
     def exit(self) -> Exit | None:

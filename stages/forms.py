@@ -1,7 +1,8 @@
 """The admin's forms and the bridge from its hooks to the services: results with
 times as editors write them, reports with a preview, an autocomplete for a stage's
 start list, and :class:`WritesThroughServices`, the base of every admin that
-writes (``stages.admin``, ``editions.admin``)."""
+writes (``stages.admin``, ``editions.admin``), with :class:`RowTokenForm`, the
+base of their forms."""
 
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
@@ -11,14 +12,59 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import Resolver404, resolve, reverse_lazy
+from django.urls import Resolver404, resolve, reverse, reverse_lazy
 
 from racing.timefmt import TimeFormatError, format_time, parse_clock
 from stages.models import CheckpointCrossing, RaceReport, StageResult
+from stages.services import writes
 from stages.services.stage import RowChanges
 
 # The admin and the services
+
+ROW_TOKEN = "row_token"
+
+
+class RowTokenField(forms.CharField):
+    """Hidden; never a change of the row (nor of the change message)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, widget=forms.HiddenInput, **kwargs)
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
+class RowTokenForm(forms.ModelForm):
+    """The base of the forms of :class:`WritesThroughServices`: a hidden token of
+    the row as the form was built from it (``services.writes.row_token``), which
+    the save checks under the lock. ``refused`` is set when the save was refused:
+    the form shows the reason and stays invalid."""
+
+    row_token = RowTokenField()
+    refused: writes.RowRefused | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial[ROW_TOKEN] = writes.row_token(self.instance)
+
+    def full_clean(self):
+        refused = self.refused
+        if not self.is_bound or refused is None:
+            return super().full_clean()
+        # The reason alone: other checks would compare with rows since replaced.
+        self._errors, self.cleaned_data = ErrorDict(renderer=self.renderer), {}
+        reason, row = refused.message, refused.row
+        if (type(row), row.pk) != (type(self.instance), self.instance.pk):
+            reason = f"{getattr(row, 'entry', row)}: {reason}"  # an inline's row
+        self.add_error(None, ValidationError(reason, code=refused.code))
+
+    def expected(self) -> writes.Expected:
+        """The row to find stored, unchanged since the form was built, at the
+        save."""
+        return writes.Expected(self.instance, self.cleaned_data.get(ROW_TOKEN) or "")
 
 
 class WritesThroughServices(admin.ModelAdmin):
@@ -27,7 +73,11 @@ class WritesThroughServices(admin.ModelAdmin):
     :meth:`save_with_service` from ``save_related`` (which Django calls right
     after, for list-editable rows too), and deletions by
     :meth:`delete_with_service`. The lines a service returns (what changed at the
-    top of the standings) are shown to the editor."""
+    top of the standings) are shown to the editor. Its forms carry the token of
+    the row they were built from (:class:`RowTokenForm`): a save of a row deleted
+    or changed since is refused, and the form comes back with the reason."""
+
+    form = RowTokenForm
 
     def save_with_service(
         self,
@@ -48,8 +98,53 @@ class WritesThroughServices(admin.ModelAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         return self._refusable(
-            super().changeform_view, request, object_id, form_url, extra_context
+            self._retold, request, object_id, form_url, extra_context
         )
+
+    def _retold(self, request: HttpRequest, *args) -> HttpResponse:
+        """The change form; when the row it was built from was deleted or changed
+        by another save before this one took the lock, the same form again (its
+        transaction rolled back: nothing saved), the reason as its error."""
+        try:
+            return super().changeform_view(request, *args)
+        except writes.RowRefused as refused:
+            request.row_refused = refused
+            return super().changeform_view(request, *args)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        refused = getattr(request, "row_refused", None)
+        if obj is None and refused is not None and refused.code == "gone":
+            return refused.row  # shown with the reason, not "doesn't exist"
+        return obj
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        if request.method == "POST" and ROW_TOKEN in request.POST:
+            # A change form whose row went before the save came in.
+            self.message_user(request, writes.gone_message(self.model), messages.ERROR)
+            changelist = f"admin:{opts.app_label}_{opts.model_name}_changelist"
+            return HttpResponseRedirect(reverse(changelist))
+        return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refused = getattr(request, "row_refused", None)
+        if refused is not None and issubclass(form, RowTokenForm):
+            form = type(form.__name__, (form,), {"refused": refused})
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        """The fieldsets with the row token, hidden, on a change form (not on a
+        read-only one, where it would show as a field)."""
+        fieldsets = [
+            (name, {**options, "fields": _without_token(options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if obj is not None and fieldsets and self.has_change_permission(request, obj):
+            name, options = fieldsets[0]
+            fields = [*options["fields"], ROW_TOKEN]
+            fieldsets[0] = (name, {**options, "fields": fields})
+        return fieldsets
 
     def changelist_view(self, request, extra_context=None):
         return self._refusable(super().changelist_view, request, extra_context)
@@ -77,7 +172,8 @@ class WritesThroughServices(admin.ModelAdmin):
             saved = formset.save(commit=False)  # fills the change message's lists
             inlines[formset.model] = RowChanges(saved, list(formset.deleted_objects))
         changed = set(form.changed_data) if change else None
-        lines = self.save_with_service(request, form.instance, changed, inlines)
+        with writes.expecting(*_expected_rows(form, formsets) if change else ()):
+            lines = self.save_with_service(request, form.instance, changed, inlines)
         form.save_m2m()  # no model here has one; one added later is not lost
         self.tell(request, lines)
 
@@ -90,6 +186,38 @@ class WritesThroughServices(admin.ModelAdmin):
     def tell(self, request: HttpRequest, lines: Iterable[str] | None) -> None:
         for line in lines or ():
             self.message_user(request, line, messages.SUCCESS)
+
+
+class RowTokenInline(admin.TabularInline):
+    """An inline of a :class:`WritesThroughServices` page whose rows carry their
+    tokens: a row changed meanwhile is refused like the page's own object."""
+
+    form = RowTokenForm
+
+    def get_fields(self, request, obj=None):
+        fields = _without_token(super().get_fields(request, obj))
+        if self.has_change_permission(request, obj):
+            fields.append(ROW_TOKEN)
+        return fields
+
+
+def _without_token(fields) -> list:
+    return [f for f in fields if f != ROW_TOKEN]
+
+
+def _expected_rows(form: forms.ModelForm, formsets) -> list[writes.Expected]:
+    """The stored rows a change form saves, each to be found as it was built (by
+    its token when the form has one, a list's row by its id only)."""
+    forms_ = [
+        form,
+        *(f for fs in formsets for f in fs.initial_forms if f.has_changed()),
+    ]
+    return [
+        f.expected() if isinstance(f, RowTokenForm) else writes.Expected(f.instance)
+        for f in forms_
+        if f.instance.pk is not None
+        and not getattr(f, "cleaned_data", {}).get("DELETE")
+    ]
 
 
 def stage_from_referer(request: HttpRequest) -> int | None:
@@ -159,7 +287,7 @@ class EntryAutocomplete(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class StageResultForm(forms.ModelForm):
+class StageResultForm(RowTokenForm):
     time = RaceTimeField(
         help_text="H:MM:SS or M:SS (.hh for time trials); blank if not finished."
     )
@@ -211,7 +339,7 @@ class StageResultForm(forms.ModelForm):
         super()._post_clean()
 
 
-class CheckpointCrossingForm(forms.ModelForm):
+class CheckpointCrossingForm(RowTokenForm):
     class Meta:
         model = CheckpointCrossing
         fields = ["checkpoint", "rank", "entry"]
@@ -228,7 +356,7 @@ class CheckpointCrossingForm(forms.ModelForm):
 # Reports and pastes
 
 
-class RaceReportForm(forms.ModelForm):
+class RaceReportForm(RowTokenForm):
     class Meta:
         model = RaceReport
         fields = ["stage", "headline", "status", "published_at", "author", "body"]

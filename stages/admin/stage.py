@@ -7,7 +7,12 @@ from django.http import HttpRequest
 
 from editions.models import Entry
 from stages.admin.paste import PasteViews
-from stages.forms import EntryAutocomplete, StageResultForm, WritesThroughServices
+from stages.forms import (
+    EntryAutocomplete,
+    RowTokenInline,
+    StageResultForm,
+    WritesThroughServices,
+)
 from stages.models import Checkpoint, Stage, StageResult
 from stages.services.stage import (
     RowChanges,
@@ -17,7 +22,7 @@ from stages.services.stage import (
 )
 
 
-class CheckpointInline(admin.TabularInline):
+class CheckpointInline(RowTokenInline):
     model = Checkpoint
     fields = ["kind", "name", "km", "category", "multiplier"]
     extra = 0
@@ -33,7 +38,7 @@ def results_page(request: HttpRequest, count: int) -> int:
     return min(int(raw), pages) if raw.isdigit() and int(raw) >= 1 else 1
 
 
-class StageResultInline(admin.TabularInline):
+class StageResultInline(RowTokenInline):
     """A stage's results, 50 rows a page: a whole stage at once would exceed
     Django's limit of 1,000 fields per POST (DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
 

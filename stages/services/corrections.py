@@ -97,7 +97,8 @@ def rows_apply(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> None:
     for row in deleted:
         row.delete()
     for row in saved:
-        if row.pk is not None and not type(row).objects.filter(pk=row.pk).exists():
+        stored = row.pk is not None
+        if stored and not _locked(row):
             # Replaced by a paste or deleted since the editor opened it: saving it
             # would bring it back.
             raise ValidationError(
@@ -106,7 +107,14 @@ def rows_apply(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> None:
                 code="gone",
             )
         rows_validate(row)
-        row.save()
+        # A stored row is updated, never inserted again under its old id.
+        row.save(force_update=stored)
+
+
+def _locked(row: StageRow) -> bool:
+    """Whether ``row`` is still stored, locking it until the write commits."""
+    rows = type(row)._base_manager.select_for_update().filter(pk=row.pk).order_by()
+    return bool(list(rows.values_list("pk", flat=True)))
 
 
 def rows_touched(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> Touched:

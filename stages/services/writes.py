@@ -4,14 +4,23 @@ per edition, from the first stage it changed), and bump the data version of ever
 edition whose pages show it. The services of single objects go through
 :func:`write`; the paste saves and the imports, which read their rows under the
 lock first, use the same pieces.
+
+A write made from a form the editor opened earlier first checks, under its locks,
+that the rows the form was built from are still stored as they were
+(:func:`expecting`): a paste or another editor's save in between refuses it.
 """
 
-from collections.abc import Callable, Iterable
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 from editions.models import Edition
+from stages.models import CheckpointCrossing, StageResult
 from stages.services import leaders
 from stages.services.recompute import (
     bump_version,
@@ -49,6 +58,10 @@ def write(change: Callable[[], object], touched: Touched) -> list[str]:
     message per recomputed edition ("Standings updated after stage 12: …")."""
     with transaction.atomic():
         locked = lock_editions({*touched.moved, *touched.shown})
+        expected = _expected.get()
+        _expected.set(())  # checked by the first write only: later ones see its own
+        for row in expected:
+            row.check()
         moved = {pk: n for pk, n in touched.moved.items() if pk in locked}
         before = {pk: leaders.stored_leaders(locked[pk], n) for pk, n in moved.items()}
         change()
@@ -86,3 +99,98 @@ def editions_of(rows: Iterable[tuple[int, int]]) -> Touched:
     for edition_id, number in rows:
         touched.moves(edition_id, number)
     return touched
+
+
+# Rows as the editor saw them
+
+
+class RowRefused(ValidationError):
+    """The row an editor's form was built from was deleted or changed by another
+    save since: nothing is written. ``row`` is the editor's unsaved object."""
+
+    def __init__(self, message: str, code: str, row: models.Model):
+        super().__init__(message, code=code)
+        self.row = row
+
+
+def row_token(row: models.Model) -> str:
+    """A short token of what an editor can change in ``row`` as loaded: its
+    editable stored values (not the exits or the data version every recompute
+    writes)."""
+    values = [
+        (f.attname, getattr(row, f.attname))
+        for f in row._meta.concrete_fields
+        if f.editable and not f.primary_key
+    ]
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A row that must still be stored, and when ``token`` is given, unchanged."""
+
+    row: models.Model
+    token: str = ""
+
+    def check(self) -> None:
+        """Read the row again, locking it (call it under the write's locks): a
+        missing or changed row raises :class:`RowRefused`; a locked one cannot go
+        before the write commits, so its save updates it and never inserts it."""
+        model = type(self.row)
+        stored = next(
+            iter(
+                model._base_manager.select_for_update()
+                .filter(pk=self.row.pk)
+                .order_by()
+            ),
+            None,
+        )
+        if stored is None:
+            raise RowRefused(gone_message(model), "gone", self.row)
+        if self.token and row_token(stored) != self.token:
+            raise RowRefused(changed_message(model), "changed", self.row)
+
+
+# The rows a paste of a stage replaces, as editors call them.
+_NOUNS: dict[type[models.Model], str] = {
+    StageResult: "result",
+    CheckpointCrossing: "crossing",
+}
+
+
+def gone_message(model: type[models.Model]) -> str:
+    """Why a form of a row deleted since it was opened saves nothing."""
+    noun = _NOUNS.get(model) or model._meta.verbose_name
+    if model not in _NOUNS:
+        return f"This {noun} was deleted by another save since you opened it. " + (
+            "Nothing was saved."
+        )
+    return (
+        f"This {noun} was deleted by another save since you opened it (for example "
+        "a paste of the stage). Nothing was saved; reload the stage to see it now."
+    )
+
+
+def changed_message(model: type[models.Model]) -> str:
+    """Why a form of a row changed since it was opened saves nothing."""
+    noun = _NOUNS.get(model) or model._meta.verbose_name
+    return (
+        f"This {noun} was changed by another save since you opened it. Nothing was "
+        "saved; reload the page to see it as it is now, then make your change again."
+    )
+
+
+_expected: ContextVar[tuple[Expected, ...]] = ContextVar("expected", default=())
+
+
+@contextmanager
+def expecting(*rows: Expected) -> Iterator[None]:
+    """Within it, the next :func:`write` first checks each stored row (with
+    pks) under its locks (:meth:`Expected.check`) and writes nothing when one
+    is gone or changed: for the forms of the admin, built before the lock."""
+    stored = tuple(row for row in rows if row.row.pk is not None)
+    reset = _expected.set((*_expected.get(), *stored))
+    try:
+        yield
+    finally:
+        _expected.reset(reset)
