@@ -5,13 +5,20 @@ the builder of the table's kind (stage result, team, individual time, individual
 points), which writes them in that order. The stage export is also a valid
 results file: ``import_results`` reads it back unchanged (``time`` is absolute,
 ``rider`` carries the family name it checks).
+
+Text cells (a rider's name, a team's code) are neutralised for spreadsheets by
+defusedcsv, which the import undoes (``racing.parsing.csvrows.restore_cell``);
+times, gaps and numbers are written as they are.
 """
 
 import csv
 import io
 from collections.abc import Callable
 
+from defusedcsv import csv as defused_csv
+
 from racing import registry
+from racing.parsing.csvrows import NEUTRALISED
 from racing.timefmt import format_gap, format_time
 from stages import queries
 from stages.models import Stage
@@ -99,7 +106,32 @@ def csv_rows(stage: Stage, table: str, rows: list[Row]) -> list[list]:
     return [list(info.csv_columns), *BUILDERS[info.kind](stage, rows)]
 
 
-def csv_text(stage: Stage, table: str, rows: list[Row]) -> str:
+# The columns of free text, which a spreadsheet could run as a formula.
+TEXT_COLUMNS = ("rider", "team")
+
+
+def neutralised(rows: list[list[str]]) -> list[list[str]]:
+    """Rows of text cells as defusedcsv writes them: a cell that starts with ``=``,
+    ``+``, ``-``, ``@``, ``|`` or ``%`` (other than a plain number such as ``-5``)
+    gets an apostrophe before it, and its ``|`` become ``\\|``. A cell that
+    already looks so (``NEUTRALISED``: apostrophes before one of them) gets one
+    apostrophe more, so that the import (``restore_cell``), which takes the first
+    apostrophe off both, reads every cell back exactly."""
+    quoted = [["'" + c if NEUTRALISED.match(c) else c for c in row] for row in rows]
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(csv_rows(stage, table, rows))
+    defused_csv.writer(buffer, lineterminator="\n").writerows(quoted)
+    return list(csv.reader(io.StringIO(buffer.getvalue())))
+
+
+def csv_text(stage: Stage, table: str, rows: list[Row]) -> str:
+    """The table as CSV text, its text cells neutralised (:func:`neutralised`)."""
+    header, *body = csv_rows(stage, table, rows)
+    text_at = [i for i, column in enumerate(header) if column in TEXT_COLUMNS]
+    if text_at:
+        safe = neutralised([[str(row[i]) for i in text_at] for row in body])
+        for row, cells in zip(body, safe, strict=True):
+            for i, cell in zip(text_at, cells, strict=True):
+                row[i] = cell
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header, *body])
     return buffer.getvalue()

@@ -225,13 +225,12 @@ class StageResult(models.Model):
                 name="result_hundredths_range",
             ),
             # A finisher has a place and a time; a rider who did not finish has neither.
+            # A rider outside the time limit has what the source gives: many list
+            # him with neither place nor time.
             models.CheckConstraint(
                 condition=(
-                    Q(
-                        status__in=["OK", "OTL"],
-                        rank__isnull=False,
-                        time_s__isnull=False,
-                    )
+                    Q(status="OK", rank__isnull=False, time_s__isnull=False)
+                    | Q(status="OTL")
                     | Q(status__in=["DNF", "DNS", "DSQ"], rank__isnull=True)
                 ),
                 name="result_rank_matches_status",

@@ -2,7 +2,8 @@
 
 import csv
 import io
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -37,22 +38,59 @@ def decode(label: str, data: bytes) -> str:
         ) from None
 
 
+# A cell a spreadsheet runs as a formula starts with one of these (the characters
+# defusedcsv neutralises in the exports).
+FORMULA_STARTS = "=+-@|%"
+# How the export writes a neutralised cell: apostrophes, then a formula character
+# or an escaped ``|``. A text cell that starts so gets one apostrophe more.
+NEUTRALISED = re.compile("'+(?:[" + re.escape(FORMULA_STARTS) + r"]|\\\|)")
+
+
+def restore_cell(cell: str) -> str:
+    """A cell as it was before the export neutralised it for spreadsheets.
+
+    The export (defusedcsv) writes a text cell that starts with one of
+    :data:`FORMULA_STARTS` (other than a plain number such as ``-5``) with an
+    apostrophe before it and each ``|`` in it as ``\\|`` (``'=HYPERLINK(...)``),
+    and a text cell that matches :data:`NEUTRALISED` with one apostrophe more. So
+    a cell that matches :data:`NEUTRALISED` loses its first apostrophe and, when
+    no apostrophe follows it, has its ``\\|`` read as ``|`` again; every other
+    cell is read as written. Export then import gives every cell back exactly.
+    """
+    if not NEUTRALISED.match(cell):
+        return cell
+    cell = cell[1:]
+    return cell if cell.startswith("'") else cell.replace("\\|", "|")
+
+
+# Every data row has one (its bib); a header line has none.
+_WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+
+
 def read_csv(
     label: str,
     text: str,
     required: Iterable[str],
     *,
     default_header: tuple[str, ...] | None = None,
+    headerless: Callable[[str, list[list[str]]], Sequence[str]] | None = None,
 ) -> list[CsvRow]:
-    """Rows of a CSV (comma or tab separated) keyed by lower-case header names.
+    """Rows of a CSV (comma or tab separated) keyed by lower-case header names,
+    each cell as :func:`restore_cell` gives it.
 
-    With ``default_header``, a table whose first row is not a header is read as
-    having those columns (pasted results without a header row).
+    With ``default_header`` or ``headerless``, the first row is the header only
+    when it has no whole number in it (every data row has a bib); rows without a
+    header are read as having the columns ``default_header``, or those that
+    ``headerless(label, rows)`` gives for them (it raises ``PackageError`` when
+    it cannot tell them).
     """
     lines = text.splitlines()
     first = next((ln for ln in lines if ln.strip()), "")
     delimiter = "\t" if "\t" in first else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = [
+        [restore_cell(c) for c in cells]
+        for cells in csv.reader(io.StringIO(text), delimiter=delimiter)
+    ]
     start = 0
     while start < len(rows) and not any(c.strip() for c in rows[start]):
         start += 1
@@ -60,8 +98,14 @@ def read_csv(
         raise PackageError([problem(label, None, "is empty")])
     header = [h.strip().lower() for h in rows[start]]
     body_start = start + 1
-    if default_header and header and header[0] not in default_header:
-        header, body_start = list(default_header), start
+    optional = default_header is not None or headerless is not None
+    if optional and any(_WHOLE_NUMBER.fullmatch(c) for c in header):
+        body_start = start
+        if headerless is not None:
+            data = [r for r in rows[start:] if any(c.strip() for c in r)]
+            header = list(headerless(label, data))
+        else:
+            header = list(default_header or ())
     missing = [c for c in required if c not in header]
     if missing:
         raise PackageError(

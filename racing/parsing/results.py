@@ -5,21 +5,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from racing.parsing.csvrows import CsvRow, PackageError, parse_int, problem, read_csv
+from racing.parsing.layouts import result_columns
 from racing.standings import FINISHED_STATUSES, STATUSES
 from racing.text import PersonName, fold
 from racing.timefmt import ParsedTime, TimeFormatError, parse_time_cell
-
-RESULT_COLUMNS = (
-    "rank",
-    "bib",
-    "time",
-    "status",
-    "bonus",
-    "penalty",
-    "gc_time",
-    "points",
-    "kom_points",
-)
 
 
 @dataclass(frozen=True)
@@ -70,13 +59,15 @@ def parse_results_table(
     ``out_of_race`` maps bibs of riders who left the race on an earlier stage to a
     description ("DNF on stage 9"), so a row for them is refused. Gaps (``+M:SS``)
     count from the rank-1 row's time, ``s.t.`` repeats the time of the row above.
+    With ``header_optional`` (pasted rows) the header line may be left out when
+    the columns are in a known order (``racing.parsing.layouts``).
     """
     try:
         csv_rows = read_csv(
             label,
             text,
             ("rank", "bib", "time"),
-            default_header=RESULT_COLUMNS if header_optional else None,
+            headerless=result_columns if header_optional else None,
         )
     except PackageError as exc:
         return ResultsTable([], exc.problems, frozenset())
@@ -204,15 +195,18 @@ def _parse_rank(table: _Table, csv_row: CsvRow, errs: list[str]) -> int | None:
 def _finish_problems(
     label: str, line: int, status: str, rank: int | None, t: ParsedTime | None
 ) -> list[str]:
-    """A finisher (OK, OTL) has a rank and a time, a rider who did not finish has
-    no rank, and the rank-1 row's time is absolute (the gaps count from it)."""
+    """A finisher (OK) has a rank and a time; a rider outside the time limit (OTL)
+    may come with or without either (sources often list him as ``,4,,OTL``): what
+    is given is kept. A rider who did not finish has no rank, and the rank-1 row's
+    time is absolute (the gaps count from it). An unknown status is a problem of
+    its own, so it asks nothing more here."""
     out: list[str] = []
-    finished = status in FINISHED_STATUSES
-    if finished and rank is None:
+    if status == "OK" and rank is None:
         out.append(problem(label, line, "a finisher needs a rank"))
-    if finished and t is not None and t.kind == "blank":
+    if status == "OK" and t is not None and t.kind == "blank":
         out.append(problem(label, line, "a finisher needs a time"))
-    if not finished and rank is not None:
+    out_of_race = status in STATUSES and status not in FINISHED_STATUSES
+    if out_of_race and rank is not None:
         out.append(problem(label, line, f"a rider with status {status} has no rank"))
     if rank == 1 and t is not None and t.kind != "absolute":
         out.append(

@@ -57,7 +57,7 @@ def test_editor_pastes_a_result_and_a_report_and_fans_see_them(page, tour_live):
     changes = page.locator(".paste-changes")
     expect(changes).to_contain_text("Stage winner: YATES Simon")
     expect(changes).to_contain_text("Simon Yates leads the GC by 0:08 (was Adam Yates)")
-    expect(page.locator(".paste-table tbody tr")).to_have_count(176)
+    expect(page.locator(".paste-rows tbody tr")).to_have_count(176)
     expect(page.locator(".paste-warning")).to_have_count(0)
     page.get_by_role("button", name="Confirm and save 176 results").click()
     expect(page.locator(".messagelist")).to_contain_text(
@@ -95,7 +95,7 @@ def test_a_bad_paste_is_refused_in_the_browser(page, tour_live):
     page.goto(f"{base}/admin/stages/stage/{stage.pk}/paste-results/")
     page.get_by_label("Rows").fill(text)
     page.get_by_role("button", name="Preview").click()
-    error_row = page.locator(".paste-table tr.paste-error")
+    error_row = page.locator(".paste-rows tr.paste-error")
     expect(error_row).to_have_count(1)
     expect(error_row).to_contain_text("bib 999 is not on the start list")
     expect(page.get_by_role("button", name="Confirm", exact=False)).to_have_count(0)
@@ -120,7 +120,7 @@ def test_screenshots_of_the_editors_pages(page, tour_live, width):
         page.goto(paste)
         page.get_by_label("Rows").fill(text)
         page.get_by_role("button", name="Preview").click()
-        expect(page.locator(".paste-table")).to_be_visible()
+        expect(page.locator(".paste-rows")).to_be_visible()
         problem = page.locator(".paste-problem")
         if problem.count():  # readable without scrolling the table sideways
             box = problem.bounding_box()

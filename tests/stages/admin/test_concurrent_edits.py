@@ -15,8 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from editions.models import Entry
-from stages.models import StageResult
+from stages.models import Stage, StageResult
 from stages.services import corrections, recompute, results, startlist, writes
+from stages.services import stage as stage_service
 from stages.services.users import GROUP
 from tests.factories import TIMES, paste_text, small_race
 
@@ -267,3 +268,26 @@ def test_a_result_saved_while_a_paste_commits(paste_keeps_him):
         [3625] if paste_keeps_him else []
     )
     assert StageResult.objects.filter(stage=race.stage(3)).count() == len(times)
+
+
+def test_a_stage_deleted_while_its_page_is_saved_is_refused(race, editor_client):
+    stage = race.stage(3)
+    url = reverse("admin:stages_stage_change", args=[stage.pk])
+    context = editor_client.get(url).context
+    data = post_data(context["adminform"].form)
+    for formset in context["inline_admin_formsets"]:
+        data |= post_data(formset.formset.management_form, *formset.formset.forms)
+    touched = stage_service.rows_touched
+
+    def deleted_meanwhile(*args):
+        Stage.objects.filter(pk=stage.pk).delete()  # another editor, meanwhile
+        return touched(*args)
+
+    with mock.patch.object(
+        stage_service, "rows_touched", side_effect=deleted_meanwhile
+    ):
+        response = editor_client.post(url, data | {"name": "Renamed"})
+    assert response.status_code == 200
+    assert non_field_errors(response) == [
+        "This stage was deleted by another save since you opened it. Nothing was saved."
+    ]
