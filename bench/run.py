@@ -4,9 +4,10 @@ For each database (a throwaway SQLite file, and a throwaway PostgreSQL database 
 a server answers on 127.0.0.1): import the 2023 Tour, time the standings recompute
 and the data-version query every public page runs (the driver fast path against
 Django's cursor and the ORM), start gunicorn with production settings and measure
-pages under load against a bare Django view. Then the first-load transfer size of
-the stage page. Everything it creates (server, databases, files) is removed at the
-end, also on failure or Ctrl-C.
+pages under load against a bare Django view, then the stage page quiet, under a
+sign-in flood and under random query parameters (bench/attacks.py, ``--skip-attacks``).
+Then the first-load transfer size of the stage page. Everything it creates (server,
+databases, files) is removed at the end, also on failure or Ctrl-C.
 
 The last lines are ``name: value``, one per figure, to compare runs.
 """
@@ -27,6 +28,7 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
+import attacks
 import brotli
 import loadgen
 from processes import database, get, postgres_reachable, run, server
@@ -49,6 +51,8 @@ PAGES = [
     ("edition", f"/races/{TOUR}/", BROWSER, 0.5),
 ]
 P99_TARGET_MS = 50.0
+# The hot page, also measured under attack (bench/attacks.py).
+HOT = "stage12"
 # Pages and the baseline are measured in alternating slices of about this length.
 SLICE_SECONDS = 2.0
 RECOMPUTE_TARGETS = {"recompute_full_s": 0.5, "recompute_stage21_s": 0.1}
@@ -218,6 +222,8 @@ def bench_database(kind: str, base_env: dict, workdir: Path, args) -> dict:
         started = time.perf_counter()
         run(env, "manage.py", "migrate", "--no-input", "-v0")
         run(env, "manage.py", "import_race", "races/tour-de-france-2023")
+        if not args.skip_attacks:
+            attacks.prepare(env)
         log(f"  database ready in {time.perf_counter() - started:.1f} s")
         facts = json.loads(run(env, "bench/probe.py").strip().splitlines()[-1])
         for name, target in RECOMPUTE_TARGETS.items():
@@ -240,6 +246,12 @@ def bench_database(kind: str, base_env: dict, workdir: Path, args) -> dict:
         figures["recompute"] = facts
         with server(env, args.port, workdir):
             figures["pages"] = measure_pages(args.port, facts, args)
+            if not args.skip_attacks and "rps" in figures["pages"].get(HOT, {}):
+                log(f"  {HOT} under attack:")
+                headers = next(page[2] for page in PAGES if page[0] == HOT)
+                hot = figures["pages"][HOT]["path"], headers
+                figures["attacks"] = attacks.measure(hot, args, workdir, SLICE_SECONDS)
+                attacks.show(HOT, figures["attacks"])
             if kind == "sqlite" or "first_load" not in args.done:
                 log("  first load of the stage page (Accept-Encoding: br, gzip):")
                 figures["first_load"] = first_load(args.port)
@@ -271,6 +283,8 @@ def summary(info: dict, by_db: dict) -> list[str]:
             ]
             if result["ratio"] is not None and page != "healthz":
                 lines.append(f"{kind}.{page}.ratio: {result['ratio']:.2f}")
+        if "attacks" in figures:
+            lines += attacks.summary(kind, HOT, figures["attacks"])
         if "bytes" in figures.get("first_load", {}):
             lines.append(f"first_load_bytes: {figures['first_load']['bytes']}")
     return lines
@@ -293,6 +307,11 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument(
         "--workers", type=int, help="gunicorn workers (default: gunicorn.conf.py)"
+    )
+    parser.add_argument(
+        "--skip-attacks",
+        action="store_true",
+        help="skip the hot page under a sign-in flood and random parameters",
     )
     args = parser.parse_args()
     args.done = set()

@@ -112,7 +112,14 @@ def login(request: HttpRequest, extra_context: dict | None = None) -> HttpRespon
         )
         if usage and usage["should_limit"]:
             seconds = max(1, usage["time_left"])
-            return _too_many(request, "admin/login_throttled.html", seconds)
+            return too_many(
+                "Too many sign-in attempts",
+                [
+                    f"This address has tried to sign in {usage['limit']} times "
+                    f"already. Please wait {seconds} seconds, then try again."
+                ],
+                seconds,
+            )
     return admin.site.login(request, extra_context)
 
 
@@ -121,16 +128,23 @@ def locked_out(
 ) -> HttpResponse:
     """django-axes' answer to a locked username and address (AXES_LOCKOUT_CALLABLE)."""
     seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
-    return _too_many(request, "admin/locked_out.html", seconds)
+    lines = [
+        "Too many wrong passwords for this username from your address. To protect "
+        f"the account, signing in to it from here is paused for {seconds // 60} "
+        "minutes.",
+        "Other accounts and other addresses are not affected. An administrator can "
+        "lift the lock at once (Axes, access attempts, in the admin).",
+    ]
+    return too_many("Sign-in locked for now", lines, seconds)
 
 
-def _too_many(request: HttpRequest, template: str, seconds: int) -> HttpResponse:
-    context = {
-        "rate": settings.LOGIN_RATE.split("/")[0],
-        "retry_after": seconds,
-        "cooloff_minutes": max(1, seconds // 60),
-        "title": "Sign-in paused",
-    }
-    response = render(request, template, context, status=429)
+def too_many(heading: str, lines: list[str], seconds: int) -> HttpResponse:
+    """A 429 page with ``Retry-After``: a plain template without the request's
+    context (no session, no database), as cheap as a page can be, since a flood
+    of sign-ins is answered with it."""
+    context = {"heading": heading, "lines": lines, "login_url": reverse("admin:login")}
+    body = loader.render_to_string("429.html", context)
+    response = HttpResponse(body, status=429)
     response["Retry-After"] = str(seconds)
+    response["Cache-Control"] = "no-store"
     return response
