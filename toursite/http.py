@@ -159,6 +159,10 @@ def _stale(request: HttpRequest, page_id: str | None) -> HttpResponse:
     now = time.monotonic()
     if _outage_since is None:
         _outage_since = now
+        caching.logger.warning(
+            "Database unavailable: serving stored pages for up to %s s.",
+            getattr(settings, "TOURSITE_STALE_SECONDS", 600),
+        )
     limit = getattr(settings, "TOURSITE_STALE_SECONDS", 600)
     page = None
     if page_id is not None and now - _outage_since <= limit:
@@ -179,7 +183,9 @@ def _current(
     outage."""
     global _outage_since
     current = version(request, *args, **kwargs)
-    _outage_since = None
+    if _outage_since is not None:
+        _outage_since = None
+        caching.logger.warning("Database back: pages are current again.")
     return current
 
 
