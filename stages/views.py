@@ -39,7 +39,11 @@ def _team_codes(race: str, year: int, token: str) -> frozenset[str]:
 def _trigger_class(request: HttpRequest) -> str:
     """All the stage view makes of ``HX-Trigger``: a poll, an in-place swap, or
     anything else (a tab)."""
-    trigger = request.htmx.trigger if request.htmx else None
+    # From META: ``request.htmx`` would build ``request.headers`` (every header)
+    # on the path of every stored page.
+    if request.META.get("HTTP_HX_REQUEST") != "true":
+        return "other"
+    trigger = request.META.get("HTTP_HX_TRIGGER")
     if trigger == "table-poll":
         return "poll"
     return "in-place" if trigger in IN_PLACE_TRIGGERS else "other"
@@ -57,6 +61,8 @@ def stage_variant(
     as ``table_context`` cleans them (a team only when it rides this race) and the
     kind of HTMX trigger. A name filter is free text: not stored. None while the
     data version is unknown and a team must be checked."""
+    if not request.META.get("QUERY_STRING"):  # the hot case: no filter at all
+        return Variant(key=("", "", False, _trigger_class(request)))
     codes: frozenset[str] = frozenset()
     info = registry.TABLES.get(table)
     if "team" in request.GET and info is not None and info.kind != registry.TEAM:

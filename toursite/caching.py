@@ -238,6 +238,8 @@ _latest: dict[str, str] = {}
 
 def _note_latest(key: str, version: str) -> None:
     """Called under ``_local_lock``."""
+    if _latest.get(key) == version:  # the usual hit: nothing to change
+        return
     _latest.pop(key, None)
     _latest[key] = version
     while len(_latest) > 4 * max(1, getattr(settings, "TOURSITE_LOCAL_PAGES", 64)):

@@ -1,20 +1,18 @@
-"""Site-wide middleware: a database that cannot be reached gets a friendly 503
-with ``Retry-After``; HEAD responses carry no body.
+"""Site-wide HTTP plumbing below the views: the 503 of a database that cannot be
+reached, and HEAD responses without a body.
 
 A restart or failover of PostgreSQL takes a few seconds: pages already stored are
 served stale meanwhile (``toursite.http``); anything else that needs the database
-says so plainly instead of the "something went wrong" page, and tells clients and
-proxies when to come back.
+(``toursite.views.server_error`` asks :func:`is_unavailable`) says so plainly
+instead of the "something went wrong" page, and tells clients and proxies when to
+come back.
 """
 
-import logging
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
-
-logger = logging.getLogger("toursite")
 
 RETRY_AFTER_SECONDS = 10
 # Raised when the server is gone or restarting, the connection was closed under
@@ -36,27 +34,6 @@ def is_unavailable(exc: BaseException) -> bool:
     """True for a database that cannot be reached or answer now (a busy SQLite file
     included: it too is worth a retry)."""
     return isinstance(exc, UNAVAILABLE)
-
-
-class DatabaseUnavailableMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(
-        self, request: HttpRequest, exception: Exception
-    ) -> HttpResponse | None:
-        if not is_unavailable(exception):
-            return None
-        logger.warning(
-            "Database unavailable (%s: %s): 503 for %s",
-            type(exception).__name__,
-            str(exception).strip().splitlines()[0] if str(exception) else "",
-            request.path,
-        )
-        return unavailable_response()
 
 
 class HeadWithoutBody:

@@ -1,6 +1,9 @@
 """Site-wide pages: health check, about, the race-reports feed, the throttled
 sign-in and error pages."""
 
+import logging
+import sys
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.syndication.views import Feed
@@ -17,6 +20,9 @@ from stages import queries
 from stages.markdown import render_markdown
 from stages.models import RaceReport
 from toursite.http import for_site, public_page, static
+from toursite.middleware import is_unavailable, unavailable_response
+
+logger = logging.getLogger("toursite")
 
 
 @require_safe
@@ -94,7 +100,12 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page: a plain template, no database and no request context, so it
-    renders even when whatever broke the page is still broken."""
+    renders even when whatever broke the page is still broken. A database that
+    cannot be reached (restarting) is no error of the page: a 503 that says when to
+    come back."""
+    if is_unavailable(sys.exception()):
+        logger.warning("Database unavailable: 503 for %s", request.path)
+        return unavailable_response()
     body = loader.get_template("500.html").render()
     return HttpResponse(body, status=500)
 
