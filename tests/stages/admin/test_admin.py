@@ -30,6 +30,7 @@ from stages.models import (
 )
 from stages.services import corrections, recompute
 from stages.services.users import GROUP, PERMISSIONS
+from tests.stages.admin.forms import messages_of, post_data
 
 STAGE_12 = Path(settings.BASE_DIR) / "races/tour-de-france-2023/results/stage-12.csv"
 
@@ -62,22 +63,6 @@ def stage12(tour) -> Stage:
 
 def paste_url(stage: Stage, kind: str = "results") -> str:
     return reverse(f"admin:stages_stage_paste_{kind}", args=[stage.pk])
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
-def post_data(*forms) -> dict:
-    """What a browser would send back for these bound or unbound forms."""
-    data = {}
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            data[field.html_name] = "on" if value is True else value
-    return data
 
 
 def change_form_data(response) -> dict:

@@ -20,6 +20,7 @@ from stages.services import corrections, recompute, results, startlist, writes
 from stages.services import stage as stage_service
 from stages.services.users import GROUP
 from tests.factories import TIMES, paste_text, small_race
+from tests.stages.admin.forms import messages_of, post_data
 
 GONE = (
     "This result was deleted by another save since you opened it (for example a "
@@ -31,24 +32,8 @@ CHANGED = (
 )
 
 
-def post_data(*forms) -> dict:
-    """What a browser would send back for these bound or unbound forms."""
-    data = {}
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            data[field.html_name] = "on" if value is True else value
-    return data
-
-
 def non_field_errors(response) -> list[str]:
     return list(response.context["adminform"].form.non_field_errors())
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def row(race, stage: int, bib: int) -> StageResult:
