@@ -8,7 +8,9 @@ above); blank for a rider who did not finish.
 import re
 from dataclasses import dataclass
 
-_TIME = re.compile(r"^(?:(\d+):(?=\d{2}:))?(\d{1,2}):(\d{2})(?:[.,](\d{1,2}))?$")
+# At most 9999 hours: far above any race (a Grand Tour is under 100 h), and a
+# value every database column of times can hold.
+_TIME = re.compile(r"^(?:(\d{1,4}):(?=\d{2}:))?(\d{1,2}):(\d{2})(?:[.,](\d{1,2}))?$")
 
 
 class TimeFormatError(ValueError):

@@ -1,24 +1,25 @@
 from django.urls import path
 
+import toursite.converters  # noqa: F401 (registers <num:...>)
 from stages import views
 
 app_name = "stages"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("races/<slug:race>/<int:year>/", views.edition_detail, name="edition"),
+    path("races/<slug:race>/<num:year>/", views.edition_detail, name="edition"),
     path(
-        "races/<slug:race>/<int:year>/stage-<int:number>/",
+        "races/<slug:race>/<num:year>/stage-<num:number>/",
         views.stage_detail,
         name="detail",
     ),
     path(
-        "races/<slug:race>/<int:year>/stage-<int:number>/<slug:table>/",
+        "races/<slug:race>/<num:year>/stage-<num:number>/<slug:table>/",
         views.stage_detail,
         name="table",
     ),
     path(
-        "races/<slug:race>/<int:year>/stage-<int:number>/<slug:table>.csv",
+        "races/<slug:race>/<num:year>/stage-<num:number>/<slug:table>.csv",
         views.table_csv,
         name="table_csv",
     ),

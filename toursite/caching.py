@@ -58,7 +58,9 @@ RELEASE_FOLDERS = (
 _cache_down_until = 0.0
 
 
-def _cache_call(operation: str, call: Callable[[], Any]) -> Any:
+def cache_call(operation: str, call: Callable[[], Any]) -> Any:
+    """``call()`` (a use of the cache), or None when the cache fails or failed
+    within the last ``CACHE_RETRY_AFTER`` seconds (logged once)."""
     global _cache_down_until
     if time.monotonic() < _cache_down_until:
         return None
@@ -79,12 +81,12 @@ def _cache_call(operation: str, call: Callable[[], Any]) -> Any:
 
 def cache_get(key: str, version: str) -> Any:
     """The cached value, or None when missing or when the cache is unavailable."""
-    return _cache_call("get", lambda: cache.get(key, version=version))
+    return cache_call("get", lambda: cache.get(key, version=version))
 
 
 def cache_set(key: str, value: Any, version: str, timeout: int) -> None:
     """Store a value; a failing cache is logged and ignored."""
-    _cache_call("set", lambda: cache.set(key, value, timeout, version=version))
+    cache_call("set", lambda: cache.set(key, value, timeout, version=version))
 
 
 @functools.cache

@@ -288,6 +288,8 @@ AXES_VERBOSE = False
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0") or 0)
 LOGIN_RATE = os.environ.get("DJANGO_LOGIN_RATE", "10/m")
 RATELIMIT_USE_CACHE = "ratelimit"
+# A count that cannot be read lets the sign-in through: django-axes still locks.
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = "toursite.clientip.client_ip"
 SILENCED_SYSTEM_CHECKS = [
     # django-ratelimit's list of supported caches predates Django's own Redis

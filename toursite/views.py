@@ -19,6 +19,7 @@ from django_ratelimit.core import get_usage
 from stages import queries
 from stages.markdown import render_markdown
 from stages.models import RaceReport
+from toursite import caching
 from toursite.http import for_site, public_page, static
 from toursite.middleware import is_unavailable, unavailable_response
 
@@ -118,8 +119,17 @@ def login(request: HttpRequest, extra_context: dict | None = None) -> HttpRespon
     anything else runs (no password is hashed past the limit): 429 and a clear page
     past ``LOGIN_RATE``. django-axes then locks a username at one address."""
     if request.method == "POST":
-        usage = get_usage(
-            request, group="sign-in", key="ip", rate=settings.LOGIN_RATE, increment=True
+        # A cache that is down lets sign-ins through (logged): django-axes, in the
+        # database, still locks a username after a few wrong passwords.
+        usage = caching.cache_call(
+            "sign-in count",
+            lambda: get_usage(
+                request,
+                group="sign-in",
+                key="ip",
+                rate=settings.LOGIN_RATE,
+                increment=True,
+            ),
         )
         if usage and usage["should_limit"]:
             seconds = max(1, usage["time_left"])

@@ -84,13 +84,11 @@ def read_csv(
     ``headerless(label, rows)`` gives for them (it raises ``PackageError`` when
     it cannot tell them).
     """
-    lines = text.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
+    # Any line ending (an old Mac's bare CR too) is a line end.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first = next((ln for ln in text.split("\n") if ln.strip()), "")
     delimiter = "\t" if "\t" in first else ","
-    rows = [
-        [restore_cell(c) for c in cells]
-        for cells in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
+    rows = _rows(label, text, delimiter)
     start = 0
     while start < len(rows) and not any(c.strip() for c in rows[start]):
         start += 1
@@ -120,6 +118,21 @@ def read_csv(
     return out
 
 
+def _rows(label: str, text: str, delimiter: str) -> list[list[str]]:
+    """The cells of every row, each as :func:`restore_cell` gives it."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return [[restore_cell(c) for c in cells] for cells in reader]
+    except csv.Error as exc:  # a NUL byte, a quote left open at the end
+        line = reader.line_num or None
+        raise PackageError([problem(label, line, f"is not CSV text ({exc})")]) from None
+
+
+# Every whole number of a package fits in two bytes (ranks, bibs, points, bonus and
+# penalty seconds, stage numbers): larger is a typing slip, and no column holds it.
+INT_MAX = 32767
+
+
 def parse_int(
     row: CsvRow, key: str, label: str, errors: list[str], *, minimum: int | None = 0
 ) -> int | None:
@@ -133,5 +146,8 @@ def parse_int(
         return None
     if minimum is not None and value < minimum:
         errors.append(problem(label, row.line, f"{key} {value} is below {minimum}"))
+        return None
+    if abs(value) > INT_MAX:
+        errors.append(problem(label, row.line, f"{key} {value} is too large"))
         return None
     return value

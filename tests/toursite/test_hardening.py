@@ -285,3 +285,20 @@ def test_head_responses_reach_the_server_without_a_body(db):
     body = WSGIHandler()(environ, lambda status, headers: started.append(status))
     assert started == ["200 OK"]
     assert b"".join(body) == b""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/races/tour-de-france/02023/",
+        "/races/tour-de-france/2023/stage-012/",
+        "/races/tour-de-france/2023/stage-0012/gc/",
+        "/races/tour-de-france/002023/teams/",
+        "/races/tour-de-france/02023/riders/",
+        "/races/tour-de-france/2023/stage-012/gc.csv",
+    ],
+)
+def test_numbers_with_leading_zeros_are_no_page(client, tour, path):
+    count = stored()
+    assert client.get(path).status_code == 404
+    assert stored() == count

@@ -10,6 +10,8 @@ from django.contrib.auth import base_user
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
+from toursite import caching
+
 LOGIN = "/admin/login/"
 PASSWORD = "a-long-enough-password"
 A = "203.0.113.7"
@@ -113,15 +115,45 @@ def test_a_forged_forwarded_for_does_not_escape_the_cap(db):
 
 @override_settings(PROXY_COUNT=1)
 def test_behind_one_proxy_the_address_it_appends_is_counted(db):
+    def via_proxy(username: str, forwarded: str):
+        headers = {"X-Forwarded-For": forwarded}
+        return sign_in(username, "wrong", address="127.0.0.1", **headers)
+
     for n in range(10):
-        sign_in(f"x{n}", "wrong", address="127.0.0.1", **{"X-Forwarded-For": A})
-    blocked = sign_in("x", "wrong", address="127.0.0.1", **{"X-Forwarded-For": A})
-    assert blocked.status_code == 429
-    # The client's own left-hand entry is not trusted; the proxy's (right) is.
-    other = sign_in(
-        "y", "wrong", address="127.0.0.1", **{"X-Forwarded-For": f"{A}, {B}"}
+        assert via_proxy(f"x{n}", A).status_code == 200
+    assert via_proxy("x", A).status_code == 429
+    # Another visitor behind the same proxy is another address...
+    assert via_proxy("y", B).status_code == 200
+    # ...and what a client writes in front of the proxy's entry is not trusted.
+    assert via_proxy("z", f"{B}, {A}").status_code == 429
+
+
+@override_settings(PROXY_COUNT=1)
+def test_a_lock_behind_a_proxy_is_one_visitor_s(editor):
+    for _ in range(5):
+        sign_in("editor", "wrong", address="127.0.0.1", **{"X-Forwarded-For": A})
+    elsewhere = sign_in(
+        "editor", PASSWORD, address="127.0.0.1", **{"X-Forwarded-For": B}
     )
-    assert other.status_code == 200
+    assert signed_in(elsewhere)
+
+
+@override_settings(
+    CACHES={
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        },
+    }
+)
+def test_sign_in_works_while_the_counter_s_cache_is_down(editor):
+    caching._cache_down_until = 0.0
+    try:
+        assert signed_in(sign_in("editor", PASSWORD))
+    finally:
+        caching._cache_down_until = 0.0
 
 
 def test_a_refused_next_lands_in_the_admin(editor):
