@@ -64,7 +64,7 @@ def restore_cell(cell: str) -> str:
 
 
 # Every data row has one (its bib); a header line has none.
-_WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 
 
 def read_csv(
@@ -97,7 +97,7 @@ def read_csv(
     header = [h.strip().lower() for h in rows[start]]
     body_start = start + 1
     optional = default_header is not None or headerless is not None
-    if optional and any(_WHOLE_NUMBER.fullmatch(c) for c in header):
+    if optional and any(WHOLE_NUMBER.fullmatch(c) for c in header):
         body_start = start
         if headerless is not None:
             data = [r for r in rows[start:] if any(c.strip() for c in r)]

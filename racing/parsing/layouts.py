@@ -9,11 +9,10 @@ differently fit as many, one problem asks for the header line and names the
 columns: a value is never reported as another field.
 """
 
-import re
 from collections.abc import Callable, Sequence
 
 from racing import registry
-from racing.parsing.csvrows import PackageError, problem
+from racing.parsing.csvrows import WHOLE_NUMBER, PackageError, problem
 from racing.standings import STATUSES
 from racing.timefmt import TimeFormatError, parse_time_cell
 
@@ -43,11 +42,9 @@ HEADER_NEEDED = (
     "are required; the other columns may be left out)"
 )
 
-_WHOLE = re.compile(r"[+-]?\d+")
-
 
 def _number(cell: str) -> bool:
-    return not cell or bool(_WHOLE.fullmatch(cell))
+    return not cell or bool(WHOLE_NUMBER.fullmatch(cell))
 
 
 def _time(cell: str) -> bool:

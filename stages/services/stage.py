@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from stages.models import Checkpoint, Stage, StageResult
 from stages.services.corrections import rows_apply, rows_touched
 from stages.services.recompute import exits_refresh
-from stages.services.writes import RowRefused, Touched, write
+from stages.services.writes import RowRefused, Touched, gone_message, write
 
 # Fields the standings are computed from (the stage's results and checkpoints
 # apart); ``edition`` moves the stage to another race.
@@ -68,12 +68,7 @@ def stage_update(
     touched = rows_touched(saved, deleted)
     stored = Stage.objects.filter(pk=stage.pk).values_list("edition_id", "number")
     if (old := stored.first()) is None:
-        raise RowRefused(
-            "This stage was deleted by another save since you opened it. Nothing "
-            "was saved.",
-            "gone",
-            stage,
-        )
+        raise RowRefused(gone_message(Stage), "gone", stage)
     old_edition, old_number = old
     touched.shows(old_edition, stage.edition_id)
     if SCORING_FIELDS & changed:
