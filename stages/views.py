@@ -61,17 +61,16 @@ def stage_variant(
     as ``table_context`` cleans them (a team only when it rides this race) and the
     kind of HTMX trigger. A name filter is free text: not stored. None while the
     data version is unknown and a team must be checked."""
-    if not request.META.get("QUERY_STRING"):  # the hot case: no filter at all
-        return Variant(key=("", "", False, _trigger_class(request)))
-    codes: frozenset[str] = frozenset()
-    info = registry.TABLES.get(table)
-    if "team" in request.GET and info is not None and info.kind != registry.TEAM:
-        if current is None:
-            return None
-        codes = _team_codes(race, year, current.token)
-    filters = TableFilters.from_query(request.GET, codes)
-    key = (filters.team, filters.q, filters.show_all, _trigger_class(request))
-    return Variant(key=key, store=not filters.q)
+    filters = TableFilters()  # the hot case: no query string, no filter
+    if request.META.get("QUERY_STRING"):
+        codes: frozenset[str] = frozenset()
+        info = registry.TABLES.get(table)
+        if "team" in request.GET and info is not None and info.kind != registry.TEAM:
+            if current is None:
+                return None
+            codes = _team_codes(race, year, current.token)
+        filters = TableFilters.from_query(request.GET, codes)
+    return Variant(key=(filters, _trigger_class(request)), store=not filters.q)
 
 
 @require_safe

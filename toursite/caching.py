@@ -205,7 +205,6 @@ def _remember(key: str, version: str, page: Page) -> None:
         return
     with _local_lock:
         _local[key, version] = page
-        _note_latest(key, version)
         while len(_local) > size:
             _local.pop(next(iter(_local)), None)
 
@@ -214,8 +213,6 @@ def get_page(key: str, version: str) -> Page | None:
     """The page stored under ``key`` at this data version, if any."""
     with _local_lock:
         page = _local.get((key, version))
-        if page is not None:
-            _note_latest(key, version)
     if page is None:
         page = cache_get(key, version)
         if not isinstance(page, Page):
@@ -232,29 +229,19 @@ def store_page(key: str, version: str, page: Page, timeout: int) -> None:
     _remember(key, version, page)
 
 
-# The data version of each page's latest copy seen by this process.
+# Where the shared cache notes the version of each page's latest copy.
 LATEST_PREFIX = "latest:"
 LATEST_VERSION = "0"
-_latest: dict[str, str] = {}
-
-
-def _note_latest(key: str, version: str) -> None:
-    """Called under ``_local_lock``."""
-    if _latest.get(key) == version:  # the usual hit: nothing to change
-        return
-    _latest.pop(key, None)
-    _latest[key] = version
-    while len(_latest) > 4 * max(1, getattr(settings, "TOURSITE_LOCAL_PAGES", 64)):
-        _latest.pop(next(iter(_latest)), None)
 
 
 def last_page(key: str) -> Page | None:
     """The latest stored copy of the page under ``key``, whatever its data version:
-    what is served while the data version cannot be read."""
+    what is served while the data version cannot be read. This process's own
+    copies come first (the newest is the last one remembered), then the shared
+    cache's note of the latest version."""
     with _local_lock:
-        version = _latest.get(key)
-    if version is None:
-        version = cache_get(LATEST_PREFIX + key, LATEST_VERSION)
-    if not isinstance(version, str):
-        return None
-    return get_page(key, version)
+        page = next((p for (k, _), p in reversed(_local.items()) if k == key), None)
+    if page is not None:
+        return page
+    version = cache_get(LATEST_PREFIX + key, LATEST_VERSION)
+    return get_page(key, version) if isinstance(version, str) else None

@@ -212,28 +212,6 @@ def _uncached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _page(
-    request: HttpRequest,
-    call: tuple[Callable[..., HttpResponse], tuple, dict],
-    vary: tuple[str, ...],
-    chosen: Variant,
-    page_id: str,
-    current: DataVersion,
-) -> caching.Page | HttpResponse:
-    """The stored page, or the view's page, stored unless its variant is free text;
-    the view's own response when it is not shareable."""
-    key = f"page:{page_id}"
-    page = caching.get_page(key, current.token) if chosen.store else None
-    if page is None:
-        view, args, kwargs = call
-        rendered = view(request, *args, **kwargs)
-        if (page := caching.Page.of(request, rendered, vary)) is None:
-            return rendered
-        if chosen.store:
-            caching.store_page(key, current.token, page, _timeout(current))
-    return page
-
-
 def _respond(
     request: HttpRequest,
     call: tuple[Callable[..., HttpResponse], tuple, dict],
@@ -250,9 +228,16 @@ def _respond(
         # these headers would hand its brotli body to anyone.
         patch_vary_headers(response, ("Accept-Encoding", *vary))
     else:
-        page = _page(request, call, vary, chosen, page_id, current)
-        if isinstance(page, HttpResponse):
-            return _uncached(request, page)
+        # The stored page, or the view's, stored unless its variant is free text.
+        key = f"page:{page_id}"
+        page = caching.get_page(key, current.token) if chosen.store else None
+        if page is None:
+            view, args, kwargs = call
+            rendered = view(request, *args, **kwargs)
+            if (page := caching.Page.of(request, rendered, vary)) is None:
+                return _uncached(request, rendered)  # not shareable
+            if chosen.store:
+                caching.store_page(key, current.token, page, _timeout(current))
         response = page.response(request)  # with its Vary
     response.headers["ETag"] = etag
     # This decorator owns the policy: the stored page carries none.
