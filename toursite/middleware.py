@@ -21,13 +21,25 @@ RETRY_AFTER_SECONDS = 10
 UNAVAILABLE = (OperationalError, InterfaceError)
 
 
-def unavailable_response() -> HttpResponse:
-    """The 503 page: a plain template, no database and no request context."""
-    body = loader.get_template("503.html").render({"retry_after": RETRY_AFTER_SECONDS})
-    response = HttpResponse(body, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "no-store"
+def plain_error(
+    status: int, context: dict | None = None, retry_after: int | None = None
+) -> HttpResponse:
+    """The error page ``<status>.html`` (on ``plain_error.html``): rendered without
+    the request's context, so without session or database, for the moments when
+    those are broken or must not be spent (a flood). With ``retry_after``, the
+    ``Retry-After`` header; never stored."""
+    body = loader.render_to_string(f"{status}.html", context)
+    response = HttpResponse(body, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+        response["Cache-Control"] = "no-store"
     return response
+
+
+def unavailable_response() -> HttpResponse:
+    """The 503 page of a database that does not answer."""
+    context = {"retry_after": RETRY_AFTER_SECONDS}
+    return plain_error(503, context, RETRY_AFTER_SECONDS)
 
 
 def is_unavailable(exc: BaseException) -> bool:

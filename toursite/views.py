@@ -21,7 +21,7 @@ from stages.markdown import render_markdown
 from stages.models import RaceReport
 from toursite import caching
 from toursite.http import for_site, public_page, static
-from toursite.middleware import is_unavailable, unavailable_response
+from toursite.middleware import is_unavailable, plain_error, unavailable_response
 
 logger = logging.getLogger("toursite")
 
@@ -107,8 +107,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_unavailable(sys.exception()):
         logger.warning("Database unavailable: 503 for %s", request.path)
         return unavailable_response()
-    body = loader.get_template("500.html").render()
-    return HttpResponse(body, status=500)
+    return plain_error(500)
 
 
 # Sign-in throttling (settings: AXES_*, LOGIN_RATE)
@@ -164,8 +163,4 @@ def too_many(heading: str, lines: list[str], seconds: int) -> HttpResponse:
     context (no session, no database), as cheap as a page can be, since a flood
     of sign-ins is answered with it."""
     context = {"heading": heading, "lines": lines, "login_url": reverse("admin:login")}
-    body = loader.render_to_string("429.html", context)
-    response = HttpResponse(body, status=429)
-    response["Retry-After"] = str(seconds)
-    response["Cache-Control"] = "no-store"
-    return response
+    return plain_error(429, context, seconds)
