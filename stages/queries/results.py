@@ -23,18 +23,6 @@ from stages.queries.rows import (
     rider_ref,
 )
 
-_RESULT_FIELDS = (
-    "rank",
-    "time_s",
-    "hundredths",
-    "status",
-    "bonus",
-    "penalty",
-    "gc_time_s",
-    "points",
-    "kom_points",
-)
-
 
 def stage_numbers(edition: Edition) -> list[int]:
     """Numbers of the edition's stages, in order (1 query)."""
@@ -67,7 +55,7 @@ def stage_result_rows(stage: Stage, *, top: int | None = None) -> list[Row]:
     rows: list[Row] = []
     for values in results.order_by(
         F("rank").asc(nulls_last=True), "entry__bib"
-    ).values_list(*RIDER_FIELDS, *TEAM_FIELDS_ENTRY, *_RESULT_FIELDS):
+    ).values_list(*RIDER_FIELDS, *TEAM_FIELDS_ENTRY, *StageResult.VALUE_FIELDS):
         entry_id, bib, rider = rider_ref(values[:6])
         (rank, time_s, hundredths, status, bonus, penalty, gc, pts, kom) = values[9:]
         rows.append(

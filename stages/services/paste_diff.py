@@ -44,15 +44,7 @@ SAVED = (
     "entry__bib",
     "entry__rider__given_name",
     "entry__rider__family_name",
-    "rank",
-    "time_s",
-    "hundredths",
-    "status",
-    "bonus",
-    "penalty",
-    "gc_time_s",
-    "points",
-    "kom_points",
+    *StageResult.VALUE_FIELDS,
 )
 
 
@@ -165,7 +157,7 @@ def result_diff(
     # What the save would write, row for row (``results.result_paste_save``).
     unsaved = result_objects(stage, table.rows, entry_ids)
     pasted = {
-        r.bib: _values({key: getattr(obj, key) for key in SAVED[3:]})
+        r.bib: _values({key: getattr(obj, key) for key in StageResult.VALUE_FIELDS})
         for r, obj in zip(table.rows, unsaved, strict=True)
     }
     riders = []
