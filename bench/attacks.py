@@ -23,7 +23,6 @@ import http.client
 import re
 import secrets
 import signal
-import statistics
 import subprocess
 import threading
 import time
@@ -187,7 +186,7 @@ class WrkAttacker:
         found = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)\b", out)
         if not found:
             raise RuntimeError(f"unexpected wrk output:\n{out}{err}")
-        seconds = loadgen._ms(found.group(2) + found.group(3)) / 1000
+        seconds = loadgen.duration_ms(found.group(2) + found.group(3)) / 1000
         statuses: dict[str, int] = {}
         for key, count in re.findall(r"^status (\S+) (\d+)$", out, re.M):
             statuses[key] = statuses.get(key, 0) + int(count)
@@ -268,14 +267,6 @@ def attacked_slice(measured: dict, attack: dict, name: str, workdir: Path):
     return load, report
 
 
-def totals(loads: list[loadgen.Load], seconds: float) -> dict:
-    return {
-        "rps": sum(load.requests for load in loads) / seconds,
-        "p99_ms": statistics.median(load.p99_ms for load in loads),
-        "errors": sum(load.errors for load in loads),
-    }
-
-
 def attacker_totals(reports: list[dict]) -> dict:
     statuses: dict[str, int] = {}
     for report in reports:
@@ -317,10 +308,10 @@ def measure(page: tuple[str, dict], args, workdir: Path, slice_seconds: float):
             load, report = attacked_slice(measured, attack, name, workdir)
             loads[name].append(load)
             reports[name].append(report)
-    quiet = totals(loads["quiet"], args.duration)
+    quiet = loadgen.combine(loads["quiet"], args.duration)
     figures = {"quiet": quiet, "lock_out": locking}
     for name in attacks:
-        page = totals(loads[name], args.duration)
+        page = loadgen.combine(loads[name], args.duration)
         page["ratio"] = page["rps"] / quiet["rps"] if quiet["rps"] else 0.0
         figures[name] = page | {"attacker": attacker_totals(reports[name])}
     return figures

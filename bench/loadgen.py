@@ -30,7 +30,8 @@ def have_wrk() -> bool:
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def _ms(text: str) -> float:
+def duration_ms(text: str) -> float:
+    """A duration as wrk prints it (``850.3us``, ``1.2ms``, ``2s``) in ms."""
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(number) * _UNITS[unit]
 
@@ -51,8 +52,8 @@ def parse_wrk(output: str) -> Load:
         errors += int(found.group(1))
     return Load(
         rps=rps,
-        p50_ms=_ms(percentiles["50"]),
-        p99_ms=_ms(percentiles["99"]),
+        p50_ms=duration_ms(percentiles["50"]),
+        p99_ms=duration_ms(percentiles["99"]),
         requests=requests,
         errors=errors,
         tool="wrk",
@@ -130,6 +131,17 @@ def run_python(
         errors=sum(errors),
         tool="python",
     )
+
+
+def combine(loads: list[Load], seconds: float) -> dict:
+    """One figure from several slices: total throughput, median slice latencies."""
+    return {
+        "rps": sum(load.requests for load in loads) / seconds,
+        "p50_ms": statistics.median(load.p50_ms for load in loads),
+        "p99_ms": statistics.median(load.p99_ms for load in loads),
+        "errors": sum(load.errors for load in loads),
+        "requests": sum(load.requests for load in loads),
+    }
 
 
 def run(url: str, *, connections: int, seconds: float, headers: dict[str, str]):

@@ -21,7 +21,6 @@ import re
 import secrets
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -86,17 +85,6 @@ def machine() -> dict[str, str]:
 # Measurements
 
 
-def combine(loads: list[loadgen.Load], seconds: float) -> dict:
-    """One figure from several slices: total throughput, median slice latencies."""
-    return {
-        "rps": sum(load.requests for load in loads) / seconds,
-        "p50_ms": statistics.median(load.p50_ms for load in loads),
-        "p99_ms": statistics.median(load.p99_ms for load in loads),
-        "errors": sum(load.errors for load in loads),
-        "requests": sum(load.requests for load in loads),
-    }
-
-
 def show(name: str, figures: dict, target: float | None = None) -> None:
     verdict = ""
     if target is not None:
@@ -152,8 +140,8 @@ def measure_pages(port: int, facts: dict, args) -> dict[str, dict]:
                     )
                 )
         every_baseline += base
-        figures = combine(page, args.duration)
-        paired = combine(base, args.duration)
+        figures = loadgen.combine(page, args.duration)
+        paired = loadgen.combine(base, args.duration)
         figures |= {"path": path, "target": target, "bytes": len(body)}
         figures |= {
             "ratio": figures["rps"] / paired["rps"],
@@ -163,7 +151,9 @@ def measure_pages(port: int, facts: dict, args) -> dict[str, dict]:
         show(name, figures, target)
     if every_baseline:
         results = {
-            "healthz": combine(every_baseline, slice_seconds * len(every_baseline))
+            "healthz": loadgen.combine(
+                every_baseline, slice_seconds * len(every_baseline)
+            )
             | {"path": base_path, "ratio": 1.0, "target": None},
             **results,
         }
