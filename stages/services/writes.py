@@ -60,8 +60,7 @@ def write(change: Callable[[], object], touched: Touched) -> list[str]:
         locked = lock_editions({*touched.moved, *touched.shown})
         expected = _expected.get()
         _expected.set(())  # checked by the first write only: later ones see its own
-        for row in expected:
-            row.check()
+        check_expected(expected)
         moved = {pk: n for pk, n in touched.moved.items() if pk in locked}
         before = {pk: leaders.stored_leaders(locked[pk], n) for pk, n in moved.items()}
         change()
@@ -132,23 +131,24 @@ class Expected:
     row: models.Model
     token: str = ""
 
-    def check(self) -> None:
-        """Read the row again, locking it (call it under the write's locks): a
-        missing or changed row raises :class:`RowRefused`; a locked one cannot go
-        before the write commits, so its save updates it and never inserts it."""
-        model = type(self.row)
-        stored = next(
-            iter(
-                model._base_manager.select_for_update()
-                .filter(pk=self.row.pk)
-                .order_by()
-            ),
-            None,
+
+def check_expected(rows: Iterable[Expected]) -> None:
+    """Read the rows again, locking them, one query per model whatever their
+    number (call it under the write's locks): a missing or changed row raises
+    :class:`RowRefused`; a locked one cannot go before the write commits, so its
+    save updates it and never inserts it."""
+    by_model: dict[type[models.Model], list[Expected]] = {}
+    for expected in rows:
+        by_model.setdefault(type(expected.row), []).append(expected)
+    for model, expected in by_model.items():
+        stored = model._base_manager.select_for_update().in_bulk(
+            [e.row.pk for e in expected]
         )
-        if stored is None:
-            raise RowRefused(gone_message(model), "gone", self.row)
-        if self.token and row_token(stored) != self.token:
-            raise RowRefused(changed_message(model), "changed", self.row)
+        for e in expected:
+            if (row := stored.get(e.row.pk)) is None:
+                raise RowRefused(gone_message(model), "gone", e.row)
+            if e.token and row_token(row) != e.token:
+                raise RowRefused(changed_message(model), "changed", e.row)
 
 
 # The rows a paste of a stage replaces, as editors call them.

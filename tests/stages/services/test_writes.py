@@ -6,7 +6,16 @@ import pytest
 from editions.models import Edition
 from stages.models import StageResult, Standing
 from stages.services import leaders
-from stages.services.writes import Touched, editions_of, standings_refresh, write
+from stages.services.writes import (
+    Expected,
+    RowRefused,
+    Touched,
+    check_expected,
+    editions_of,
+    row_token,
+    standings_refresh,
+    write,
+)
 from tests.factories import EditionFactory, small_race
 
 
@@ -96,3 +105,22 @@ def test_standings_refresh_compares_with_the_leaders_read_before(db, engine_runs
         "no other leader changed."
     )
     assert engine_runs.call_count == 1
+
+
+def test_the_rows_a_form_was_built_from_are_checked_in_one_query(
+    race, django_assert_num_queries
+):
+    """A stage page saved with every result row of the stage: as many queries for
+    two rows as for the whole field."""
+    rows = list(StageResult.objects.filter(stage__edition=race.edition))
+    assert len(rows) > 2
+    for some in (rows[:2], rows):
+        expected = [Expected(row, row_token(row)) for row in some]
+        with django_assert_num_queries(1):
+            check_expected(expected)
+    changed = rows[-1]
+    StageResult.objects.filter(pk=changed.pk).update(penalty=20)
+    with pytest.raises(RowRefused) as refused:
+        check_expected([Expected(row, row_token(row)) for row in rows])
+    assert refused.value.code == "changed"
+    assert refused.value.row == changed
