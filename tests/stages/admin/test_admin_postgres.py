@@ -11,11 +11,12 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from editions.models import Edition
 from stages.models import Stage, StageResult, Standing
 from stages.services import corrections, leaders, recompute, results
+from tests.stages.admin.concurrency import run_in_thread
 
 pytestmark = [
     pytest.mark.postgres,
@@ -67,20 +68,6 @@ def stored_equals_fresh(edition: Edition) -> bool:
 def tour_pg(transactional_db) -> Edition:
     call_command("import_race", str(TOUR), verbosity=0)
     return Edition.objects.get(race__slug="tour-de-france", year=2023)
-
-
-def run_in_thread(target, errors: list) -> threading.Thread:
-    def body():
-        try:
-            target()
-        except Exception as exc:  # reported by the test, not lost in the thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=body)
-    thread.start()
-    return thread
 
 
 def test_a_second_save_waits_for_the_first(tour_pg):

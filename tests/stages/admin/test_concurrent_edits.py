@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -20,6 +20,7 @@ from stages.services import corrections, recompute, results, startlist, writes
 from stages.services import stage as stage_service
 from stages.services.users import GROUP
 from tests.factories import TIMES, paste_text, small_race
+from tests.stages.admin.concurrency import run_in_thread
 from tests.stages.admin.forms import messages_of, post_data
 
 GONE = (
@@ -186,20 +187,6 @@ def test_a_read_only_page_shows_no_token(race, editor_client):
 
 
 # Two editors at once (PostgreSQL: real row locks)
-
-
-def run_in_thread(target, errors: list) -> threading.Thread:
-    def body():
-        try:
-            target()
-        except Exception as exc:  # reported by the test, not lost in the thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=body)
-    thread.start()
-    return thread
 
 
 @pytest.mark.postgres
