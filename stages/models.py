@@ -181,15 +181,8 @@ class StageResult(models.Model):
     Status = StageResultStatus
     # What a result says, apart from whose and which stage's it is.
     VALUE_FIELDS = (
-        "rank",
-        "time_s",
-        "hundredths",
-        "status",
-        "bonus",
-        "penalty",
-        "gc_time_s",
-        "points",
-        "kom_points",
+        *("rank", "time_s", "hundredths", "status", "bonus", "penalty"),
+        *("gc_time_s", "points", "kom_points"),
     )
 
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="results")
