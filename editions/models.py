@@ -12,7 +12,7 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from racing.standings import Exit
+from racing.standings import Exit, default_youth_cutoff
 from racing.text import PersonName
 
 models.CharField.register_lookup(Length)
@@ -30,6 +30,11 @@ class Race(models.Model):
         return self.name
 
 
+class EditionQuerySet(models.QuerySet):
+    def published(self) -> "EditionQuerySet":
+        return self.filter(published=True)
+
+
 class Edition(models.Model):
     race = models.ForeignKey(Race, on_delete=models.PROTECT, related_name="editions")
     year = models.PositiveSmallIntegerField()
@@ -39,10 +44,22 @@ class Edition(models.Model):
         help_text=_("Overrides of the default rules (RULES.md), as in edition.toml."),
     )
     youth_born_on_or_after = models.DateField(
-        help_text=_("Youth classification: riders born on or after this date.")
+        blank=True,
+        help_text=_(
+            "Youth classification: riders born on or after this date. Leave it "
+            "blank for the rule's default, 1 January of the year minus 25."
+        ),
+    )
+    # A draft is seen by staff only: anonymous visitors get 404 on its pages and
+    # do not find it in any list (``Edition.objects.published()``).
+    published = models.BooleanField(
+        default=False,
+        help_text=_("Visitors see a published edition; a draft is seen by staff only."),
     )
     # Bumped by every service that writes: the key of every cached page.
     version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = EditionQuerySet.as_manager()
 
     class Meta:
         db_table = "stages_edition"
@@ -61,6 +78,12 @@ class Edition(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("stages:edition", args=[self.race.slug, self.year])
+
+    def clean(self) -> None:
+        """A blank youth cut-off is the rule's default for the year."""
+        super().clean()
+        if self.youth_born_on_or_after is None and self.year:
+            self.youth_born_on_or_after = default_youth_cutoff(self.year)
 
 
 class Team(models.Model):

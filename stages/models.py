@@ -1,9 +1,7 @@
 """Stages and everything recorded on a stage: route, results, crossings, reports
-and the standings computed after it.
-
-Times are stored as whole seconds (``*_s``) plus optional hundredths, which only
-time trials have and only tie-breaks use (RULES.md section 1).
-"""
+and the standings computed after it. Times are stored as whole seconds (``*_s``)
+plus optional hundredths, which only time trials have and only tie-breaks use
+(RULES.md section 1)."""
 
 from django.conf import settings
 from django.db import models
@@ -323,6 +321,12 @@ class RaceReport(models.Model):
 
     def get_absolute_url(self) -> str:
         return self.stage.get_absolute_url()
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Published, but its time to appear has not come (staff preview it)."""
+        due = self.published_at > timezone.now()
+        return self.status == self.Status.PUBLISHED and due
 
 
 # Classifications come from the registry; a new one needs no change here.

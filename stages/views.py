@@ -21,6 +21,7 @@ from toursite.http import (
     for_site,
     is_fragment_request,
     public_page,
+    sees_drafts,
 )
 from toursite.versions import DataVersion
 
@@ -97,7 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @public_page(for_edition)
 def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
     """Every stage of an edition, the leaders and the top ten's GC gaps."""
-    edition = queries.edition_of(race, year)
+    edition = queries.edition_of(race, year, drafts=sees_drafts(request))
     if edition is None:
         raise Http404("No such race edition.")
     lines = queries.edition_stage_lines(edition)
@@ -106,6 +107,7 @@ def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
     stages_run = sorted({n for s in series for n in s.gaps})
     chart = charts.gap_chart([(s.label, s.gaps) for s in series], stages_run)
     context = {"edition": edition, "race": edition.race, "lines": lines}
+    context["draft"] = not edition.published
     context |= {"leaders": leaders, "leaders_after": after, "series": series}
     context |= {"chart": chart, "chart_stages": stages_run}
     return render(request, "stages/edition_detail.html", context)
@@ -117,17 +119,19 @@ def stage_detail(
     request: HttpRequest, race: str, year: int, number: int, table: str = "stage"
 ) -> HttpResponse:
     """A stage with one of its tables; an HTMX request gets the table fragment."""
-    stage = queries.stage_of(race, year, number)
+    staff = sees_drafts(request)
+    stage = queries.stage_of(race, year, number, drafts=staff)
     if stage is None or table not in queries.TABLES:
         raise Http404("No such stage or table.")
     context = table_context(stage, table, request.GET)
+    context["draft"] = not stage.edition.published
     if is_fragment_request(request):
         context["oob"] = request.htmx.trigger not in IN_PLACE_TRIGGERS
         response = render(request, "stages/stage_detail.html#table-fragment", context)
         if request.htmx.trigger != "table-poll":
             push_url(response, context["canonical_url"])
         return response
-    reports = queries.stage_reports(stage)
+    reports = queries.stage_reports(stage, scheduled=staff)
     context["reports"] = [(r, render_markdown(r.body)) for r in reports]
     context["checkpoints"] = queries.stage_checkpoints(stage)
     return render(request, "stages/stage_detail.html", context)
@@ -138,7 +142,7 @@ def table_csv(
     request: HttpRequest, race: str, year: int, number: int, table: str
 ) -> HttpResponse:
     """A table as CSV, in the columns of the race package's export format."""
-    stage = queries.stage_of(race, year, number)
+    stage = queries.stage_of(race, year, number, drafts=sees_drafts(request))
     if stage is None or table not in queries.TABLES:
         raise Http404("No such stage or table.")
     text = exports.csv_text(stage, table, queries.table_rows(stage, table))

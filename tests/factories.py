@@ -49,6 +49,8 @@ class EditionFactory(DjangoModelFactory):
     youth_born_on_or_after = factory.LazyAttribute(
         lambda o: default_youth_cutoff(o.year)
     )
+    # Most tests look at public pages; a draft is asked for (published=False).
+    published = True
 
 
 class TeamFactory(DjangoModelFactory):

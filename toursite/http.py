@@ -55,6 +55,14 @@ def is_private(request: HttpRequest) -> bool:
     return bool(user and user.is_authenticated)
 
 
+def sees_drafts(request: HttpRequest) -> bool:
+    """Staff see draft editions and scheduled reports (never from a stored page:
+    a logged-in user's pages are not stored, see :func:`public_page`)."""
+    if not is_private(request):
+        return False
+    return bool(request.user.is_staff)
+
+
 # Version functions for public_page: (request, *view args, **view kwargs) -> version
 
 VersionFunc = Callable[..., DataVersion | None]

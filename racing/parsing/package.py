@@ -1,4 +1,5 @@
-"""A whole race package (RACE_PACKAGE.md) read from its folder into plain rows.
+"""A whole race package (RACE_PACKAGE.md) read into plain rows, from its folder,
+its zip or its files (``racing.parsing.sources``).
 
 edition.toml is read here; the race's tables (teams, riders, stages, checkpoints)
 in ``racing.parsing.racefiles``, the files of each stage (results, crossings,
@@ -6,6 +7,7 @@ reports) in ``racing.parsing.stagefiles``.
 """
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +22,7 @@ from racing.parsing.racefiles import (
     read_teams,
 )
 from racing.parsing.results import ResultsTable, StartListRider
+from racing.parsing.sources import PackageFiles, package_files
 from racing.parsing.stagefiles import (
     STAGE_FILE,
     read_crossings,
@@ -50,26 +53,25 @@ class Package:
     reports: dict[int, tuple[str, str]]  # stage -> (headline, body)
 
 
-def read_package(path: str | Path) -> Package:
-    """Read and validate a whole package; raise PackageError listing every problem.
+def read_package(source: str | Path | PackageFiles) -> Package:
+    """Read and validate a whole package (a folder, a ``.zip`` file, or the
+    mapping of its files); raise PackageError listing every problem.
 
     A missing or unreadable edition.toml stops the reading at once; otherwise
     every file is read, in the order of RACE_PACKAGE.md, and every problem of
     every file is listed.
     """
-    root = Path(path)
-    if not root.is_dir():
-        raise PackageError([f"{root.name}: not a folder"])
+    files = source if isinstance(source, Mapping) else package_files(source)
     errors: list[str] = []
-    edition = _read_meta(root, errors)
-    teams = read_teams(root, errors)
-    riders = read_riders(root, teams, errors)
-    stages = read_stages(root, edition.year, errors)
-    checkpoints = read_checkpoints(root, stages, errors)
+    edition = _read_meta(files, errors)
+    teams = read_teams(files, errors)
+    riders = read_riders(files, teams, errors)
+    stages = read_stages(files, edition.year, errors)
+    checkpoints = read_checkpoints(files, stages, errors)
     start_list = {bib: spec[0] for bib, spec in riders.items()}
-    results = read_results(root, stages, start_list, errors)
-    crossings = read_crossings(root, stages, checkpoints, start_list, errors)
-    reports = read_reports(root, stages, errors)
+    results = read_results(files, stages, start_list, errors)
+    crossings = read_crossings(files, stages, checkpoints, start_list, errors)
+    reports = read_reports(files, stages, errors)
     if errors:
         raise PackageError(errors)
     return Package(
@@ -86,10 +88,6 @@ def read_package(path: str | Path) -> Package:
         crossings=crossings,
         reports=reports,
     )
-
-
-def _read_text(root: Path, name: str) -> str:
-    return decode(name, (root / name).read_bytes())
 
 
 def _jsonable(value: object) -> object:
@@ -115,15 +113,15 @@ class _Edition:
     youth: date
 
 
-def _read_meta(root: Path, errors: list[str]) -> _Edition:
+def _read_meta(files: PackageFiles, errors: list[str]) -> _Edition:
     """edition.toml: the race, the year (2000 stands in for a bad one, so that the
     other files can still be checked), the rules and the youth cut-off (the rules'
     own, else 1 January of year - 25). Raises PackageError when the file is
     missing or is not TOML."""
+    if "edition.toml" not in files:
+        raise PackageError(["edition.toml: missing"])
     try:
-        meta = tomllib.loads(_read_text(root, "edition.toml"))
-    except FileNotFoundError:
-        raise PackageError(["edition.toml: missing"]) from None
+        meta = tomllib.loads(decode("edition.toml", files["edition.toml"]))
     except tomllib.TOMLDecodeError as exc:
         raise PackageError([f"edition.toml: {exc}"]) from None
     race_name = str(meta.get("race", "")).strip()

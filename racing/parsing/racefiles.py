@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from racing.parsing.csvrows import (
     CsvRow,
@@ -17,6 +16,7 @@ from racing.parsing.csvrows import (
     read_csv,
 )
 from racing.parsing.results import StartListRider
+from racing.parsing.sources import PackageFiles
 from racing.standings import (
     CHECKPOINT_KINDS,
     CLIMB_CATEGORIES,
@@ -53,14 +53,15 @@ class CheckpointSpec:
 
 
 def _rows_of(
-    root: Path, name: str, required: tuple[str, ...], errors: list[str]
+    files: PackageFiles, name: str, required: tuple[str, ...], errors: list[str]
 ) -> list[CsvRow]:
     """The rows of the package's CSV file ``name``; none when it is missing or
     unreadable (the problem is in ``errors``)."""
-    try:
-        return read_csv(name, decode(name, (root / name).read_bytes()), required)
-    except FileNotFoundError:
+    if name not in files:
         errors.append(f"{name}: missing")
+        return []
+    try:
+        return read_csv(name, decode(name, files[name]), required)
     except PackageError as exc:
         errors.extend(exc.problems)
     return []
@@ -69,10 +70,10 @@ def _rows_of(
 # teams.csv, riders.csv --------------------------------------------------------------
 
 
-def read_teams(root: Path, errors: list[str]) -> dict[str, tuple[str, str]]:
+def read_teams(files: PackageFiles, errors: list[str]) -> dict[str, tuple[str, str]]:
     """teams.csv: code (3 letters or digits, unique) -> (name, ISO country)."""
     teams: dict[str, tuple[str, str]] = {}
-    for row in _rows_of(root, "teams.csv", ("code", "name", "country"), errors):
+    for row in _rows_of(files, "teams.csv", ("code", "name", "country"), errors):
         code = row.get("code").upper()
         if not re.fullmatch(r"[A-Z0-9]{3}", code):
             errors.append(
@@ -94,12 +95,12 @@ def read_teams(root: Path, errors: list[str]) -> dict[str, tuple[str, str]]:
 
 
 def read_riders(
-    root: Path, teams: Mapping[str, tuple[str, str]], errors: list[str]
+    files: PackageFiles, teams: Mapping[str, tuple[str, str]], errors: list[str]
 ) -> dict[int, tuple[StartListRider, str, date | None]]:
     """riders.csv: bib (unique) -> (start-list rider, nationality, birth date or
     None); the team code must be in teams.csv."""
     riders: dict[int, tuple[StartListRider, str, date | None]] = {}
-    for row in _rows_of(root, "riders.csv", _RIDER_COLUMNS, errors):
+    for row in _rows_of(files, "riders.csv", _RIDER_COLUMNS, errors):
         bib = parse_int(row, "bib", "riders.csv", errors, minimum=1)
         if bib is None:
             errors.append(problem("riders.csv", row.line, "bib is missing"))
@@ -149,10 +150,12 @@ def _birth_date(row: CsvRow, errors: list[str]) -> date | None:
 # stages.csv, checkpoints.csv ------------------------------------------------------
 
 
-def read_stages(root: Path, year: int, errors: list[str]) -> dict[int, StageSpec]:
+def read_stages(
+    files: PackageFiles, year: int, errors: list[str]
+) -> dict[int, StageSpec]:
     """stages.csv: number (unique) -> the stage."""
     stages: dict[int, StageSpec] = {}
-    for row in _rows_of(root, "stages.csv", _STAGE_COLUMNS, errors):
+    for row in _rows_of(files, "stages.csv", _STAGE_COLUMNS, errors):
         number = parse_int(row, "number", "stages.csv", errors)
         if number is None:
             errors.append(problem("stages.csv", row.line, "number is missing"))
@@ -214,15 +217,15 @@ def _stage_spec(row: CsvRow, number: int, year: int, errors: list[str]) -> Stage
 
 
 def read_checkpoints(
-    root: Path, stages: Mapping[int, StageSpec], errors: list[str]
+    files: PackageFiles, stages: Mapping[int, StageSpec], errors: list[str]
 ) -> list[CheckpointSpec]:
     """checkpoints.csv (optional): the checkpoints of every stage, their names
     unique on each stage."""
     checkpoints: list[CheckpointSpec] = []
-    if not (root / "checkpoints.csv").exists():
+    if "checkpoints.csv" not in files:
         return checkpoints
     names: set[tuple[int, str]] = set()
-    for row in _rows_of(root, "checkpoints.csv", _CHECKPOINT_COLUMNS, errors):
+    for row in _rows_of(files, "checkpoints.csv", _CHECKPOINT_COLUMNS, errors):
         checkpoint = _checkpoint_spec(row, stages, errors)
         key = (checkpoint.stage, checkpoint.name)
         if key in names:

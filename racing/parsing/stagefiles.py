@@ -3,12 +3,12 @@ crossings/ and reports/, one ``stage-NN`` file per stage of stages.csv."""
 
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
 from racing.parsing.crossings import parse_crossings_table
 from racing.parsing.csvrows import PackageError, decode, problem
 from racing.parsing.racefiles import CheckpointSpec, StageSpec
 from racing.parsing.results import ResultsTable, StartListRider, parse_results_table
+from racing.parsing.sources import PackageFiles
 from racing.standings import OUT_STATUSES, exits
 from racing.text import fold
 
@@ -16,7 +16,7 @@ STAGE_FILE = re.compile(r"^stage-(\d{2,3})\.(csv|md)$")
 
 
 def read_results(
-    root: Path,
+    files: PackageFiles,
     stages: Mapping[int, StageSpec],
     start_list: Mapping[int, StartListRider],
     errors: list[str],
@@ -35,7 +35,7 @@ def read_results(
     leaving: set[int] = set()
     out_of_race: dict[int, str] = {}
     for number, (label, text) in sorted(
-        _stage_texts(root, "results", "csv", stages, errors).items()
+        _stage_texts(files, "results", "csv", stages, errors).items()
     ):
         table = parse_results_table(label, text, start_list, out_of_race=out_of_race)
         errors.extend(table.problems)
@@ -55,7 +55,7 @@ def read_results(
 
 
 def _stage_texts(
-    root: Path,
+    files: PackageFiles,
     folder: str,
     suffix: str,
     stages: Mapping[int, StageSpec],
@@ -65,12 +65,10 @@ def _stage_texts(
     stages.csv, by stage number, with the file's label; a file of another name or
     stage, or not UTF-8, is a problem."""
     texts: dict[int, tuple[str, str]] = {}
-    directory = root / folder
-    if not directory.is_dir():
-        return texts
-    for file in sorted(directory.glob(f"*.{suffix}")):
-        label = f"{folder}/{file.name}"
-        m = STAGE_FILE.match(file.name)
+    for label in sorted(files):
+        if not label.startswith(f"{folder}/") or not label.endswith(f".{suffix}"):
+            continue
+        m = STAGE_FILE.match(label.removeprefix(f"{folder}/"))
         if not m:
             errors.append(f"{label}: file name must be stage-NN.{suffix}")
             continue
@@ -79,14 +77,14 @@ def _stage_texts(
             errors.append(f"{label}: stage {number} is not in stages.csv")
             continue
         try:
-            texts[number] = (label, decode(label, file.read_bytes()))
+            texts[number] = (label, decode(label, files[label]))
         except PackageError as exc:
             errors.extend(exc.problems)
     return texts
 
 
 def read_crossings(
-    root: Path,
+    files: PackageFiles,
     stages: Mapping[int, StageSpec],
     checkpoints: list[CheckpointSpec],
     start_list: Mapping[int, StartListRider],
@@ -95,7 +93,7 @@ def read_crossings(
     """crossings/stage-NN.csv (optional): stage -> (checkpoint name, rank, bib) of
     the rows without problems."""
     crossings: dict[int, list[tuple[str, int, int]]] = {}
-    texts = _stage_texts(root, "crossings", "csv", stages, errors)
+    texts = _stage_texts(files, "crossings", "csv", stages, errors)
     for number, (label, text) in texts.items():
         on_stage = {fold(c.name): c for c in checkpoints if c.stage == number}
         rows, problems = parse_crossings_table(label, text, on_stage, start_list, {})
@@ -107,13 +105,13 @@ def read_crossings(
 
 
 def read_reports(
-    root: Path, stages: Mapping[int, StageSpec], errors: list[str]
+    files: PackageFiles, stages: Mapping[int, StageSpec], errors: list[str]
 ) -> dict[int, tuple[str, str]]:
     """reports/stage-NN.md (optional): stage -> (headline, body), the first line
     being ``# Headline``."""
     reports: dict[int, tuple[str, str]] = {}
     for number, (label, text) in _stage_texts(
-        root, "reports", "md", stages, errors
+        files, "reports", "md", stages, errors
     ).items():
         first, _, body = text.strip().partition("\n")
         if not first.startswith("# ") or not first[2:].strip():

@@ -5,21 +5,23 @@ Each function runs a fixed number of queries (stated in its docstring), whatever
 the number of riders.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, Max, Min, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef, Q
 
 from editions.models import Edition, Team
 from racing import registry
 from stages.models import Checkpoint, RaceReport, Stage, StageResult, Standing
+from stages.queries.results import RESULT_FIELDS, result_row, team_time_trial
 from stages.queries.rows import (
     RIDER_FIELDS,
     TEAM_FIELDS,
-    TEAM_FIELDS_ENTRY,
     RiderRef,
     Row,
     TeamRef,
+    TeamResult,
     rider_ref,
 )
 
@@ -29,26 +31,30 @@ URL_INT_MAX = 32767
 _GC = registry.GENERAL.key
 
 
-def stage_of(race: str, year: int, number: int) -> Stage | None:
-    """The stage with its edition and race, or None (1 query)."""
+def stage_of(
+    race: str, year: int, number: int, *, drafts: bool = False
+) -> Stage | None:
+    """The stage with its edition and race, or None (1 query). A draft edition's
+    stage only with ``drafts`` (staff)."""
     if max(year, number) > URL_INT_MAX:
         return None
-    return (
-        Stage.objects.select_related("edition__race")
-        .filter(edition__race__slug=race, edition__year=year, number=number)
-        .first()
-    )
+    stages = Stage.objects.select_related("edition__race")
+    if not drafts:
+        stages = stages.filter(edition__published=True)
+    return stages.filter(
+        edition__race__slug=race, edition__year=year, number=number
+    ).first()
 
 
-def edition_of(race: str, year: int) -> Edition | None:
-    """The edition with its race, or None (1 query)."""
+def edition_of(race: str, year: int, *, drafts: bool = False) -> Edition | None:
+    """The edition with its race, or None (1 query). A draft only with ``drafts``
+    (staff)."""
     if year > URL_INT_MAX:
         return None
-    return (
-        Edition.objects.select_related("race")
-        .filter(race__slug=race, year=year)
-        .first()
-    )
+    editions = Edition.objects.select_related("race")
+    if not drafts:
+        editions = editions.published()
+    return editions.filter(race__slug=race, year=year).first()
 
 
 def team_codes(race: str, year: int) -> frozenset[str]:
@@ -72,7 +78,7 @@ def latest_stage_with_results() -> Stage | None:
     home page's current race (1 query)."""
     return (
         Stage.objects.select_related("edition__race")
-        .filter(_has_results)
+        .filter(_has_results, edition__published=True)
         .order_by("-date", "-number")
         .first()
     )
@@ -99,12 +105,16 @@ class EditionCard:
 
 
 def edition_cards() -> list[EditionCard]:
-    """Every edition, newest year first and in calendar order within a year, with
-    its dates and its current or final GC leader (2 queries)."""
-    editions = Edition.objects.select_related("race").annotate(
-        first_day=Min("stages__date"),
-        last_day=Max("stages__date"),
-        stage_count=Max("stages__number"),
+    """Every published edition, newest year first and in calendar order within a
+    year, with its dates and its current or final GC leader (2 queries)."""
+    editions = (
+        Edition.objects.published()
+        .select_related("race")
+        .annotate(
+            first_day=Min("stages__date"),
+            last_day=Max("stages__date"),
+            stage_count=Max("stages__number"),
+        )
     )
     cards = {
         e.pk: EditionCard(e, e.first_day, e.last_day, e.stage_count or 0)
@@ -112,7 +122,9 @@ def edition_cards() -> list[EditionCard]:
     }
     # Rank-1 GC rows of every stage, in stage order: the last one per edition wins.
     for edition_id, number, *rider in (
-        Standing.objects.filter(classification=_GC, rank=1)
+        Standing.objects.filter(
+            classification=_GC, rank=1, stage__edition__published=True
+        )
         .order_by("stage__number")
         .values_list("stage__edition_id", "stage__number", *RIDER_FIELDS[2:])
     ):
@@ -126,29 +138,37 @@ def edition_cards() -> list[EditionCard]:
 
 
 def latest_reports(limit: int = 5) -> list[RaceReport]:
-    """Published race reports, newest first, with stage and race (1 query)."""
+    """Published race reports of published editions, newest first, with stage and
+    race (1 query)."""
     return list(
         RaceReport.objects.published()
+        .filter(stage__edition__published=True)
         .select_related("stage__edition__race")
         .order_by("-published_at")[:limit]
     )
 
 
 def feed_reports(limit: int = 30) -> list[RaceReport]:
-    """The feed's published race reports, newest first, with stage, race and
-    author (1 query)."""
+    """The feed's published race reports of published editions, newest first, with
+    stage, race and author (1 query)."""
     return list(
         RaceReport.objects.published()
+        .filter(stage__edition__published=True)
         .select_related("stage__edition__race", "author")
         .order_by("-published_at", "-pk")[:limit]
     )
 
 
-def stage_reports(stage: Stage) -> list[RaceReport]:
-    """The stage's published race reports, newest first (1 query)."""
-    return list(
-        RaceReport.objects.published().filter(stage=stage).order_by("-published_at")
-    )
+def stage_reports(stage: Stage, *, scheduled: bool = False) -> list[RaceReport]:
+    """The stage's published race reports, newest first (1 query); with
+    ``scheduled`` (staff previewing), also those whose publication time is still
+    to come (``RaceReport.is_scheduled``)."""
+    reports = RaceReport.objects.filter(stage=stage)
+    if scheduled:
+        reports = reports.filter(status=RaceReport.Status.PUBLISHED)
+    else:
+        reports = reports.published()
+    return list(reports.order_by("-published_at"))
 
 
 def stage_checkpoints(stage: Stage) -> list[Checkpoint]:
@@ -158,26 +178,37 @@ def stage_checkpoints(stage: Stage) -> list[Checkpoint]:
 
 @dataclass(slots=True)
 class StageLine:
-    """A stage on the edition page: the stage, its winner and the GC leader."""
+    """A stage on the edition page: the stage, its winner (a rider, or on a team
+    time trial a team: ``winning_team``) and the GC leader."""
 
     stage: Stage
     winner: Row | None = None
     leader: Row | None = None
+    winning_team: TeamResult | None = None
 
 
 def edition_stage_lines(edition: Edition) -> list[StageLine]:
     """Every stage of the edition with its winner and the GC leader after it
-    (3 queries)."""
+    (3 queries). A team time trial is won by the first team of
+    ``team_time_trial``, which reads every rider of that stage."""
     lines = {
         s.pk: StageLine(s)
         for s in Stage.objects.filter(edition=edition)
         .select_related("edition__race")
         .order_by("number")
     }
-    for stage_id, *values in StageResult.objects.filter(
-        stage__edition=edition, rank=1
-    ).values_list("stage_id", *RIDER_FIELDS, *TEAM_FIELDS_ENTRY):
-        lines[stage_id].winner = _first(values)
+    team_trials: dict[int, list[Row]] = defaultdict(list)
+    for stage_id, kind, *values in StageResult.objects.filter(
+        Q(rank=1) | Q(stage__type=Stage.Type.TTT), stage__edition=edition
+    ).values_list("stage_id", "stage__type", *RESULT_FIELDS):
+        if kind == Stage.Type.TTT:
+            team_trials[stage_id].append(result_row(values))
+        else:
+            lines[stage_id].winner = result_row(values)
+    for stage_id, rows in team_trials.items():
+        first = next(iter(team_time_trial(rows)), None)
+        if first is not None and first.rank == 1:
+            lines[stage_id].winning_team = first
     for stage_id, *values in Standing.objects.filter(
         stage__edition=edition, classification=_GC, rank=1
     ).values_list("stage_id", *RIDER_FIELDS, *TEAM_FIELDS):

@@ -1,47 +1,39 @@
-"""Race packages in (RACE_PACKAGE.md): a read package written in one transaction.
+"""Race packages in (RACE_PACKAGE.md): a read package previewed, then written in
+one transaction.
 
-Reading is the pure ``racing.parsing.package``; nothing is written unless the whole
-package read without a problem, so a bad row saves nothing.
+Reading is the pure ``racing.parsing.package`` (a folder, a zip or uploaded files);
+nothing is written unless the whole package read without a problem, so a bad row
+saves nothing. The start list's riders are matched with the stored ones
+(``identity``): known riders are reused, namesakes with another birth date wait for
+the editor's decision.
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
-from editions.models import Edition, Entry, Race, Rider, Team
+from editions.models import Edition, Entry, Race, Team
+from racing.parsing.csvrows import PackageError
 from racing.parsing.package import CheckpointSpec, Package, read_package
 from racing.parsing.results import ResultRow
+from racing.parsing.sources import PackageFiles
 from racing.standings import FINISHED_STATUSES
-from racing.text import slugify
 from stages.models import Checkpoint, CheckpointCrossing, RaceReport, Stage, StageResult
+from stages.services.identity import (
+    DECIDE,
+    KNOWN,
+    NEW,
+    Person,
+    RiderMatch,
+    match_riders,
+    riders_for,
+    undecided,
+)
 from stages.services.recompute import lock_edition, recompute_standings
-
-
-def rider_for(given: str, family: str, nationality: str, born: date | None) -> Rider:
-    """One identity across editions: same names and birth date, same rider."""
-    rider = Rider.objects.filter(
-        given_name=given, family_name=family, birth_date=born
-    ).first()
-    if rider:
-        return rider
-    base = slugify(f"{given} {family}") or "rider"
-    slug = base
-    if Rider.objects.filter(slug=slug).exists():
-        slug = f"{base}-{born.year}" if born else f"{base}-2"
-        n = 2
-        while Rider.objects.filter(slug=slug).exists():
-            n += 1
-            slug = f"{base}-{n}"
-    return Rider.objects.create(
-        given_name=given,
-        family_name=family,
-        nationality=nationality,
-        birth_date=born,
-        slug=slug,
-    )
 
 
 def result_objects(
@@ -71,12 +63,130 @@ def report_time(day: date) -> datetime:
     return datetime.combine(day, time(19, 30), tzinfo=ZoneInfo("Europe/Paris"))
 
 
+@dataclass
+class PackagePreview:
+    """What a package would create, before anything is saved: its counts, its
+    problems (file, line and field), the edition of the same race and year if
+    there is one, and each rider's match with the stored riders."""
+
+    package: Package | None
+    problems: list[str] = field(default_factory=list)
+    existing: Edition | None = None
+    matches: dict[int, RiderMatch] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        p = self.package
+        if p is None:
+            return {}
+        return {
+            "stages": len(p.stages),
+            "teams": len(p.teams),
+            "riders": len(p.riders),
+            "result rows": sum(len(t.rows) for t in p.results.values()),
+            "checkpoints": len(p.checkpoints),
+            "crossings": sum(len(rows) for rows in p.crossings.values()),
+            "reports": len(p.reports),
+        }
+
+    def riders(self, status: str) -> list[RiderMatch]:
+        """The matches of one status (``KNOWN``, ``NEW``, ``DECIDE``), by bib."""
+        return [m for _, m in sorted(self.matches.items()) if m.status == status]
+
+    @property
+    def known(self) -> list[RiderMatch]:
+        return self.riders(KNOWN)
+
+    @property
+    def new(self) -> list[RiderMatch]:
+        return self.riders(NEW)
+
+    @property
+    def to_decide(self) -> list[RiderMatch]:
+        return self.riders(DECIDE)
+
+
+class PackageRefused(Exception):
+    """A package that cannot be saved as asked: every problem, and the preview."""
+
+    def __init__(self, problems: list[str], preview: PackagePreview):
+        self.problems = problems
+        self.preview = preview
+        super().__init__("\n".join(problems))
+
+
+def people_of(package: Package) -> list[Person]:
+    return [
+        Person(bib, spec.given_name, spec.family_name, nationality, born)
+        for bib, (spec, nationality, born) in sorted(package.riders.items())
+    ]
+
+
+def package_preview(source: PackageFiles | str | Path) -> PackagePreview:
+    """Read a package and match its riders; nothing is written (2 queries)."""
+    try:
+        package = read_package(source)
+    except PackageError as exc:
+        return PackagePreview(None, exc.problems)
+    matches, _ = match_riders(people_of(package))
+    existing = (
+        Edition.objects.select_related("race")
+        .filter(race__slug=package.slug, year=package.year)
+        .first()
+    )
+    return PackagePreview(package, [], existing, matches)
+
+
+def package_upload_save(
+    *,
+    files: PackageFiles,
+    replace: bool = False,
+    draft: bool = True,
+    decisions: Mapping[int, int | None] | None = None,
+) -> Edition:
+    """Save an uploaded package as the editor confirmed it: read again, refused
+    with every problem (``PackageRefused``) if it does not read, if its edition
+    exists and ``replace`` was not chosen, or if a namesake is undecided."""
+    preview = package_preview(files)
+    problems = list(preview.problems)
+    if preview.package is not None:
+        if preview.existing is not None and not replace:
+            problems.append(
+                f"{preview.existing} exists already: choose to replace it, or "
+                "change the year in edition.toml"
+            )
+        problems += undecided(preview.matches, decisions or {})
+    if problems:
+        raise PackageRefused(problems, preview)
+    try:
+        edition, _ = package_save(
+            preview.package, replace=replace, draft=draft, decisions=decisions
+        )
+    except IntegrityError:
+        # Another editor saved the same race and year in between.
+        raise PackageRefused(
+            [
+                f"{preview.package.race_name} {preview.package.year} was just saved by "
+                "someone else: preview again"
+            ],
+            preview,
+        ) from None
+    return edition
+
+
 @transaction.atomic
-def package_save(package: Package, *, replace: bool = False) -> tuple[Edition, bool]:
+def package_save(
+    package: Package,
+    *,
+    replace: bool = False,
+    draft: bool = False,
+    decisions: Mapping[int, int | None] | None = None,
+) -> tuple[Edition, bool]:
     """Write a read package in one transaction and store its standings (the engine
     once; the new edition's data version is bumped); returns (edition, created).
     Existing editions are left alone unless ``replace`` (so re-importing the same
-    package changes nothing)."""
+    package changes nothing). A ``draft`` is seen by staff only until published;
+    ``decisions`` say which stored rider a namesake is (None: a new rider)."""
     race, _ = Race.objects.get_or_create(
         slug=package.slug, defaults={"name": package.race_name}
     )
@@ -91,8 +201,9 @@ def package_save(package: Package, *, replace: bool = False) -> tuple[Edition, b
         year=package.year,
         rules=package.rules,
         youth_born_on_or_after=package.youth_born_on_or_after,
+        published=not draft,
     )
-    entry_ids = _save_start_list(edition, package)
+    entry_ids = _save_start_list(edition, package, decisions)
     stages = _save_stages(edition, package)
     checkpoints = _save_checkpoints(stages, package.checkpoints)
     StageResult.objects.bulk_create(
@@ -118,26 +229,32 @@ def package_save(package: Package, *, replace: bool = False) -> tuple[Edition, b
     return edition, True
 
 
-def package_import(path: str | Path, *, replace: bool = False) -> tuple[Edition, bool]:
-    """Read the package folder at ``path`` and save it (``PackageError`` lists every
-    problem of a package that does not read)."""
-    return package_save(read_package(path), replace=replace)
+def package_import(
+    path: str | Path, *, replace: bool = False, draft: bool = False
+) -> tuple[Edition, bool]:
+    """Read the package (folder or zip) at ``path`` and save it (``PackageError``
+    lists every problem of a package that does not read; namesakes of known riders
+    with another birth date become new riders, as they always did here)."""
+    return package_save(read_package(path), replace=replace, draft=draft)
 
 
-def _save_start_list(edition: Edition, package: Package) -> dict[int, int]:
+def _save_start_list(
+    edition: Edition, package: Package, decisions: Mapping[int, int | None] | None
+) -> dict[int, int]:
     """Teams and entries; returns entry ids by bib."""
     teams = {
-        code: Team.objects.create(
-            edition=edition, code=code, name=name, country=country
-        )
+        code: Team(edition=edition, code=code, name=name, country=country)
         for code, (name, country) in package.teams.items()
     }
-    entries = {}
-    for bib, (spec, nationality, born) in sorted(package.riders.items()):
-        rider = rider_for(spec.given_name, spec.family_name, nationality, born)
-        entries[bib] = Entry(
-            edition=edition, rider=rider, team=teams[spec.team_code], bib=bib
+    Team.objects.bulk_create(teams.values())
+    matches, taken = match_riders(people_of(package))
+    riders = riders_for(matches, taken, decisions)
+    entries = {
+        bib: Entry(
+            edition=edition, rider=riders[bib], team=teams[spec.team_code], bib=bib
         )
+        for bib, (spec, _, _) in sorted(package.riders.items())
+    }
     Entry.objects.bulk_create(entries.values())
     return {bib: e.pk for bib, e in entries.items()}
 

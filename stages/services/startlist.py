@@ -40,6 +40,24 @@ def edition_save(*, edition: Edition, changed: Iterable[str] = ()) -> list[str]:
     return _save(edition, touched)
 
 
+def editions_publish(*, editions: Iterable[Edition], published: bool = True) -> int:
+    """Publish draft editions (or take published ones back to draft): their pages,
+    tables and exports appear to visitors (or go). Returns how many changed."""
+    changing = [e for e in editions if e.published != published]
+    touched = Touched()
+    touched.shows(*(e.pk for e in changing))
+
+    def change() -> None:
+        Edition.objects.filter(pk__in=[e.pk for e in changing]).update(
+            published=published
+        )
+        for edition in changing:
+            edition.published = published
+
+    write(change, touched)
+    return len(changing)
+
+
 def editions_delete(*, editions: Iterable[Edition]) -> None:
     """Delete editions with their stages, start lists and standings (the pages
     spanning editions see one fewer in their data version)."""

@@ -192,10 +192,10 @@ def test_a_package_without_edition_toml_is_refused_at_once(tmp_path):
     ]
 
 
-def test_a_file_that_is_not_a_folder_is_refused(tmp_path):
+def test_a_file_that_is_neither_a_folder_nor_a_zip_is_refused(tmp_path):
     path = tmp_path / "race.zip"
     path.write_bytes(b"PK")
-    assert problems(path) == ["race.zip: not a folder"]
+    assert problems(path) == ["race.zip: not a folder or a .zip file"]
 
 
 def test_result_and_report_files_must_name_a_stage(tmp_path):

@@ -1,5 +1,5 @@
-"""Races, editions and start lists (teams, riders, entries) in the admin. Editors
-view them; every save and delete goes through ``stages.services.startlist``, which
+"""Races and start lists (teams, riders, entries) in the admin. Editors view and
+create them; every save and delete goes through ``stages.services.startlist``, which
 recomputes the standings when what they are computed from changed (an edition's
 rules, an entry's team, a rider's birth date) and bumps the pages' data version."""
 
@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.http import HttpRequest
 
-from editions.models import Edition, Entry, Race, Rider, Team
+from editions.models import Entry, Race, Rider, Team
 from stages.forms import WritesThroughServices, stage_from_referer
 from stages.services import startlist
 
@@ -22,20 +22,6 @@ class RaceAdmin(WritesThroughServices):
 
     def delete_with_service(self, request, objs):
         startlist.races_delete(races=objs)
-
-
-@admin.register(Edition)
-class EditionAdmin(WritesThroughServices):
-    list_display = ["__str__", "year", "youth_born_on_or_after", "version"]
-    list_filter = ["race"]
-    list_select_related = ["race"]
-    search_fields = ["race__name", "=year"]
-
-    def save_with_service(self, request, obj, changed, inlines):
-        return startlist.edition_save(edition=obj, changed=changed or ())
-
-    def delete_with_service(self, request, objs):
-        startlist.editions_delete(editions=objs)
 
 
 @admin.register(Team)

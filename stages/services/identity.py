@@ -1,0 +1,142 @@
+"""Who a start list's riders are: one identity across editions.
+
+A rider of a package or a pasted start list is a **known** rider when a stored rider
+has the same given and family names (case and accents ignored) and the same birth
+date; he is **new** when no stored rider has his names. Same names with another (or
+an unknown) birth date is for the editor to **decide**: two riders can share a name,
+and twins share a birth date but not a given name (Adam and Simon Yates stay two
+riders). Matching a whole start list costs one query.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q
+
+from editions.models import Rider
+from racing.text import slugify
+
+KNOWN, NEW, DECIDE = "known", "new", "decide"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A rider as a start list gives him."""
+
+    key: int  # the bib
+    given_name: str
+    family_name: str
+    nationality: str
+    birth_date: date | None
+
+    @property
+    def base_slug(self) -> str:
+        return slugify(f"{self.given_name} {self.family_name}") or "rider"
+
+
+@dataclass(frozen=True)
+class RiderMatch:
+    person: Person
+    known: Rider | None = None
+    namesakes: tuple[Rider, ...] = field(default=())
+
+    @property
+    def status(self) -> str:
+        if self.known is not None:
+            return KNOWN
+        return DECIDE if self.namesakes else NEW
+
+
+def match_riders(people: Iterable[Person]) -> tuple[dict[int, RiderMatch], set[str]]:
+    """Each person's match by key, and every stored slug that a new rider's slug
+    must avoid (1 query)."""
+    people = list(people)
+    bases = {p.base_slug for p in people}
+    if not bases:
+        return {}, set()
+    wanted = Q()
+    for base in bases:
+        wanted |= Q(slug=base) | Q(slug__startswith=f"{base}-")
+    stored = list(Rider.objects.filter(wanted).order_by("pk"))
+    taken = {r.slug for r in stored}
+    by_name: dict[str, list[Rider]] = {}
+    for rider in stored:
+        by_name.setdefault(
+            slugify(f"{rider.given_name} {rider.family_name}"), []
+        ).append(rider)
+    matches = {}
+    for person in people:
+        same_name = by_name.get(person.base_slug, [])
+        # Both birth dates unknown: the same person, as the import always took him.
+        known = next((r for r in same_name if r.birth_date == person.birth_date), None)
+        namesakes = () if known else tuple(same_name)
+        matches[person.key] = RiderMatch(person, known, namesakes)
+    return matches, taken
+
+
+def undecided(
+    matches: Mapping[int, RiderMatch], decisions: Mapping[int, int | None]
+) -> list[str]:
+    """A problem for each rider to decide without a decision, or decided as a
+    rider who is not one of his namesakes."""
+    problems = []
+    for key, match in sorted(matches.items()):
+        if match.status != DECIDE:
+            continue
+        p = match.person
+        if key not in decisions:
+            problems.append(
+                f"bib {key}: {p.given_name} {p.family_name} has the name of a known "
+                "rider with another birth date: say whether he is that rider or a "
+                "new one"
+            )
+        elif decisions[key] is not None and decisions[key] not in {
+            r.pk for r in match.namesakes
+        }:
+            problems.append(f"bib {key}: the rider chosen is not a namesake")
+    return problems
+
+
+def riders_for(
+    matches: Mapping[int, RiderMatch],
+    taken: set[str],
+    decisions: Mapping[int, int | None] | None = None,
+) -> dict[int, Rider]:
+    """The rider of each key: the known one, the namesake the editor chose, or a
+    new rider created now (in bulk, with a unique slug; an undecided namesake is a
+    new rider, as the command-line import always made him)."""
+    decisions = decisions or {}
+    riders: dict[int, Rider] = {}
+    new: list[Rider] = []
+    taken = set(taken)
+    for key, match in matches.items():
+        chosen = decisions.get(key)
+        if match.known is not None:
+            riders[key] = match.known
+        elif chosen is not None:
+            riders[key] = next(r for r in match.namesakes if r.pk == chosen)
+        else:
+            riders[key] = _new_rider(match.person, taken)
+            new.append(riders[key])
+    Rider.objects.bulk_create(new)
+    return riders
+
+
+def _new_rider(person: Person, taken: set[str]) -> Rider:
+    base = person.base_slug
+    slug = base
+    if slug in taken:
+        slug = f"{base}-{person.birth_date.year}" if person.birth_date else base
+        n = 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+    taken.add(slug)
+    return Rider(
+        given_name=person.given_name,
+        family_name=person.family_name,
+        nationality=person.nationality,
+        birth_date=person.birth_date,
+        slug=slug,
+    )
