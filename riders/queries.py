@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.text import slugify
 
 from editions.models import Edition, Entry, Rider, Team
@@ -123,8 +123,18 @@ def age_on(born: date | None, day: date) -> int | None:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def rider_by_slug(slug: str) -> Rider | None:
-    return Rider.objects.filter(slug=slug).first()
+# A rider with an entry in a published edition, or in none (a page of his own).
+_entries = Entry.objects.filter(rider=OuterRef("pk"))
+_rides_public = Exists(_entries.filter(edition__published=True))
+
+
+def rider_by_slug(slug: str, *, drafts: bool = False) -> Rider | None:
+    """The rider of a URL (1 query). Without ``drafts`` (staff), not a rider who
+    rides only in draft editions: his page would announce a start list early."""
+    riders = Rider.objects.filter(slug=slug)
+    if not drafts:
+        riders = riders.exclude(~_rides_public & Exists(_entries))
+    return riders.first()
 
 
 @dataclass
@@ -141,18 +151,20 @@ class _Reads:
         return [s for s in self.stages.values() if s["edition_id"] == edition_id]
 
 
-def rides_of(rider: Rider) -> list[EditionRide]:
+def rides_of(rider: Rider, *, drafts: bool = False) -> list[EditionRide]:
     """Every edition the rider started, newest first (6 queries: entries, stages,
     his results, stage winners, his ranks, his jerseys; 1 if he started none).
 
     Jersey convention: a ``Jersey`` row on stage N names who wears that jersey on
     stage N + 1 (the standings after stage N decide it; RULES.md section 9). So a
     rider's days in a jersey are the stages he started wearing it, and the row
-    after an edition's last stage counts no day.
+    after an edition's last stage counts no day. Draft editions only with
+    ``drafts`` (staff).
     """
-    entries = list(
-        Entry.objects.filter(rider=rider).select_related("edition__race", "team")
-    )
+    entries = Entry.objects.filter(rider=rider)
+    if not drafts:
+        entries = entries.filter(edition__published=True)
+    entries = list(entries.select_related("edition__race", "team"))
     if not entries:
         return []
     for entry in entries:
@@ -301,8 +313,9 @@ class SearchResults:
 
 
 def search(query: str) -> SearchResults:
-    """Riders and teams whose names contain every word typed, accents ignored:
-    ``pogacar`` finds Pogačar (3 queries; none for a query too short to search)."""
+    """Riders and teams of published editions whose names contain every word
+    typed, accents ignored: ``pogacar`` finds Pogačar (3 queries; none for a query
+    too short to search)."""
     words = [w for w in slugify(query).split("-") if w]
     if len(query) < SEARCH_MIN_CHARS or not words:
         return SearchResults(query, [], [])
@@ -311,10 +324,13 @@ def search(query: str) -> SearchResults:
         rider_q &= Q(slug__contains=word)
     riders = list(
         Rider.objects.filter(rider_q | Q(family_name__icontains=query))
+        .filter(_rides_public)
         .prefetch_related(
             Prefetch(
                 "entries",
-                queryset=Entry.objects.select_related("edition__race", "team"),
+                queryset=Entry.objects.filter(edition__published=True).select_related(
+                    "edition__race", "team"
+                ),
             )
         )
         .order_by("family_name", "given_name")[:SEARCH_LIMIT]
@@ -326,7 +342,7 @@ def search(query: str) -> SearchResults:
     for word in words:
         words_q &= Q(name__icontains=word)
     teams = list(
-        Team.objects.filter(team_q | words_q)
+        Team.objects.filter(team_q | words_q, edition__published=True)
         .select_related("edition__race")
         .order_by("name", "-edition__year", "edition__race__name")[:SEARCH_LIMIT]
     )

@@ -8,16 +8,23 @@ from django.views.decorators.vary import vary_on_headers
 
 from riders import queries
 from stages import queries as stage_queries
-from toursite.http import for_edition, for_site, is_fragment_request, public_page
+from toursite.http import (
+    for_edition,
+    for_site,
+    is_fragment_request,
+    public_page,
+    sees_drafts,
+)
 
 
 @require_safe
 @public_page(for_site)
 def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    rider = queries.rider_by_slug(slug)
+    staff = sees_drafts(request)
+    rider = queries.rider_by_slug(slug, drafts=staff)
     if rider is None:
         raise Http404("No rider with that name.")
-    rides = queries.rides_of(rider)
+    rides = queries.rides_of(rider, drafts=staff)
     context = {
         "rider": rider,
         "rides": rides,
@@ -30,11 +37,12 @@ def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @public_page(for_edition)
 def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
-    edition = stage_queries.edition_of(race, year)
+    edition = stage_queries.edition_of(race, year, drafts=sees_drafts(request))
     if edition is None:
         raise Http404("No such race.")
     teams, left = queries.start_list(edition)
     context = {
+        "draft": not edition.published,
         "edition": edition,
         "teams": teams,
         "left": left,

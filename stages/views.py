@@ -20,6 +20,7 @@ from toursite.http import (
     for_edition,
     for_site,
     is_fragment_request,
+    private,
     public_page,
     sees_drafts,
 )
@@ -85,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context |= {
             "edition": stage.edition,
             "race": stage.edition.race,
-            "top_ten": queries.stage_result_rows(stage, top=10),
+            "top_ten": queries.stage_top(stage, 10),
             "leaders": leaders,
             "leaders_after": after,
             "next_stage": queries.next_stage(stage.edition, stage.number),
@@ -147,8 +148,9 @@ def table_csv(
         raise Http404("No such stage or table.")
     text = exports.csv_text(stage, table, queries.table_rows(stage, table))
     name = f"{race}-{year}-stage-{number:02d}-{table}.csv"
-    return HttpResponse(
+    response = HttpResponse(
         text,
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+    return response if stage.edition.published else private(response)

@@ -211,13 +211,17 @@ def _not_modified(request: HttpRequest, etag: str) -> HttpResponse | None:
     return get_conditional_response(request, etag=etag)
 
 
+def private(response: HttpResponse) -> HttpResponse:
+    """``response`` marked as nobody's to store (a draft shown to staff)."""
+    del response["Cache-Control"]
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 def _uncached(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """``response`` as it is for anything but GET and HEAD; else marked as nobody's
     to store, in place of whatever the view said."""
-    if request.method in ("GET", "HEAD"):
-        del response["Cache-Control"]
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+    return private(response) if request.method in ("GET", "HEAD") else response
 
 
 def _respond(

@@ -1,4 +1,5 @@
-"""sitemap.xml: the home page, about, and every edition, stage, rider and team."""
+"""sitemap.xml: the home page, about, and every published edition with its stages,
+riders and teams (drafts are for staff only)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -17,25 +18,38 @@ class StaticSitemap(Sitemap):
 
 class EditionSitemap(Sitemap):
     def items(self):
-        return Edition.objects.select_related("race").order_by("-year", "race__name")
+        return (
+            Edition.objects.published()
+            .select_related("race")
+            .order_by("-year", "race__name")
+        )
 
 
 class StageSitemap(Sitemap):
     def items(self):
-        return Stage.objects.select_related("edition__race").order_by(
-            "edition__year", "edition__race__name", "number"
+        return (
+            Stage.objects.filter(edition__published=True)
+            .select_related("edition__race")
+            .order_by("edition__year", "edition__race__name", "number")
         )
 
 
 class RiderSitemap(Sitemap):
     def items(self):
-        return Rider.objects.order_by("slug").only("slug")
+        return (
+            Rider.objects.filter(entries__edition__published=True)
+            .distinct()
+            .order_by("slug")
+            .only("slug")
+        )
 
 
 class TeamSitemap(Sitemap):
     def items(self):
-        return Team.objects.select_related("edition__race").order_by(
-            "edition__year", "edition__race__name", "name"
+        return (
+            Team.objects.filter(edition__published=True)
+            .select_related("edition__race")
+            .order_by("edition__year", "edition__race__name", "name")
         )
 
 

@@ -28,6 +28,8 @@ from racing.standings import (
 _RIDER_COLUMNS = ("bib", "first_name", "last_name", "nationality", "birth_date", "team")
 _STAGE_COLUMNS = ("number", "date", "start", "finish", "distance_km", "type")
 _CHECKPOINT_COLUMNS = ("stage", "kind", "name", "km", "category", "multiplier")
+# The highest pass a Grand Tour climbs is under 2,800 m; Everest is 8,849 m.
+MAX_ALTITUDE_M = 9000
 
 
 @dataclass
@@ -50,6 +52,7 @@ class CheckpointSpec:
     km: Decimal | None
     category: str
     multiplier: int
+    altitude_m: int | None = None  # the optional ``altitude`` column, in metres
 
 
 def _rows_of(
@@ -276,5 +279,10 @@ def _checkpoint_spec(
         except InvalidOperation:
             errors.append(problem("checkpoints.csv", row.line, "km is not a number"))
     multiplier = parse_int(row, "multiplier", "checkpoints.csv", errors, minimum=1) or 1
+    altitude = parse_int(row, "altitude", "checkpoints.csv", errors, minimum=0)
+    if altitude is not None and altitude > MAX_ALTITUDE_M:
+        errors.append(
+            problem("checkpoints.csv", row.line, f"altitude {altitude} m is too high")
+        )
     name = row.get("name")
-    return CheckpointSpec(stage_no or 0, kind, name, km, category, multiplier)
+    return CheckpointSpec(stage_no or 0, kind, name, km, category, multiplier, altitude)

@@ -59,10 +59,11 @@ def files_from_zip(data: bytes, label: str = "the zip file") -> dict[str, bytes]
     top or inside one folder (``tour-de-france-2023/edition.toml``)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = [i for i in archive.infolist() if not i.is_dir() and _kept(i.filename)]
+        infos = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise PackageError([f"{label}: not a readable .zip file"]) from None
     _check_zip(infos, label)
+    infos = [i for i in infos if _kept(i.filename)]
     prefix = _common_folder([i.filename for i in infos])
     files: dict[str, bytes] = {}
     try:

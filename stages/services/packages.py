@@ -290,6 +290,7 @@ def _save_checkpoints(
             km=c.km,
             category=c.category,
             multiplier=c.multiplier,
+            altitude_m=c.altitude_m,
         )
         for c in specs
     }
