@@ -9,6 +9,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("races/<slug:race>/<num:year>/", views.edition_detail, name="edition"),
     path(
+        "races/<slug:race>/<num:year>/package.zip",
+        views.edition_package,
+        name="package",
+    ),
+    path(
         "races/<slug:race>/<num:year>/stage-<num:number>/",
         views.stage_detail,
         name="detail",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from racing import registry
-from stages import charts, exports, queries
+from stages import charts, exports, package_export, queries
 from stages.markdown import render_markdown
 from stages.tables import TableFilters, table_context
 from toursite.http import (
@@ -154,3 +154,20 @@ def table_csv(
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
     return response if stage.edition.published else private(response)
+
+
+@require_safe
+@public_page(for_edition)
+def edition_package(request: HttpRequest, race: str, year: int) -> HttpResponse:
+    """The whole edition as a race package (RACE_PACKAGE.md) in a zip: open data
+    that imports again with ``import_race`` (stored per data version, as a page)."""
+    edition = queries.edition_of(race, year, drafts=sees_drafts(request))
+    if edition is None:
+        raise Http404("No such race edition.")
+    name = package_export.package_filename(edition)
+    response = HttpResponse(
+        package_export.edition_package_zip(edition),
+        content_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+    return response if edition.published else private(response)

@@ -27,6 +27,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
+from toursite.middleware import COMPRESSED_TYPES
+
 try:
     import brotli
 except ImportError:  # optional: gzip only
@@ -41,6 +43,8 @@ CACHE_TIMEOUT = 3600
 CACHE_RETRY_AFTER = 5.0
 # Smaller bodies are not worth compressing.
 COMPRESS_MIN_BYTES = 200
+# Headers a stored page keeps besides htmx's: a download keeps its file name.
+KEPT_HEADERS = frozenset({"Vary", "Content-Disposition"})
 # Folders whose files make up a release (see release()).
 RELEASE_FOLDERS = (
     "templates",
@@ -144,7 +148,8 @@ class Page:
         # Public bodies hold no secret (no CSRF token, no session): BREACH has
         # nothing to find, so they are compressed once here, without padding.
         encoded = {}
-        if len(body) >= COMPRESS_MIN_BYTES:
+        content_type = response.headers["Content-Type"]
+        if len(body) >= COMPRESS_MIN_BYTES and content_type not in COMPRESSED_TYPES:
             encoded["gzip"] = compress_string(body)
             if brotli is not None:
                 encoded["br"] = brotli.compress(body, quality=5)
@@ -154,9 +159,9 @@ class Page:
         headers = {
             name: value
             for name, value in response.headers.items()
-            if name.startswith("HX-") or name == "Vary"
+            if name.startswith("HX-") or name in KEPT_HEADERS
         }
-        return cls(body, response.headers["Content-Type"], headers, encoded)
+        return cls(body, content_type, headers, encoded)
 
     def response(self, request: HttpRequest) -> HttpResponse:
         """The page in the best encoding the request accepts."""

@@ -1,5 +1,5 @@
 """Site-wide HTTP plumbing below the views: the 503 of a database that cannot be
-reached, and HEAD responses without a body.
+reached, HEAD responses without a body, and gzip for what is not compressed yet.
 
 A restart or failover of PostgreSQL takes a few seconds: pages already stored are
 served stale meanwhile (``toursite.http``); anything else that needs the database
@@ -12,7 +12,12 @@ from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.template import loader
+
+# Compressed already: neither gzipped on the way out nor stored compressed (an
+# edition's package.zip).
+COMPRESSED_TYPES = frozenset({"application/zip"})
 
 RETRY_AFTER_SECONDS = 10
 # Raised when the server is gone or restarting, the connection was closed under
@@ -67,3 +72,15 @@ class HeadWithoutBody:
             else:
                 response.content = b""
         return response
+
+
+class GZipUnlessCompressed(GZipMiddleware):
+    """Django's gzip, except for bodies that are compressed already (a zip would
+    cost the CPU on every download and shrink by nothing)."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponse
+    ) -> HttpResponse:
+        if response.get("Content-Type") in COMPRESSED_TYPES:
+            return response
+        return super().process_response(request, response)

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     # HTML is compressed here (static files come pre-compressed from whitenoise,
     # public pages from toursite.caching, compressed once when stored). BREACH: Django
     # masks the CSRF token per response and pads gzip output with random bytes.
-    "django.middleware.gzip.GZipMiddleware",
+    "toursite.middleware.GZipUnlessCompressed",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
