@@ -275,6 +275,7 @@ class PackageUploadViews(admin.ModelAdmin):
                 replace=data["replace"],
                 draft=data["draft"],
                 decisions=decisions,
+                protect_results=not request.user.is_superuser,
             )
         except PackageRefused as refused:
             self.message_user(

@@ -143,35 +143,57 @@ def package_upload_save(
     replace: bool = False,
     draft: bool = True,
     decisions: Mapping[int, int | None] | None = None,
+    protect_results: bool = False,
 ) -> Edition:
     """Save an uploaded package as the editor confirmed it: read again, refused
     with every problem (``PackageRefused``) if it does not read, if its edition
-    exists and ``replace`` was not chosen, or if a namesake is undecided."""
+    exists and ``replace`` was not chosen (or, with ``protect_results``, the
+    edition to replace is published with results: editors may not delete those),
+    or if a namesake is undecided."""
     preview = package_preview(files)
     problems = list(preview.problems)
     if preview.package is not None:
-        if preview.existing is not None and not replace:
-            problems.append(
-                f"{preview.existing} exists already: choose to replace it, or "
-                "change the year in edition.toml"
-            )
+        problems += _replace_problems(preview.existing, replace, protect_results)
         problems += undecided(preview.matches, decisions or {})
     if problems:
         raise PackageRefused(problems, preview)
     try:
-        edition, _ = package_save(
+        edition, created = package_save(
             preview.package, replace=replace, draft=draft, decisions=decisions
         )
     except IntegrityError:
+        p = preview.package
+        if not Edition.objects.filter(race__slug=p.slug, year=p.year).exists():
+            raise
         # Another editor saved the same race and year in between.
         raise PackageRefused(
-            [
-                f"{preview.package.race_name} {preview.package.year} was just saved by "
-                "someone else: preview again"
-            ],
+            [f"{p.race_name} {p.year} was just saved by someone else: preview again"],
             preview,
         ) from None
+    if not created:  # saved by another editor since this preview
+        raise PackageRefused(
+            [f"{edition} was just saved by someone else: preview again"], preview
+        )
     return edition
+
+
+def _replace_problems(
+    existing: Edition | None, replace: bool, protect_results: bool
+) -> list[str]:
+    if existing is None:
+        return []
+    if not replace:
+        return [
+            f"{existing} exists already: choose to replace it, or change the year "
+            "in edition.toml"
+        ]
+    has_results = StageResult.objects.filter(stage__edition=existing).exists()
+    if protect_results and existing.published and has_results:
+        return [
+            f"{existing} is published with results: only an administrator can "
+            "replace it"
+        ]
+    return []
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from editions.models import Edition, Rider
 from racing.parsing.sources import files_from_folder
+from stages.services import packages
+from stages.services.packages import PackageRefused, package_upload_save
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +48,25 @@ def test_import_race_without_draft_publishes_as_before(tmp_path, client):
     call_command("import_race", str(_vuelta_zip(tmp_path, 2032)), verbosity=0)
     assert Edition.objects.get(year=2032).published
     assert client.get("/races/vuelta-a-espana/2032/stage-1/").status_code == 200
+
+
+def test_an_editor_cannot_replace_a_published_edition_with_results(tour):
+    files = files_from_folder(Path(settings.BASE_DIR) / "races" / "tour-de-france-2023")
+    with pytest.raises(PackageRefused) as refused:
+        package_upload_save(files=files, replace=True, protect_results=True)
+    assert refused.value.problems == [
+        "Tour de France 2023 is published with results: only an administrator can "
+        "replace it"
+    ]
+    with pytest.raises(PackageRefused, match="exists already: choose to replace"):
+        package_upload_save(files=files)
+
+
+def test_an_edition_saved_meanwhile_is_not_taken_for_this_upload(monkeypatch):
+    files = files_from_folder(VUELTA)
+    files["edition.toml"] = files["edition.toml"].replace(b"2023", b"2033")
+    preview = packages.package_preview(files)
+    packages.package_save(preview.package)  # another editor, after this preview
+    monkeypatch.setattr(packages, "package_preview", lambda _: preview)
+    with pytest.raises(PackageRefused, match="just saved by someone else"):
+        package_upload_save(files=files)
