@@ -11,12 +11,14 @@ from django.urls import reverse
 from racing import registry
 from stages import queries
 from stages.models import Stage, StageResult
+from stages.queries import Row
 
 TOP = 20
 QUERY_MAX_LENGTH = 60
 # Seconds between two polls of a live stage's table (a setting, so tests can
 # make it short: TOURSITE_LIVE_POLL_SECONDS).
 DEFAULT_POLL_SECONDS = 30
+TTT_CAPTION = "Result of stage {number}, a team time trial: teams by their time"
 STATUS_LEGEND = [
     (code, label) for code, label in StageResult.Status.choices if code != "OK"
 ]
@@ -85,7 +87,8 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
     """Context of the table region (4 queries: teams, rows, jerseys, stages).
 
     ``table`` is a key of the registry; what the template shows follows the
-    table's ``kind`` (stage result, team, individual time or points).
+    table's ``kind`` (stage result, team, individual time or points); the stage
+    result adds ``stage_result_context`` (its winner, teams on a team time trial).
     """
     info = registry.TABLES[table]
     teams = queries.edition_teams(stage.edition)
@@ -99,7 +102,7 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
     neighbours, pager = _neighbours(stage, table)
     edition = stage.edition
     url = table_url(stage, table)
-    return {
+    context = {
         "stage": stage,
         "edition": edition,
         "race": edition.race,
@@ -136,4 +139,28 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
         "has_status": any(r.status != "OK" for r in shown),
         "status_legend": STATUS_LEGEND,
         "is_points": info.is_points,
+    }
+    if info.kind == registry.STAGE_RESULT:
+        context |= stage_result_context(stage, all_rows, filters)
+    return context
+
+
+def stage_result_context(stage: Stage, rows: list[Row], filters: TableFilters) -> dict:
+    """The stage result's winner, from its rows (no query). On a team time trial
+    the winner is a team and the table shows every team (a few dozen at most: no
+    top 20) as ``ttt_teams``, each with its riders, narrowed by the filters
+    (``queries.filter_teams``); ``rows`` are then the riders shown."""
+    if stage.type != Stage.Type.TTT:
+        return {"winner": next((r for r in rows if r.rank == 1), None)}
+    ranked = queries.team_time_trial(rows)
+    shown = queries.filter_teams(ranked, team=filters.team, q=filters.q)
+    riders = [r for t in shown for r in t.riders]
+    return {
+        "winning_team": next((t for t in ranked if t.rank == 1), None),
+        "ttt_teams": shown,
+        "rows": riders,
+        "row_count": len(shown),
+        "truncated": False,
+        "caption": TTT_CAPTION.format(number=stage.number),
+        "has_status": any(r.status != "OK" for r in riders),
     }

@@ -2,7 +2,8 @@
 in its docstring), whatever the number of riders, and returns plain rows.
 
 - ``rows``: the rows every table is made of;
-- ``results``: a stage's tables (result, classifications), jerseys, name filter;
+- ``results``: a stage's tables (result, by teams on a team time trial,
+  classifications), jerseys, name filter;
 - ``races``: the stage or edition of a URL, editions, leaders, GC gaps, reports.
 
 Which tables exist is the registry's (``racing.registry``); ``TABLES`` is its map
@@ -31,16 +32,20 @@ from stages.queries.races import (
     team_codes,
 )
 from stages.queries.results import (
+    StageTop,
     edition_teams,
     filter_rows,
+    filter_teams,
     jerseys_after,
     stage_awards,
     stage_numbers,
     stage_result_rows,
+    stage_top,
     standing_rows,
     table_rows,
+    team_time_trial,
 )
-from stages.queries.rows import RiderRef, Row, TeamRef
+from stages.queries.rows import RiderRef, Row, TeamRef, TeamResult
 
 __all__ = [
     "team_codes",
@@ -52,12 +57,15 @@ __all__ = [
     "RiderRef",
     "Row",
     "StageLine",
+    "StageTop",
     "TeamRef",
+    "TeamResult",
     "edition_cards",
     "edition_of",
     "edition_stage_lines",
     "edition_teams",
     "filter_rows",
+    "filter_teams",
     "gc_gap_series",
     "jerseys_after",
     "feed_reports",
@@ -71,6 +79,8 @@ __all__ = [
     "stage_of",
     "stage_reports",
     "stage_result_rows",
+    "stage_top",
     "standing_rows",
     "table_rows",
+    "team_time_trial",
 ]

@@ -1,11 +1,14 @@
-"""The tables of a stage page: the stage result and the classifications after the
-stage, with who wears which jersey, the name filter and the computed awards.
+"""The tables of a stage page: the stage result (by teams on a team time trial)
+and the classifications after the stage, with who wears which jersey, the name
+filter and the computed awards.
 
 Each function runs a fixed number of queries (stated in its docstring), whatever
 the number of riders.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from django.db.models import F
 
@@ -20,8 +23,12 @@ from stages.queries.rows import (
     TEAM_FIELDS_ENTRY,
     Row,
     TeamRef,
+    TeamResult,
     rider_ref,
 )
+
+# ``values_list`` columns of a stage result's row (``result_row``).
+RESULT_FIELDS = (*RIDER_FIELDS, *TEAM_FIELDS_ENTRY, *StageResult.VALUE_FIELDS)
 
 
 def stage_numbers(edition: Edition) -> list[int]:
@@ -52,31 +59,35 @@ def stage_result_rows(stage: Stage, *, top: int | None = None) -> list[Row]:
     results = StageResult.objects.filter(stage=stage)
     if top is not None:
         results = results.filter(rank__lte=top)
-    rows: list[Row] = []
-    for values in results.order_by(
-        F("rank").asc(nulls_last=True), "entry__bib"
-    ).values_list(*RIDER_FIELDS, *TEAM_FIELDS_ENTRY, *StageResult.VALUE_FIELDS):
-        entry_id, bib, rider = rider_ref(values[:6])
-        (rank, time_s, hundredths, status, bonus, penalty, gc, pts, kom) = values[9:]
-        rows.append(
-            Row(
-                rank=rank,
-                team=TeamRef(*values[6:9]),
-                value=time_s,
-                entry_id=entry_id,
-                bib=bib,
-                rider=rider,
-                status=status,
-                hundredths=hundredths,
-                bonus=bonus,
-                penalty=penalty,
-                gc_time=gc,
-                points=pts,
-                kom_points=kom,
-            )
-        )
+    rows = [
+        result_row(values)
+        for values in results.order_by(
+            F("rank").asc(nulls_last=True), "entry__bib"
+        ).values_list(*RESULT_FIELDS)
+    ]
     _set_gaps(rows)
     return rows
+
+
+def result_row(values: Sequence) -> Row:
+    """A stage result's row from the values of ``RESULT_FIELDS``."""
+    entry_id, bib, rider = rider_ref(tuple(values[:6]))
+    (rank, time_s, hundredths, status, bonus, penalty, gc, pts, kom) = values[9:]
+    return Row(
+        rank=rank,
+        team=TeamRef(*values[6:9]),
+        value=time_s,
+        entry_id=entry_id,
+        bib=bib,
+        rider=rider,
+        status=status,
+        hundredths=hundredths,
+        bonus=bonus,
+        penalty=penalty,
+        gc_time=gc,
+        points=pts,
+        kom_points=kom,
+    )
 
 
 def _set_gaps(rows: list[Row]) -> None:
@@ -89,6 +100,70 @@ def _set_gaps(rows: list[Row]) -> None:
         row.gap = row.value - winner
         row.same_time = row.rank != 1 and row.value == previous
         previous = row.value
+
+
+def team_time_trial(rows: Sequence[Row]) -> list[TeamResult]:
+    """The teams of a team time trial from its stage result ``rows`` (no query).
+
+    On a ``ttt`` stage each rider's ``time`` is his team's time, or his own,
+    slower one when his team dropped him (RACE_PACKAGE.md); a team's time is
+    therefore that of its fastest finisher (status OK, with a rank and a time),
+    with his hundredths: the time the standings engine counts once for the team
+    classification (``racing.standings``, "Teams"; it takes ``gc_time`` instead
+    on a stage with ``team_times == "gc"``, the stage result keeps the finish
+    times). Teams by that time, then its hundredths, then the stage rank of
+    their best-placed finisher, ranked 1, 2, 3... with ``gap`` from the winning
+    team; teams without a finisher follow, unranked, by name. Each team's riders
+    in stage order: finishers by rank, then the others by bib.
+    """
+    teams: dict[str, TeamResult] = {}
+    for row in sorted(rows, key=_stage_order):
+        teams.setdefault(row.team.code, TeamResult(None, row.team)).riders.append(row)
+    timed: list[tuple[int, int, int, TeamResult]] = []
+    for team in teams.values():
+        finishers = [r for r in team.riders if _finished(r)]
+        if finishers:
+            best = min(finishers, key=lambda r: (r.value, r.hundredths or 0))
+            team.value, team.hundredths = best.value, best.hundredths
+            first = min(r.rank for r in finishers)
+            timed.append((best.value, best.hundredths or 0, first, team))
+    timed.sort(key=lambda t: t[:3])
+    ranked = [team for *_, team in timed]
+    previous: int | None = None
+    for rank, team in enumerate(ranked, start=1):
+        team.rank, team.gap = rank, team.value - ranked[0].value
+        team.same_time = rank > 1 and team.value == previous
+        previous = team.value
+    others = sorted(
+        (t for t in teams.values() if t.rank is None), key=lambda t: t.team.name
+    )
+    return ranked + others
+
+
+def _stage_order(row: Row) -> tuple[bool, int, int]:
+    return (row.rank is None, row.rank or 0, row.bib or 0)
+
+
+def _finished(row: Row) -> bool:
+    return row.status == "OK" and row.rank is not None and row.value is not None
+
+
+@dataclass(frozen=True, slots=True)
+class StageTop:
+    """The head of a stage result: its first riders, or on a team time trial its
+    first teams (each with its riders)."""
+
+    riders: list[Row]
+    teams: list[TeamResult]
+
+
+def stage_top(stage: Stage, top: int = 10) -> StageTop:
+    """The first ``top`` riders of the stage result, or teams on a team time
+    trial (1 query; a team time trial reads the whole result, its teams' times
+    and order come from every rider)."""
+    if stage.type == Stage.Type.TTT:
+        return StageTop([], team_time_trial(stage_result_rows(stage))[:top])
+    return StageTop(stage_result_rows(stage, top=top), [])
 
 
 def standing_rows(
@@ -164,6 +239,26 @@ def filter_rows(rows: list[Row], *, team: str = "", q: str = "") -> list[Row]:
     if needle:
         rows = [r for r in rows if _matches(r, needle)]
     return rows
+
+
+def filter_teams(
+    teams: list[TeamResult], *, team: str = "", q: str = ""
+) -> list[TeamResult]:
+    """A team time trial's teams narrowed like ``filter_rows``: one team (code);
+    with ``q``, the teams that have riders matching it, each with those riders
+    only (every rider matches when the team's name does). Places and times stay
+    those of the whole stage."""
+    if team:
+        teams = [t for t in teams if t.team.code == team]
+    needle = fold(q.strip())
+    if not needle:
+        return teams
+    found = []
+    for t in teams:
+        riders = [r for r in t.riders if _matches(r, needle)]
+        if riders:
+            found.append(replace(t, riders=riders))
+    return found
 
 
 def _matches(row: Row, needle: str) -> bool:

@@ -1,5 +1,5 @@
-"""The plain rows every table of the race pages is made of, and the columns they
-are read from."""
+"""The plain rows every table of the race pages is made of (a team time trial's
+teams group its riders' rows), and the columns they are read from."""
 
 from dataclasses import dataclass, field
 
@@ -67,6 +67,21 @@ class Row:
         if self.rank is None or self.previous_rank is None:
             return None
         return self.previous_rank - self.rank
+
+
+@dataclass(slots=True)
+class TeamResult:
+    """A team on a team time trial: its place, its time (seconds, with hundredths
+    when recorded), the gap to the winning team, and its riders' rows in the
+    order of the stage result."""
+
+    rank: int | None
+    team: TeamRef
+    value: int | None = None
+    hundredths: int | None = None
+    gap: int | None = None
+    same_time: bool = False
+    riders: list[Row] = field(default_factory=list)
 
 
 def rider_ref(values: tuple) -> tuple[int, int, RiderRef]:
