@@ -73,7 +73,8 @@ class StageLine:
 
     @property
     def won(self) -> bool:
-        return self.rank == 1
+        """A stage win of his own: a team time trial is his team's win."""
+        return self.rank == 1 and self.type != "ttt"
 
 
 @dataclass

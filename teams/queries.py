@@ -99,7 +99,8 @@ class TeamWin:
     stage: int
     start: str
     finish: str
-    entry: Entry
+    entry: Entry  # the stage winner; on a team time trial, the team won
+    team_time_trial: bool = False
 
 
 @dataclass
@@ -136,10 +137,14 @@ def team_page(team: Team) -> TeamPage:
         for e in Entry.objects.filter(team=team).select_related("rider").order_by("bib")
     }
     wins = [
-        TeamWin(n, start, finish, entries[e])
-        for e, n, start, finish in StageResult.objects.filter(entry__team=team, rank=1)
+        TeamWin(n, start, finish, entries[e], kind == "ttt")
+        for e, n, start, finish, kind in StageResult.objects.filter(
+            entry__team=team, rank=1
+        )
         .order_by("stage__number", "entry__bib")
-        .values_list("entry_id", "stage__number", "stage__start", "stage__finish")
+        .values_list(
+            "entry_id", "stage__number", "stage__start", "stage__finish", "stage__type"
+        )
     ]
     days, latest_gc = _days(team, entries)
     riders = [

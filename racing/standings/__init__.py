@@ -93,6 +93,7 @@ from racing.standings.model import (
     StageInput,
     StageStandings,
     Standing,
+    team_time_trial_time,
 )
 from racing.standings.rules import Rules, default_youth_cutoff
 
@@ -124,4 +125,5 @@ __all__ = [
     "default_youth_cutoff",
     "exits",
     "stage_exits",
+    "team_time_trial_time",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -100,3 +101,11 @@ class Award:
     bonus: int
     points: int
     kom_points: int
+
+
+def team_time_trial_time[T](times: Iterable[T]) -> T:
+    """A team's time on a team time trial: its fastest finisher's. Each rider's
+    time there is his team's, or his own slower one when his team dropped him
+    (RACE_PACKAGE.md), and the team classification counts it once (RULES.md §5).
+    ``times`` may carry tie-breaking parts after the time (hundredths)."""
+    return min(times)

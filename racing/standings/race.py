@@ -13,6 +13,7 @@ from racing.standings.model import (
     Result,
     RiderInfo,
     StageInput,
+    team_time_trial_time,
 )
 from racing.standings.rules import Rules
 
@@ -191,7 +192,8 @@ def _score_teams(
             del teams[tid]
             continue
         best = sorted(rows)[:3]
-        day_time = best[0][0] if stage.type == "ttt" else sum(t for t, _ in best)
+        times = [t for t, _ in best]
+        day_time = team_time_trial_time(times) if stage.type == "ttt" else sum(times)
         placings = [rank for _, rank in best]
         daily.append((day_time, sum(placings), min(placings), tid))
     daily.sort()

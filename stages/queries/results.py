@@ -123,10 +123,12 @@ def team_time_trial(rows: Sequence[Row]) -> list[TeamResult]:
     for team in teams.values():
         finishers = [r for r in team.riders if _finished(r)]
         if finishers:
-            best = min(finishers, key=lambda r: (r.value, r.hundredths or 0))
-            team.value, team.hundredths = best.value, best.hundredths
+            team.value, hundredths = standings.team_time_trial_time(
+                (r.value, r.hundredths or 0) for r in finishers
+            )
+            team.hundredths = hundredths or None
             first = min(r.rank for r in finishers)
-            timed.append((best.value, best.hundredths or 0, first, team))
+            timed.append((team.value, hundredths, first, team))
     timed.sort(key=lambda t: t[:3])
     ranked = [team for *_, team in timed]
     previous: int | None = None

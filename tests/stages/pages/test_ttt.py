@@ -289,3 +289,12 @@ def test_ranking_rules_on_plain_rows():
     assert [r.bib for r in bbb.riders] == [11, 12]
     assert ccc.value is None
     assert ccc.gap is None
+
+
+def test_a_team_time_trial_is_the_teams_win_not_its_first_riders(client, vuelta):
+    # Milesi crossed first for Team dsm - firmenich on stage 1 of the Vuelta 2023.
+    rider = client.get("/riders/lorenzo-milesi/").content.decode()
+    assert "Stage win" not in rider
+    team = client.get("/races/vuelta-a-espana/2023/teams/dsm/").content.decode()
+    wins = team[team.index('id="wins-title"') :]
+    assert "team time trial, the whole team" in wins[: wins.index("</section>")]
