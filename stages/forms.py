@@ -1,23 +1,26 @@
 """The admin's forms and the bridge from its hooks to the services: results with
-times as editors write them, reports with a preview, an autocomplete for a stage's
-start list, and :class:`WritesThroughServices`, the base of every admin that
-writes (``stages.admin``, ``editions.admin``), with :class:`RowTokenForm`, the
-base of their forms."""
+times as editors write them, :class:`WritesThroughServices`, the base of every
+admin that writes (``stages.admin``, ``editions.admin``), with
+:class:`RowTokenForm`, the base of their forms, and :class:`FoldedSearch`, their
+search of names without case or accents. Forms of one admin page live with it."""
 
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import Resolver404, resolve, reverse, reverse_lazy
+from django.urls import Resolver404, resolve, reverse
+from django.utils.text import smart_split, unescape_string_literal
 
+from editions.models import Team
+from racing.text import slugify
 from racing.timefmt import TimeFormatError, format_time, parse_clock
-from stages.models import CheckpointCrossing, RaceReport, StageResult
+from stages.models import CheckpointCrossing, StageResult
 from stages.services import writes
 from stages.services.stage import RowChanges
 
@@ -232,6 +235,58 @@ def stage_from_referer(request: HttpRequest) -> int | None:
     return int(object_id) if object_id.isdigit() else None
 
 
+# Searching names
+
+
+class FoldedSearch(admin.ModelAdmin):
+    """A search that ignores case and accents in names, on every database: each
+    word (or quoted phrase) of the term matches the ``search_fields`` as Django
+    searches them, or, folded (``racing.text.slugify``), a rider's slug (his
+    ``given-family`` name, already folded: "pogacar" finds Pogačar) or a team's
+    name (folded here: there are a few hundred). ``folded_rider`` and
+    ``folded_team`` are the paths to them ("" for the model itself)."""
+
+    folded_rider: str | None = None
+    folded_team: str | None = None
+
+    def get_search_results(self, request, queryset, search_term):
+        bits = list(smart_split(search_term))
+        if not bits:
+            return super().get_search_results(request, queryset, search_term)
+        teams = None
+        query = Q()
+        for bit in bits:
+            found, _ = super().get_search_results(request, queryset, bit)
+            match = Q(pk__in=found.values("pk"))
+            word = slugify(_unquoted(bit))
+            if any(c.isalpha() for c in word):
+                if self.folded_team is not None:
+                    teams = teams if teams is not None else _folded_team_names()
+                    ids = [pk for pk, name in teams if word in name]
+                    match |= self._through(self.folded_team, "pk__in", ids)
+                if self.folded_rider is not None:
+                    match |= self._through(self.folded_rider, "slug__contains", word)
+            query &= match
+        return queryset.filter(query), False
+
+    def _through(self, path: str, lookup: str, value) -> Q:
+        if not path:
+            return Q(**{lookup: value})
+        related = self.model._default_manager.filter(**{f"{path}__{lookup}": value})
+        return Q(pk__in=related.values("pk"))
+
+
+def _unquoted(bit: str) -> str:
+    try:
+        return unescape_string_literal(bit)
+    except ValueError:
+        return bit
+
+
+def _folded_team_names() -> list[tuple[int, str]]:
+    return [(pk, slugify(name)) for pk, name in Team.objects.values_list("pk", "name")]
+
+
 # Results and crossings
 
 
@@ -260,33 +315,6 @@ def _time_text(seconds: int | None, hundredths: int | None) -> str:
     return format_time(seconds) + (f".{hundredths:02d}" if hundredths else "")
 
 
-class EntryAutocomplete(AutocompleteSelect):
-    """Autocomplete whose selected labels come from one query for a whole formset
-    (the stock widget runs a query per row: 176 on a stage page)."""
-
-    labels: dict[str, str] | None = None
-
-    def __deepcopy__(self, memo):
-        copy = super().__deepcopy__(memo)
-        copy.labels = self.labels  # shared by every row's widget, never copied
-        return copy
-
-    def optgroups(self, name, value, attr=None):
-        if self.labels is None:
-            return super().optgroups(name, value, attr)
-        options = []
-        if not self.is_required:
-            options.append(self.create_option(name, "", "", False, 0))
-        for v in value:
-            if str(v) in self.labels:
-                options.append(
-                    self.create_option(
-                        name, v, self.labels[str(v)], {str(v)}, len(options)
-                    )
-                )
-        return [(None, options, 0)]
-
-
 class StageResultForm(RowTokenForm):
     time = RaceTimeField(
         help_text="H:MM:SS or M:SS (.hh for time trials); blank if not finished."
@@ -298,18 +326,16 @@ class StageResultForm(RowTokenForm):
 
     class Meta:
         model = StageResult
-        fields = [
-            "stage",
-            "rank",
-            "entry",
-            "time",
-            "status",
-            "bonus",
-            "penalty",
-            "gc_time",
-            "points",
-            "kom_points",
-        ]
+        fields = (
+            "stage rank entry time status bonus penalty gc_time points kom_points"
+        ).split()
+        # Units in the headers: seconds of time, points of a classification.
+        labels = {
+            "bonus": "Bonus (s)",
+            "penalty": "Penalty (s)",
+            "points": "Points (pts)",
+            "kom_points": "KOM (pts)",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -353,36 +379,7 @@ class CheckpointCrossingForm(RowTokenForm):
         return data
 
 
-# Reports and pastes
-
-
-class RaceReportForm(RowTokenForm):
-    class Meta:
-        model = RaceReport
-        fields = ["stage", "headline", "status", "published_at", "author", "body"]
-        widgets = {
-            "headline": forms.TextInput(attrs={"class": "vLargeTextField"}),
-            "body": forms.Textarea(
-                attrs={
-                    "rows": 18,
-                    "class": "report-body",
-                    "hx-post": reverse_lazy("admin:stages_racereport_preview"),
-                    # keyup too: an input event that fires before htmx has bound
-                    # the field (a paste right after the page opens) is not lost.
-                    "hx-trigger": "input changed delay:300ms, "
-                    "keyup changed delay:300ms",
-                    "hx-target": "#report-preview",
-                    "hx-swap": "outerHTML",
-                    "aria-describedby": "report-preview-heading",
-                }
-            ),
-        }
-        help_texts = {
-            "body": "Markdown: blank line between paragraphs, **bold**, *italic*, "
-            "[link](https://…), ## subheading. The preview below is what fans see.",
-            "published_at": "A report published for a later time stays hidden "
-            "until then.",
-        }
+# Pastes
 
 
 class PasteForm(forms.Form):

@@ -124,7 +124,6 @@ class CheckpointCategory(models.TextChoices):
 
 class Checkpoint(models.Model):
     Kind = CheckpointKind
-
     Category = CheckpointCategory
 
     stage = models.ForeignKey(
@@ -135,6 +134,7 @@ class Checkpoint(models.Model):
     km = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     category = models.CharField(max_length=2, choices=Category, blank=True, default="")
     multiplier = models.PositiveSmallIntegerField(default=1)
+    altitude_m = models.PositiveSmallIntegerField(_("altitude"), null=True, blank=True)
 
     class Meta:
         ordering = ["stage", "km", "name"]

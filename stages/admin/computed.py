@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from stages.forms import FoldedSearch
 from stages.models import Jersey, Standing
 
 
@@ -17,7 +18,8 @@ class ComputedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Standing)
-class StandingAdmin(ComputedAdmin):
+class StandingAdmin(FoldedSearch, ComputedAdmin):
+    folded_rider, folded_team = "entry__rider", "team"
     list_display = ["stage", "classification", "rank", "entry", "team", "value", "gap"]
     list_filter = ["classification", "stage__edition"]
     list_select_related = ["stage__edition__race", "entry__rider", "team"]

@@ -1,19 +1,51 @@
 """Race reports: written with a live Markdown preview, published now or for a
-later time, saved and deleted through ``services.reports``."""
+later time (the save says when it appears, and staff see it on the stage page
+marked as a preview until then), saved and deleted through ``services.reports``."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils import timezone
+from django.urls import path, reverse_lazy
+from django.utils import dateformat, timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from stages.forms import RaceReportForm, WritesThroughServices
+from stages.forms import RowTokenForm, WritesThroughServices
 from stages.markdown import render_markdown
 from stages.models import RaceReport
 from stages.services.reports import report_save, reports_delete
+
+
+class RaceReportForm(RowTokenForm):
+    class Meta:
+        model = RaceReport
+        fields = ["stage", "headline", "status", "published_at", "author", "body"]
+        widgets = {
+            "headline": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "body": forms.Textarea(
+                attrs={
+                    "rows": 18,
+                    "class": "report-body",
+                    "hx-post": reverse_lazy("admin:stages_racereport_preview"),
+                    # keyup too: an input event that fires before htmx has bound
+                    # the field (a paste right after the page opens) is not lost.
+                    "hx-trigger": "input changed delay:300ms, "
+                    "keyup changed delay:300ms",
+                    "hx-target": "#report-preview",
+                    "hx-swap": "outerHTML",
+                    "aria-describedby": "report-preview-heading",
+                }
+            ),
+        }
+        help_texts = {
+            "body": "Markdown: blank line between paragraphs, **bold**, *italic*, "
+            "[link](https://…), ## subheading. The preview below is what fans see.",
+            "published_at": "A report published for a later time stays hidden "
+            "until then.",
+        }
 
 
 class ReportVisibilityFilter(admin.SimpleListFilter):
@@ -104,6 +136,33 @@ class RaceReportAdmin(WritesThroughServices):
 
     def delete_with_service(self, request, objs):
         reports_delete(reports=objs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.tell_when_scheduled(request, obj)
+        return response
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        self.tell_when_scheduled(request, obj)
+        return response
+
+    def tell_when_scheduled(self, request: HttpRequest, report: RaceReport) -> None:
+        """A report saved for a later time: when it appears (in the site's time
+        zone), and a link to the stage page, where staff already see it."""
+        if not report.is_scheduled:
+            return
+        when = timezone.localtime(report.published_at)
+        message = format_html(
+            "“{}” appears on the site on {} at {} ({}). Until then only staff see "
+            'it, marked as a preview, on <a href="{}">the stage page</a>.',
+            report.headline,
+            dateformat.format(when, "j F Y"),
+            dateformat.format(when, "H:i"),
+            timezone.get_current_timezone_name(),
+            report.get_absolute_url(),
+        )
+        self.message_user(request, message, messages.INFO)
 
     def render_change_form(self, request, context, *args, **kwargs):
         form = context["adminform"].form

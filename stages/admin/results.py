@@ -1,12 +1,18 @@
 """Corrections one row at a time: checkpoints, results and crossings, each saved
 or deleted through ``services.corrections`` (which recomputes the race from the
-stage and says what changed)."""
+stage and says what changed). Riders and teams are found without case or accents
+(``FoldedSearch``)."""
 
 from django.contrib import admin
 from django.db.models import F, OuterRef, Subquery
 
 from racing.timefmt import format_gap, format_time
-from stages.forms import CheckpointCrossingForm, StageResultForm, WritesThroughServices
+from stages.forms import (
+    CheckpointCrossingForm,
+    FoldedSearch,
+    StageResultForm,
+    WritesThroughServices,
+)
 from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult
 from stages.services import corrections
 
@@ -42,8 +48,9 @@ class StageNumberFilter(admin.SimpleListFilter):
 
 
 @admin.register(StageResult)
-class StageResultAdmin(WritesThroughServices):
+class StageResultAdmin(FoldedSearch, WritesThroughServices):
     form = StageResultForm
+    folded_rider, folded_team = "entry__rider", "entry__team"
     list_display = [
         "stage_number",
         "rank",
@@ -120,8 +127,9 @@ class StageResultAdmin(WritesThroughServices):
 
 
 @admin.register(CheckpointCrossing)
-class CheckpointCrossingAdmin(WritesThroughServices):
+class CheckpointCrossingAdmin(FoldedSearch, WritesThroughServices):
     form = CheckpointCrossingForm
+    folded_rider, folded_team = "entry__rider", "entry__team"
     list_display = ["checkpoint", "rank", "entry", "stage"]
     list_filter = ["checkpoint__stage__edition", "checkpoint__kind"]
     list_select_related = ["checkpoint__stage__edition__race", "entry__rider"]

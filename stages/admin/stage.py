@@ -2,17 +2,13 @@
 (50 results a page) and the paste pages; the status is editable in the list."""
 
 from django.contrib import admin
-from django.db.models import Count, F
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Count, F, Max
 from django.http import HttpRequest
 
 from editions.models import Entry
 from stages.admin.paste import PasteViews
-from stages.forms import (
-    EntryAutocomplete,
-    RowTokenInline,
-    StageResultForm,
-    WritesThroughServices,
-)
+from stages.forms import RowTokenInline, StageResultForm, WritesThroughServices
 from stages.models import Checkpoint, Stage, StageResult
 from stages.services.stage import (
     RowChanges,
@@ -26,6 +22,33 @@ class CheckpointInline(RowTokenInline):
     model = Checkpoint
     fields = ["kind", "name", "km", "category", "multiplier"]
     extra = 0
+
+
+class EntryAutocomplete(AutocompleteSelect):
+    """Autocomplete whose selected labels come from one query for a whole formset
+    (the stock widget runs a query per row: 176 on a stage page)."""
+
+    labels: dict[str, str] | None = None
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.labels = self.labels  # shared by every row's widget, never copied
+        return copy
+
+    def optgroups(self, name, value, attr=None):
+        if self.labels is None:
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        for v in value:
+            if str(v) in self.labels:
+                options.append(
+                    self.create_option(
+                        name, v, self.labels[str(v)], {str(v)}, len(options)
+                    )
+                )
+        return [(None, options, 0)]
 
 
 RESULTS_PER_PAGE = 50
@@ -128,6 +151,18 @@ class StageAdmin(PasteViews, WritesThroughServices):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(Count("results"))
+
+    def get_changeform_initial_data(self, request):
+        """A stage added from its edition's page (``?edition=7``) is numbered
+        after the edition's last stage."""
+        initial = super().get_changeform_initial_data(request)
+        edition = str(initial.get("edition", ""))
+        if edition.isdigit() and "number" not in initial:
+            last = Stage.objects.filter(edition_id=int(edition)).aggregate(
+                Max("number")
+            )
+            initial["number"] = (last["number__max"] or 0) + 1
+        return initial
 
     @admin.display(description="route")
     def route(self, stage: Stage) -> str:

@@ -3,15 +3,26 @@ time. What the standings are computed from is recomputed from the first stage: a
 edition's rules and youth cut-off, an entry's team or rider, a rider's birth date
 (the youth classification), a deleted team or entry (their results go with them).
 Anything else only bumps the data version of the editions whose pages show it; a
-rider's pages span editions, so a rider bumps them all."""
+rider's pages span editions, so a rider bumps them all.
+
+An edition, team or rider with results takes them along when deleted: the
+deletes refuse it, naming them, when asked to protect results
+(``protect_results``: the admin asks it for everyone but superusers)."""
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from editions.models import Edition, Entry, Race, Rider, Team
 from stages.services.writes import Touched, write
 
+# The path from an edition, a team or a rider to its results.
+RESULTS = {
+    Edition: "stages__results",
+    Team: "entries__results",
+    Rider: "entries__results",
+}
 EDITION_SCORING = frozenset({"rules", "youth_born_on_or_after"})
 ENTRY_SCORING = frozenset({"edition", "team", "rider"})
 
@@ -58,10 +69,17 @@ def editions_publish(*, editions: Iterable[Edition], published: bool = True) -> 
     return len(changing)
 
 
-def editions_delete(*, editions: Iterable[Edition]) -> None:
+def editions_delete(
+    *, editions: Iterable[Edition], protect_results: bool = False
+) -> None:
     """Delete editions with their stages, start lists and standings (the pages
-    spanning editions see one fewer in their data version)."""
-    _delete(list(editions), Touched())
+    spanning editions see one fewer in their data version). With
+    ``protect_results``, editions with results are refused."""
+    editions = list(editions)
+    touched = Touched()
+    if protect_results:
+        touched.shows(*(e.pk for e in editions))  # their locks: no paste meanwhile
+    _delete(editions, touched, protect=protect_results)
 
 
 def team_save(*, team: Team) -> None:
@@ -71,14 +89,15 @@ def team_save(*, team: Team) -> None:
     _save(team, touched)
 
 
-def teams_delete(*, teams: Iterable[Team]) -> list[str]:
+def teams_delete(*, teams: Iterable[Team], protect_results: bool = False) -> list[str]:
     """Delete teams with their entries and these riders' results: their races'
-    standings are recomputed."""
+    standings are recomputed. With ``protect_results``, teams with results are
+    refused."""
     teams = list(teams)
     touched = Touched()
     for edition_id in {team.edition_id for team in teams}:
         touched.moves(edition_id)
-    return _delete(teams, touched)
+    return _delete(teams, touched, protect=protect_results)
 
 
 def rider_save(*, rider: Rider, changed: Iterable[str] = ()) -> list[str]:
@@ -93,9 +112,18 @@ def rider_save(*, rider: Rider, changed: Iterable[str] = ()) -> list[str]:
     return _save(rider, touched)
 
 
-def riders_delete(*, riders: Iterable[Rider]) -> None:
-    """Delete riders (only riders on no start list can go: entries protect them)."""
-    _delete(list(riders), Touched(everywhere=True))
+def riders_delete(*, riders: Iterable[Rider], protect_results: bool = False) -> None:
+    """Delete riders (only riders on no start list can go: entries protect them).
+    With ``protect_results``, riders with results are refused by name."""
+    riders = list(riders)
+    touched = Touched(everywhere=True)
+    if protect_results:
+        touched.shows(
+            *Entry.objects.filter(rider__in=[r.pk for r in riders]).values_list(
+                "edition_id", flat=True
+            )
+        )
+    _delete(riders, touched, protect=protect_results)
 
 
 def entry_save(*, entry: Entry, changed: Iterable[str] = ()) -> list[str]:
@@ -124,12 +152,49 @@ def _save(obj: models.Model, touched: Touched) -> list[str]:
     return write(obj.save, touched)
 
 
-def _delete(objs: list[models.Model], touched: Touched) -> list[str]:
+def _delete(
+    objs: list[models.Model], touched: Touched, protect: bool = False
+) -> list[str]:
+    """Delete ``objs``; with ``protect``, none if any has results (checked under
+    the locks)."""
+
     def change() -> None:
+        if protect and (kept := having_results(objs)):
+            raise results_refusal(kept)
         for obj in objs:
             obj.delete()
 
     return write(change, touched)
+
+
+def having_results(objs: Iterable[models.Model]) -> list[models.Model]:
+    """Those of these editions, teams or riders that have results."""
+    objs = list(objs)
+    if not objs:
+        return []
+    model = type(objs[0])
+    having = set(
+        model.objects.filter(
+            pk__in=[obj.pk for obj in objs], **{f"{RESULTS[model]}__isnull": False}
+        ).values_list("pk", flat=True)
+    )
+    return [obj for obj in objs if obj.pk in having]
+
+
+def results_refusal(objs: list[models.Model]) -> ValidationError:
+    """Why these editions, teams or riders (with results) are not deleted."""
+    names = [str(obj) for obj in objs]
+    named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return ValidationError(
+        "%(named)s %(have)s results: only a superuser deletes %(plural)s with "
+        "results (the results would go with them).",
+        code="has_results",
+        params={
+            "named": named,
+            "have": "has" if len(names) == 1 else "have",
+            "plural": type(objs[0])._meta.verbose_name_plural,
+        },
+    )
 
 
 def _stored(model: type[models.Model], objs: list, field: str) -> list:

@@ -1,10 +1,15 @@
 """Users as the site shows them (race reports are signed with the author's name)
 and the Editors group: what editors may do in the admin (issue 5, "Roles").
 
-Editors add and change stages, checkpoints, results, crossings and race reports
-(and delete the last four, to correct mistakes); they view races, editions,
-teams, riders, entries and the computed standings. They never touch users,
-groups or permissions, and cannot delete editions, teams or riders.
+Editors set races up: they add and change races, editions, teams, riders and
+entries, and delete editions, teams, riders and entries (an edition, team or rider
+with results only a superuser deletes: ``services.startlist``). They add and
+change stages, checkpoints, results, crossings and race reports (and delete the
+last four, to correct mistakes), and view the computed standings. They never touch
+users, groups or permissions, and cannot delete races or stages.
+
+:data:`PERMISSIONS` is the one list: a change to it reaches existing databases
+by a data migration calling :func:`editors_group_ensure` (``stages`` 0008).
 """
 
 from collections.abc import Iterable
@@ -26,13 +31,13 @@ PERMISSIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("stages", "stageresult"): ("add", "change", "delete", "view"),
     ("stages", "checkpointcrossing"): ("add", "change", "delete", "view"),
     ("stages", "racereport"): ("add", "change", "delete", "view"),
-    ("editions", "race"): ("view",),
-    ("editions", "edition"): ("view",),
+    ("editions", "race"): ("add", "change", "view"),
+    ("editions", "edition"): ("add", "change", "delete", "view"),
     ("stages", "standing"): ("view",),
     ("stages", "jersey"): ("view",),
-    ("editions", "team"): ("view",),
-    ("editions", "rider"): ("view",),
-    ("editions", "entry"): ("view",),
+    ("editions", "team"): ("add", "change", "delete", "view"),
+    ("editions", "rider"): ("add", "change", "delete", "view"),
+    ("editions", "entry"): ("add", "change", "delete", "view"),
 }
 
 

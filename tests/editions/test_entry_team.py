@@ -61,8 +61,9 @@ def test_a_change_cannot_move_an_entry_to_another_edition_s_team(
     entry = Entry.objects.get(edition=tour, bib=1)
     url = reverse("admin:editions_entry_change", args=[entry.pk])
     page = admin_of_start_lists.get(url)
-    # The team lookup lists the teams of the entry's edition.
-    assert f"edition__id__exact={tour.pk}" in page.content.decode()
+    # The team box searches the teams of the entry's edition.
+    teams = f"{reverse('admin:editions_entry_autocomplete')}?edition={tour.pk}"
+    assert f'data-ajax--url="{teams}"' in page.content.decode()
     giro_team = Team.objects.filter(edition=giro).first()
     data = {"edition": tour.pk, "rider": entry.rider_id, "team": giro_team.pk}
     response = admin_of_start_lists.post(url, data | {"bib": 1})
@@ -79,7 +80,8 @@ def test_the_add_form_for_an_edition_looks_up_its_teams(
 ):
     url = reverse("admin:editions_entry_add") + f"?edition={tour_2027.pk}"
     page = admin_of_start_lists.get(url)
-    assert f"edition__id__exact={tour_2027.pk}" in page.content.decode()
+    teams = f"{reverse('admin:editions_entry_autocomplete')}?edition={tour_2027.pk}"
+    assert f'data-ajax--url="{teams}"' in page.content.decode()
 
 
 def test_the_service_refuses_it(tour_2027, jumbo):

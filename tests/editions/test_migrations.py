@@ -24,6 +24,9 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 BEFORE = "87cb1ad"
+# What the Editors group gains after the old layout (stages 0008).
+SET_UP = ("race", "edition", "team", "rider", "entry")
+ADDED = ("add", "change", "delete")
 
 # Runs inside ``manage.py shell`` of both the old and the new code: only ORM
 # lookups that mean the same thing in both layouts.
@@ -138,6 +141,12 @@ def test_database_of_the_previous_layout_migrates_with_nothing_lost(tmp_path):
         drop()
     # The three 2023 Grand Tours: 10,034 results, 21,606 classification rows.
     assert (len(before["results"]), len(before["standings"])) == (10_034, 21_606)
+    # Editors set editions up from stages 0008 on: the group gains those rights.
+    gained = {(model, f"{action}_{model}") for model in SET_UP for action in ADDED}
+    gained -= {("race", "delete_race")}
+    editors = {tuple(p) for p in before.pop("editors")}
+    assert {tuple(p) for p in after.pop("editors")} == editors | gained
+    assert {tuple(p) for p in recomputed.pop("editors")} == editors | gained
     assert after == before
     assert recomputed == before
     # The migration stores the exits the services store from now on.

@@ -13,8 +13,8 @@ from stages.services.users import editor_grant
 class Command(BaseCommand):
     help = (
         "Make USERNAME an editor: staff status and membership of the Editors group "
-        "(results, checkpoints and race reports in the admin). With --create, a "
-        "missing user is created and asked for a password."
+        "(setting editions up, results, checkpoints and race reports in the admin). "
+        "With --create, a missing user is created and asked for a password."
     )
 
     def add_arguments(self, parser):
@@ -39,8 +39,9 @@ class Command(BaseCommand):
         editor_grant(user=user)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{username} is an editor: they can log in at /admin/ and enter "
-                "results, checkpoints and race reports."
+                f"{username} is an editor: they can log in at /admin/, set "
+                "editions up (races, teams, riders, start lists) and enter results, "
+                "checkpoints and race reports."
             )
         )
 

@@ -93,11 +93,13 @@ def test_editors_group_has_exactly_its_permissions(db):
     }
     assert "stages.add_stageresult" in codes
     assert "stages.change_racereport" in codes
+    # Editors set editions up (issue 11); results keep editions, teams and riders.
+    assert {"editions.add_edition", "editions.add_entry", "editions.delete_team"} <= (
+        codes
+    )
     forbidden = {
-        "stages.delete_edition",
-        "teams.delete_team",
-        "riders.delete_rider",
-        "stages.add_edition",
+        "editions.delete_race",
+        "stages.delete_stage",
         "auth.change_user",
         "auth.view_user",
         "auth.change_group",
@@ -156,16 +158,16 @@ def test_login_page_logs_an_editor_in(client, editor):
         "/admin/auth/user/",
         "/admin/auth/user/add/",
         "/admin/auth/group/",
-        "/admin/editions/team/add/",
-        "/admin/editions/rider/add/",
-        "/admin/editions/edition/add/",
+        "/admin/auth/group/add/",
     ],
 )
 def test_editor_gets_403_outside_their_work(editor_client, url):
     assert editor_client.get(url).status_code == 403
 
 
-def test_editor_cannot_delete_editions_teams_or_riders(editor_client, tour):
+def test_editor_cannot_delete_editions_teams_or_riders_with_results(
+    editor_client, tour
+):
     entry = Entry.objects.filter(edition=tour).select_related("team", "rider").first()
     for url in [
         reverse("admin:editions_edition_delete", args=[tour.pk]),
@@ -190,6 +192,11 @@ def test_editor_reaches_every_page_of_their_work(editor_client, stage12):
         "/admin/editions/rider/",
         "/admin/editions/team/",
         "/admin/editions/edition/",
+        "/admin/editions/edition/add/",
+        "/admin/editions/team/add/",
+        "/admin/editions/rider/add/",
+        "/admin/editions/entry/add/",
+        "/admin/editions/race/add/",
     ]:
         assert editor_client.get(url).status_code == 200, url
 

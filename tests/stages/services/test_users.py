@@ -57,7 +57,8 @@ def test_editor_grant_makes_staff_and_a_group_member(db):
     assert stored.is_staff
     assert stored.groups.filter(name=GROUP).exists()
     assert stored.has_perm("stages.change_stageresult")
-    assert not stored.has_perm("editions.delete_edition")
+    assert stored.has_perm("editions.add_edition")  # editors set editions up
+    assert not stored.has_perm("editions.delete_race")
 
 
 def test_editors_group_gets_back_exactly_its_permissions(db):
