@@ -218,7 +218,13 @@ def test_an_existing_edition_is_replaced_only_when_asked(client, vuelta):
     assert vuelta_2023().pk == vuelta.pk
     assert refused.context["confirm"] is not None  # tick it and confirm again
 
-    saved = confirm(client, refused, replace=True)
+    # Published with results: only an administrator may replace it.
+    kept = confirm(client, refused, replace=True)
+    assert "is published with results: only an administrator" in page_text(kept)
+    assert vuelta_2023().pk == vuelta.pk
+    # A draft (an editor's own upload being corrected) may be replaced.
+    Edition.objects.filter(pk=vuelta.pk).update(published=False)
+    saved = confirm(client, kept, replace=True)
     assert saved.status_code == 302
     replaced = vuelta_2023()
     assert replaced.pk != vuelta.pk

@@ -1,0 +1,180 @@
+"""A stage's checkpoints pasted in the admin (the rules of ``setup_paste``).
+
+A pasted checkpoint updates the stored one of the same name (case and accents
+ignored; the pasted spelling is kept) or is added. Checkpoints the paste leaves out
+stay, unless the editor asks to replace the stage's checkpoints: then those without
+crossings are removed, and those with crossings stay, each named with its
+crossings (their crossings are deleted first, on the stage's page). A change of the
+kind, category or multiplier of a checkpoint with crossings recomputes the
+standings from the stage.
+"""
+
+from collections.abc import Callable
+
+from django.db.models import Count
+
+from racing.parsing.racefiles import CheckpointSpec
+from racing.parsing.setup_paste import read_checkpoint_list
+from racing.text import fold
+from stages.models import Checkpoint, Stage
+from stages.services.setup_paste import (
+    CHANGED,
+    KEPT,
+    NEW,
+    REMOVED,
+    UNCHANGED,
+    SetupPreview,
+    SetupRow,
+    apply,
+    digest,
+    field_problems,
+    save_paste,
+    shown,
+    unread,
+)
+from stages.services.writes import row_token
+
+CHECKPOINTS_LABEL = "Pasted checkpoints"
+CHECKPOINT_HEADERS = (
+    *("Km", "Kind", "Name", "Category", "Points ×", "Altitude (m)"),
+    "Crossings",
+)
+FIELDS = ("name", "kind", "km", "category", "multiplier", "altitude_m")
+SCORING = frozenset({"kind", "category", "multiplier"})
+_PASTED = ("km", "kind", "name", "category", "multiplier", "altitude")
+
+
+def checkpoints_preview(
+    stage: Stage, text: str, *, remove_missing: bool = False
+) -> SetupPreview:
+    """Pasted checkpoints against the stage's; with ``remove_missing``, the
+    stored ones the paste leaves out are removed unless they have crossings (1
+    query)."""
+    preview = SetupPreview("checkpoints", CHECKPOINTS_LABEL, CHECKPOINT_HEADERS)
+    if not text.strip():
+        return preview.refuse("Paste the checkpoints first.")
+    table = read_checkpoint_list(CHECKPOINTS_LABEL, text, stage.number)
+    preview.read(table)
+    stored = list(
+        Checkpoint.objects.filter(stage=stage).annotate(crossings_n=Count("crossings"))
+    )
+    preview.digest = digest((c.pk, row_token(c), c.crossings_n > 0) for c in stored)
+    preview.touched.shows(stage.edition_id)
+    find = _finder(stored)
+    new, changed, matched = [], [], set()
+    for row in table.rows:
+        if row.spec is None:
+            preview.add(unread(row, _PASTED, "name"))
+            continue
+        spec, values = row.spec, _values(row.spec, table.columns)
+        checkpoint, changes, notes = find(spec.name), (), ()
+        if checkpoint is None:
+            checkpoint = Checkpoint(stage=stage, multiplier=spec.multiplier)
+            checkpoint.crossings_n = 0
+            apply(checkpoint, values)
+            new.append(checkpoint)
+        else:
+            matched.add(checkpoint.pk)
+            changes = apply(checkpoint, values)
+            changed += [checkpoint] if changes else []
+            if checkpoint.crossings_n and SCORING & {c.field for c in changes}:
+                preview.touched.moves(stage.edition_id, stage.number)
+                notes = (_recomputed(stage),)
+        problems = field_problems(checkpoint, row, CHECKPOINTS_LABEL, ["stage"])
+        status = NEW if checkpoint.pk is None else CHANGED if changes else UNCHANGED
+        preview.add(
+            SetupRow(
+                checkpoint.name,
+                _cells(checkpoint),
+                status,
+                row.line,
+                changes,
+                problems,
+                notes,
+            )
+        )
+    left_out = [c for c in stored if c.pk not in matched]
+    removed = _left_out(preview, left_out, remove_missing)
+
+    def plan() -> None:
+        Checkpoint.objects.filter(pk__in=[c.pk for c in removed]).delete()
+        Checkpoint.objects.bulk_create(new)
+        Checkpoint.objects.bulk_update(changed, FIELDS)
+
+    preview.plan = plan if not preview.problems else None
+    return preview
+
+
+def _finder(stored: list[Checkpoint]) -> Callable[[str], Checkpoint | None]:
+    """The stored checkpoint of a pasted name: the one of that very name, or else
+    the first whose name is the same without case or accents."""
+    exact = {c.name: c for c in stored}
+    folded: dict[str, Checkpoint] = {}
+    for checkpoint in stored:
+        folded.setdefault(fold(checkpoint.name), checkpoint)
+    return lambda name: exact.get(name) or folded.get(fold(name))
+
+
+def _values(spec: CheckpointSpec, columns: frozenset[str]) -> dict[str, object]:
+    """What a pasted checkpoint sets: the optional columns only when pasted."""
+    values = {"name": spec.name, "kind": spec.kind, "km": spec.km}
+    values["category"] = spec.category
+    if "multiplier" in columns:
+        values["multiplier"] = spec.multiplier
+    if "altitude" in columns:
+        values["altitude_m"] = spec.altitude_m
+    return values
+
+
+def _recomputed(stage: Stage) -> str:
+    return (
+        f"It has crossings: the standings are computed again from stage {stage.number}."
+    )
+
+
+def _left_out(
+    preview: SetupPreview, left_out: list[Checkpoint], remove_missing: bool
+) -> list[Checkpoint]:
+    """The stored checkpoints the paste leaves out, as rows of the preview: kept,
+    or removed when asked to and they have no crossings. Returns those removed."""
+    removed = []
+    for checkpoint in left_out:
+        notes: tuple[str, ...] = ()
+        if remove_missing and checkpoint.crossings_n:
+            notes = (
+                f"Kept: {checkpoint.crossings_n} crossing"
+                f"{'s' if checkpoint.crossings_n != 1 else ''} recorded here. "
+                "Delete them on the stage's page first to remove it.",
+            )
+        elif remove_missing:
+            removed.append(checkpoint)
+        status = REMOVED if checkpoint in removed else KEPT
+        preview.add(SetupRow(checkpoint.name, _cells(checkpoint), status, notes=notes))
+    return removed
+
+
+def _cells(checkpoint: Checkpoint) -> tuple[str, ...]:
+    return (
+        shown(checkpoint.km),
+        checkpoint.kind,
+        checkpoint.name,
+        checkpoint.category,
+        shown(checkpoint.multiplier),
+        shown(checkpoint.altitude_m),
+        shown(checkpoint.crossings_n),
+    )
+
+
+def checkpoints_paste_save(
+    *,
+    stage: Stage,
+    text: str,
+    remove_missing: bool = False,
+    expected_digest: str | None = None,
+) -> str:
+    """Add, update and (asked to) remove a stage's checkpoints from pasted rows
+    (see the module's rules); returns the message."""
+    return save_paste(
+        lambda: checkpoints_preview(stage, text, remove_missing=remove_missing),
+        expected_digest,
+    )
