@@ -20,7 +20,7 @@ from stages.services.stage import (
 
 class CheckpointInline(RowTokenInline):
     model = Checkpoint
-    fields = ["kind", "name", "km", "category", "multiplier"]
+    fields = ["kind", "name", "km", "category", "multiplier", "altitude_m"]
     extra = 0
 
 

@@ -111,7 +111,9 @@ def test_publish_edition_command_names_an_unknown_edition(draft):
 def test_staff_preview_a_scheduled_report_visitors_do_not_see(client):
     race = small_race()
     later = timezone.now() + timedelta(hours=3)
-    RaceReportFactory(stage=race.stage(2), headline="Tonight's story", published_at=later)
+    RaceReportFactory(
+        stage=race.stage(2), headline="Tonight's story", published_at=later
+    )
     path = f"{_base(race)}stage-2/"
     assert "Tonight&#x27;s story" not in client.get(path).content.decode()
     client.force_login(User.objects.create_user("ed", password="pw", is_staff=True))
