@@ -30,12 +30,21 @@ class CsvRow:
 
 def decode(label: str, data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise PackageError(
             [problem(label, line, f"is not UTF-8 text (byte {data[exc.start]:#04x})")]
         ) from None
+    no_nul(label, text)
+    return text
+
+
+def no_nul(label: str, text: str) -> None:
+    """Text has no NUL character: no column holds one, and PostgreSQL refuses it."""
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise PackageError([problem(label, line, "contains a NUL character")])
 
 
 # A cell a spreadsheet runs as a formula starts with one of these (the characters
@@ -86,6 +95,7 @@ def read_csv(
     """
     # Any line ending (an old Mac's bare CR too) is a line end.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    no_nul(label, text)
     first = next((ln for ln in text.split("\n") if ln.strip()), "")
     delimiter = "\t" if "\t" in first else ","
     rows = _rows(label, text, delimiter)
@@ -123,7 +133,7 @@ def _rows(label: str, text: str, delimiter: str) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         return [[restore_cell(c) for c in cells] for cells in reader]
-    except csv.Error as exc:  # a NUL byte, a quote left open at the end
+    except csv.Error as exc:  # a quote left open at the end
         line = reader.line_num or None
         raise PackageError([problem(label, line, f"is not CSV text ({exc})")]) from None
 

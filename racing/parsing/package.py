@@ -6,6 +6,7 @@ in ``racing.parsing.racefiles``, the files of each stage (results, crossings,
 reports) in ``racing.parsing.stagefiles``.
 """
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ from racing.parsing.stagefiles import (
 )
 from racing.standings import Rules, default_youth_cutoff
 from racing.text import slugify
+
+# A race's URL name, as the site's URLs and the Race model take it.
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?")
 
 __all__ = ["STAGE_FILE", "CheckpointSpec", "Package", "StageSpec", "read_package"]
 
@@ -132,15 +136,26 @@ def _read_meta(files: PackageFiles, errors: list[str]) -> _Edition:
         errors.append(f"edition.toml: 'year' must be a year, not {year!r}")
         year = 2000
     rules = meta.get("rules", {}) or {}
-    try:
-        parsed_rules = Rules.from_overrides(rules, year)
-    except (ValueError, TypeError) as exc:
-        errors.append(f"edition.toml: [rules] {exc}")
-        parsed_rules = None
+    parsed_rules = None
+    if not isinstance(rules, dict):
+        errors.append("edition.toml: 'rules' must be a [rules] table")
+        rules = {}
+    else:
+        try:
+            parsed_rules = Rules.from_overrides(rules, year)
+        except (ValueError, TypeError) as exc:
+            errors.append(f"edition.toml: [rules] {exc}")
     youth = (
         parsed_rules.youth_born_on_or_after
         if parsed_rules and parsed_rules.youth_born_on_or_after
         else default_youth_cutoff(year)
     )
     slug = str(meta.get("slug") or slugify(race_name))
+    if not SLUG.fullmatch(slug):
+        errors.append(
+            f"edition.toml: 'slug' {slug!r} must be 1 to 100 lower-case letters, "
+            "digits and hyphens (the race's address: tour-de-france)"
+        )
+    if len(race_name) > 100:
+        errors.append("edition.toml: 'race' is longer than 100 characters")
     return _Edition(race_name, slug, year, rules, youth)

@@ -9,8 +9,10 @@ and limits on the number of files and on their size once unpacked, so that a
 """
 
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -29,6 +31,18 @@ STAGE_FOLDERS = frozenset({"results", "crossings", "reports"})
 # Uploaded one by one, stage files lose their folder: a name says which it is.
 _LOOSE_STAGE_FILE = re.compile(
     r"^(?:(results|crossings|reports)[-_])?(stage-\d{2,3}\.(?:csv|md))$"
+)
+# What a damaged or unusual zip raises while it is opened or unpacked.
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    UnicodeDecodeError,
 )
 # What a computer adds to a folder or a zip without anyone asking.
 _IGNORED = re.compile(r"(^|/)(__MACOSX|\.[^/]*|Thumbs\.db|desktop\.ini)(/|$)")
@@ -60,7 +74,7 @@ def files_from_zip(data: bytes, label: str = "the zip file") -> dict[str, bytes]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except _UNREADABLE:
         raise PackageError([f"{label}: not a readable .zip file"]) from None
     _check_zip(infos, label)
     infos = [i for i in infos if _kept(i.filename)]
@@ -69,7 +83,7 @@ def files_from_zip(data: bytes, label: str = "the zip file") -> dict[str, bytes]
     try:
         for info in infos:
             files[info.filename[len(prefix) :]] = archive.read(info)
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
+    except _UNREADABLE as exc:
         raise PackageError([f"{label}: cannot be unpacked ({exc})"]) from None
     return files
 

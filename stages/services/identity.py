@@ -111,11 +111,12 @@ def riders_for(
     new: list[Rider] = []
     taken = set(taken)
     for key, match in matches.items():
-        chosen = decisions.get(key)
+        # A decision counts only for a namesake, and only for one of his.
+        chosen = next((r for r in match.namesakes if r.pk == decisions.get(key)), None)
         if match.known is not None:
             riders[key] = match.known
         elif chosen is not None:
-            riders[key] = next(r for r in match.namesakes if r.pk == chosen)
+            riders[key] = chosen
         else:
             riders[key] = _new_rider(match.person, taken)
             new.append(riders[key])

@@ -23,6 +23,7 @@ from racing.parsing.results import ResultRow
 from racing.parsing.sources import PackageFiles
 from racing.standings import FINISHED_STATUSES
 from stages.models import Checkpoint, CheckpointCrossing, RaceReport, Stage, StageResult
+from stages.services import package_checks as checks
 from stages.services.identity import (
     DECIDE,
     KNOWN,
@@ -34,6 +35,7 @@ from stages.services.identity import (
     undecided,
 )
 from stages.services.recompute import lock_edition, recompute_standings
+from stages.services.startlist import having_results
 
 
 def result_objects(
@@ -123,18 +125,21 @@ def people_of(package: Package) -> list[Person]:
 
 
 def package_preview(source: PackageFiles | str | Path) -> PackagePreview:
-    """Read a package and match its riders; nothing is written (2 queries)."""
+    """Read a package, check it against the database's limits and match its
+    riders; nothing is written (3 queries)."""
     try:
         package = read_package(source)
     except PackageError as exc:
         return PackagePreview(None, exc.problems)
+    problems = checks.field_problems(package) + checks.race_problems(package)
     matches, _ = match_riders(people_of(package))
+    problems += checks.same_rider_problems(matches, {})
     existing = (
         Edition.objects.select_related("race")
         .filter(race__slug=package.slug, year=package.year)
         .first()
     )
-    return PackagePreview(package, [], existing, matches)
+    return PackagePreview(package, problems, existing, matches)
 
 
 def package_upload_save(
@@ -149,26 +154,37 @@ def package_upload_save(
     with every problem (``PackageRefused``) if it does not read, if its edition
     exists and ``replace`` was not chosen (or, with ``protect_results``, the
     edition to replace is published with results: editors may not delete those),
-    or if a namesake is undecided."""
+    if a namesake is undecided, or if two bibs would be one rider."""
     preview = package_preview(files)
     problems = list(preview.problems)
+    decisions = decisions or {}
     if preview.package is not None:
         problems += _replace_problems(preview.existing, replace, protect_results)
-        problems += undecided(preview.matches, decisions or {})
+        problems += undecided(preview.matches, decisions)
+        if not problems:
+            problems += checks.same_rider_problems(preview.matches, decisions)
     if problems:
         raise PackageRefused(problems, preview)
+    p = preview.package
     try:
         edition, created = package_save(
-            preview.package, replace=replace, draft=draft, decisions=decisions
+            p,
+            replace=replace,
+            draft=draft,
+            decisions=decisions,
+            protect_results=protect_results,
         )
+    except ReplaceRefused as refused:
+        raise PackageRefused([str(refused)], preview) from None
     except IntegrityError:
-        p = preview.package
-        if not Edition.objects.filter(race__slug=p.slug, year=p.year).exists():
-            raise
-        # Another editor saved the same race and year in between.
+        # Another editor saved the same race and year, or the same new rider, in
+        # between: a fresh preview shows it.
         raise PackageRefused(
-            [f"{p.race_name} {p.year} was just saved by someone else: preview again"],
-            preview,
+            [
+                f"{p.race_name} {p.year}: someone saved riders or this edition in the "
+                "meantime; nothing was saved: preview again"
+            ],
+            package_preview(files),
         ) from None
     if not created:  # saved by another editor since this preview
         raise PackageRefused(
@@ -187,13 +203,18 @@ def _replace_problems(
             f"{existing} exists already: choose to replace it, or change the year "
             "in edition.toml"
         ]
-    has_results = StageResult.objects.filter(stage__edition=existing).exists()
-    if protect_results and existing.published and has_results:
-        return [
-            f"{existing} is published with results: only an administrator can "
-            "replace it"
-        ]
+    if protect_results and having_results([existing]):
+        return [_protected(existing)]
     return []
+
+
+def _protected(edition: Edition) -> str:
+    return f"{edition} is published with results: only an administrator can replace it"
+
+
+class ReplaceRefused(Exception):
+    """The edition to replace has results an editor may not delete (checked again
+    under its lock)."""
 
 
 @transaction.atomic
@@ -203,12 +224,15 @@ def package_save(
     replace: bool = False,
     draft: bool = False,
     decisions: Mapping[int, int | None] | None = None,
+    protect_results: bool = False,
 ) -> tuple[Edition, bool]:
     """Write a read package in one transaction and store its standings (the engine
     once; the new edition's data version is bumped); returns (edition, created).
     Existing editions are left alone unless ``replace`` (so re-importing the same
     package changes nothing). A ``draft`` is seen by staff only until published;
-    ``decisions`` say which stored rider a namesake is (None: a new rider)."""
+    ``decisions`` say which stored rider a namesake is (None: a new rider); with
+    ``protect_results``, a published edition with results is not replaced
+    (``ReplaceRefused``)."""
     race, _ = Race.objects.get_or_create(
         slug=package.slug, defaults={"name": package.race_name}
     )
@@ -217,6 +241,8 @@ def package_save(
         return existing, False
     if existing:
         lock_edition(existing.pk)  # no save of the old edition may interleave
+        if protect_results and having_results([existing]):
+            raise ReplaceRefused(_protected(existing))
         existing.delete()
     edition = Edition.objects.create(
         race=race,

@@ -23,6 +23,8 @@ RESULTS = {
     Team: "entries__results",
     Rider: "entries__results",
 }
+# A draft's results are public nowhere yet: its editors may delete or replace it.
+PROTECTED_ONLY = {Edition: {"published": True}}
 EDITION_SCORING = frozenset({"rules", "youth_born_on_or_after"})
 ENTRY_SCORING = frozenset({"edition", "team", "rider"})
 
@@ -168,15 +170,20 @@ def _delete(
 
 
 def having_results(objs: Iterable[models.Model]) -> list[models.Model]:
-    """Those of these editions, teams or riders that have results."""
+    """Those of these editions, teams or riders that have results (editions:
+    published ones, see ``PROTECTED_ONLY``)."""
     objs = list(objs)
     if not objs:
         return []
     model = type(objs[0])
     having = set(
         model.objects.filter(
-            pk__in=[obj.pk for obj in objs], **{f"{RESULTS[model]}__isnull": False}
-        ).values_list("pk", flat=True)
+            pk__in=[obj.pk for obj in objs],
+            **{f"{RESULTS[model]}__isnull": False},
+            **PROTECTED_ONLY.get(model, {}),
+        )
+        .distinct()
+        .values_list("pk", flat=True)
     )
     return [obj for obj in objs if obj.pk in having]
 

@@ -335,13 +335,14 @@ def test_twins_with_one_birth_date_are_two_riders(client, no_vuelta):
 def test_the_preview_costs_the_same_queries_for_2_riders_or_176(
     client, no_vuelta, django_assert_num_queries
 ):
-    """The session, the user and his permissions (4), the riders of the package's
-    names and the edition of its race and year (2)."""
+    """The session, the user and his permissions (4), a race of the same name at
+    another address, the riders of the package's names and the edition of its
+    race and year (3)."""
     small = small_package(
         "1,Remco,Evenepoel,BE,2000-01-25,SOQ\n2,Andrea,Bagioli,IT,1999-03-23,SOQ\n"
     )
     for files in (small, vuelta_files()):
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             response = upload_zip(client, files)
         assert response.context["confirm"] is not None
         assert len(response.context["preview"].known) == len(files_riders(files))

@@ -2,6 +2,7 @@
 clear message for a zip that is not a package (no 500, no zip bomb)."""
 
 import io
+import random
 import zipfile
 from pathlib import Path
 
@@ -99,3 +100,16 @@ def test_a_single_uploaded_zip_is_unpacked():
 def test_an_uploaded_file_that_is_no_part_of_a_package_is_named():
     problems = _problems(sources.files_from_uploads, [("photo.jpg", b"")])
     assert problems[0].startswith("photo.jpg: not a file of a race package")
+
+
+def test_a_damaged_zip_is_a_problem_never_a_crash():
+    good = _zip({"teams.csv": b"code,name,country\n" * 50, "edition.toml": b"x"})
+    rng = random.Random(11)
+    for _ in range(3000):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 4)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            sources.files_from_zip(bytes(data), "x.zip")
+        except PackageError:
+            pass

@@ -39,6 +39,10 @@ from tests.factories import (
     small_race,
 )
 
+# Marked, not only asked for through fixtures: a test that takes ``tour`` by name
+# must run with the tests that see the session's demo data, before any flush.
+pytestmark = pytest.mark.django_db
+
 
 def snapshot(edition: Edition) -> dict[str, list[tuple]]:
     """What the site shows of an edition, by bib and team code (not by ids): every
