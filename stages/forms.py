@@ -23,6 +23,7 @@ from racing.timefmt import TimeFormatError, format_time, parse_clock
 from stages.models import CheckpointCrossing, StageResult
 from stages.services import writes
 from stages.services.stage import RowChanges
+from toursite.converters import form_int
 
 # The admin and the services
 
@@ -232,7 +233,7 @@ def stage_from_referer(request: HttpRequest) -> int | None:
     if match.url_name != "stages_stage_change":
         return None
     object_id = match.kwargs.get("object_id", "")
-    return int(object_id) if object_id.isdigit() else None
+    return form_int(object_id)
 
 
 # Searching names

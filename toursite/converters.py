@@ -20,3 +20,13 @@ class WholeNumber:
 
 
 register_converter(WholeNumber, "num")
+
+
+def form_int(text: str | None) -> int | None:
+    """A whole number sent in a query string or a form (an id, a page): ASCII
+    digits only, at most nine of them; anything else is None. (``"²".isdigit()``
+    is true but ``int("²")`` fails, and a number of thousands of digits would
+    overflow the database.)"""
+    if text and len(text) <= 9 and text.isascii() and text.isdecimal():
+        return int(text)
+    return None

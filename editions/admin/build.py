@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from editions.admin.decisions import decisions_of
 from editions.models import Edition
 from stages.forms import PasteForm
 from stages.services import setup_paste, setup_paste_startlist
@@ -65,22 +66,6 @@ BUILDS = {
         decides=True,
     ),
 }
-
-DECIDE = "decide-"  # the confirm's field of each namesake's choice: decide-<bib>
-
-
-def decisions_of(data: QueryDict) -> dict[int, int | None]:
-    """The editor's choices: ``decide-<bib>`` is a stored rider's id, or ``new``
-    (None). Anything else is no choice (the save asks for it again)."""
-    decisions: dict[int, int | None] = {}
-    for name, value in data.items():
-        bib = name.removeprefix(DECIDE)
-        if name.startswith(DECIDE) and bib.isdigit():
-            if value == "new":
-                decisions[int(bib)] = None
-            elif value.isdigit():
-                decisions[int(bib)] = int(value)
-    return decisions
 
 
 class BuildViews(admin.ModelAdmin):

@@ -30,6 +30,7 @@ from racing.standings.presets import NAMES, PRESETS, describe, preset_for
 from stages.forms import RowTokenForm, WritesThroughServices
 from stages.models import Stage
 from stages.services import startlist
+from toursite.converters import form_int
 
 FIRST_YEAR = 1903  # the first Tour de France
 YEARS_AHEAD = 5
@@ -221,9 +222,9 @@ def _edition_parts(object_id: str) -> dict:
     """An edition's stages (with their results counted) and teams (with their
     riders counted), and its rules as they apply: three queries, whatever its
     size."""
-    if not str(object_id).isdigit():
+    if (pk := form_int(str(object_id))) is None:
         return {}
-    edition = Edition.objects.select_related("race").filter(pk=int(object_id)).first()
+    edition = Edition.objects.select_related("race").filter(pk=pk).first()
     if edition is None:
         return {}
     stages = list(

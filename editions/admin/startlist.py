@@ -19,6 +19,7 @@ from editions.models import Entry, Race, Rider, Team
 from stages.forms import FoldedSearch, WritesThroughServices, stage_from_referer
 from stages.models import Jersey, Standing
 from stages.services import startlist
+from toursite.converters import form_int
 
 
 @admin.register(Race)
@@ -117,16 +118,16 @@ class TeamAdmin(ResultsKept, FoldedSearch, WritesThroughServices):
         )
         asked = request.GET.get("model_name"), request.GET.get("field_name")
         if asked == ("entry", "team"):
-            edition = request.GET.get("edition", "")
-            if edition.isdigit():
-                queryset = queryset.filter(edition_id=int(edition))
+            edition = form_int(request.GET.get("edition"))
+            if edition is not None:
+                queryset = queryset.filter(edition_id=edition)
             queryset = queryset.select_related("edition__race")  # team_label
         return queryset, duplicates
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         riders = Entry.objects.none()
-        if str(object_id).isdigit():
-            riders = Entry.objects.filter(team_id=int(object_id))
+        if (team_id := form_int(str(object_id))) is not None:
+            riders = Entry.objects.filter(team_id=team_id)
             riders = riders.select_related("rider").order_by("bib")
         extra_context = {**(extra_context or {}), "team_entries": riders}
         return super().change_view(request, object_id, form_url, extra_context)
@@ -187,8 +188,7 @@ def _edition_of(request: HttpRequest, entry: Entry | None) -> int | None:
     the one an add form was opened for (``?edition=7``)."""
     if entry is not None:
         return entry.edition_id
-    asked = request.GET.get("edition", "")
-    return int(asked) if asked.isdigit() else None
+    return form_int(request.GET.get("edition"))
 
 
 @admin.register(Entry)

@@ -24,11 +24,12 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from editions.admin.decisions import DECIDE_FIELD, NEW_RIDER, decisions_of
 from editions.models import Edition
 from racing.package_writer import package_zip
 from racing.parsing.csvrows import PackageError
@@ -56,8 +57,6 @@ MAX_UPLOAD_BYTES = 5 * 2**20
 # outweigh DATA_UPLOAD_MAX_MEMORY_SIZE, so the package must leave room for the rest.
 FORM_ROOM = 64 * 2**10
 CARRY_FOLDER = "package"
-DECIDE_FIELD = "decide-"  # + the bib: a namesake's decision
-NEW_RIDER = "new"
 
 # "results/stage-03.csv line 12: ...": the file a problem is about.
 _PROBLEM_FILE = re.compile(r"^(?P<file>[^:]+?\.(?:csv|toml|md|zip))(?: line \d+)?:")
@@ -160,21 +159,6 @@ def carry_too_big(carried: str) -> str | None:
         f"the package is {len(carried) / 2**20:.1f} MB once zipped for the confirm, "
         f"more than this site takes in a form ({limit / 2**20:.1f} MB)"
     )
-
-
-def decisions_of(data: QueryDict) -> dict[int, int | None]:
-    """The namesakes decided in the confirm form: bib -> the stored rider's pk, or
-    None for a new rider (anything else is left undecided)."""
-    decisions: dict[int, int | None] = {}
-    for key, value in data.items():
-        bib = key.removeprefix(DECIDE_FIELD)
-        if bib == key or not bib.isdecimal():
-            continue
-        if value == NEW_RIDER:
-            decisions[int(bib)] = None
-        elif value.isdecimal():
-            decisions[int(bib)] = int(value)
-    return decisions
 
 
 def problems_by_file(problems: Iterable[str]) -> list[tuple[str, list[str]]]:

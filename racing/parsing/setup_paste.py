@@ -268,7 +268,10 @@ def _each_row[Key, Spec](
 
 
 def _number(cell: str) -> int | None:
-    return int(cell) if WHOLE_NUMBER.fullmatch(cell.strip()) else None
+    """A whole number of a few digits (a key); a longer one is no key, and one of
+    thousands of digits is more than ``int`` reads."""
+    cell = cell.strip()
+    return int(cell) if len(cell) <= 9 and WHOLE_NUMBER.fullmatch(cell) else None
 
 
 # The four tables -------------------------------------------------------------------

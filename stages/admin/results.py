@@ -15,6 +15,7 @@ from stages.forms import (
 )
 from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult
 from stages.services import corrections
+from toursite.converters import form_int
 
 
 @admin.register(Checkpoint)
@@ -42,8 +43,8 @@ class StageNumberFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(stage__number=int(value))
+        if (number := form_int(value)) is not None:
+            return queryset.filter(stage__number=number)
         return queryset
 
 

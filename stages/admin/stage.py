@@ -16,6 +16,7 @@ from stages.services.stage import (
     stage_update,
     stages_delete,
 )
+from toursite.converters import form_int
 
 
 class CheckpointInline(RowTokenInline):
@@ -58,7 +59,8 @@ def results_page(request: HttpRequest, count: int) -> int:
     """The page of the results inline asked for (``?results=2``), within range."""
     pages = max(1, -(-count // RESULTS_PER_PAGE))
     raw = request.GET.get("results", "")
-    return min(int(raw), pages) if raw.isdigit() and int(raw) >= 1 else 1
+    asked = form_int(raw)
+    return min(asked, pages) if asked is not None and asked >= 1 else 1
 
 
 class StageResultInline(RowTokenInline):
@@ -83,10 +85,8 @@ class StageResultInline(RowTokenInline):
         )
         match = request.resolver_match
         object_id = str(match.kwargs.get("object_id", "")) if match else ""
-        if object_id.isdigit():
-            ids = list(
-                queryset.filter(stage_id=int(object_id)).values_list("pk", flat=True)
-            )
+        if (stage_id := form_int(object_id)) is not None:
+            ids = list(queryset.filter(stage_id=stage_id).values_list("pk", flat=True))
             first = (results_page(request, len(ids)) - 1) * RESULTS_PER_PAGE
             queryset = queryset.filter(pk__in=ids[first : first + RESULTS_PER_PAGE])
         return queryset
@@ -156,11 +156,9 @@ class StageAdmin(PasteViews, WritesThroughServices):
         """A stage added from its edition's page (``?edition=7``) is numbered
         after the edition's last stage."""
         initial = super().get_changeform_initial_data(request)
-        edition = str(initial.get("edition", ""))
-        if edition.isdigit() and "number" not in initial:
-            last = Stage.objects.filter(edition_id=int(edition)).aggregate(
-                Max("number")
-            )
+        edition = form_int(str(initial.get("edition", "")))
+        if edition is not None and "number" not in initial:
+            last = Stage.objects.filter(edition_id=edition).aggregate(Max("number"))
             initial["number"] = (last["number__max"] or 0) + 1
         return initial
 
@@ -173,11 +171,10 @@ class StageAdmin(PasteViews, WritesThroughServices):
         return stage.results__count
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        count = (
-            StageResult.objects.filter(stage_id=object_id).count()
-            if str(object_id).isdigit()
-            else 0
-        )
+        stage_id = form_int(str(object_id))
+        count = 0
+        if stage_id is not None:
+            count = StageResult.objects.filter(stage_id=stage_id).count()
         current = results_page(request, count)
         pages = [
             (n, n * RESULTS_PER_PAGE + 1, min(count, (n + 1) * RESULTS_PER_PAGE))
@@ -195,7 +192,7 @@ class StageAdmin(PasteViews, WritesThroughServices):
     def response_change(self, request, obj):
         response = super().response_change(request, obj)
         page = request.GET.get("results", "")
-        if "_continue" in request.POST and page.isdigit():
+        if "_continue" in request.POST and form_int(page) is not None:
             response["Location"] = f"{response['Location']}?results={page}"
         return response
 
