@@ -124,17 +124,19 @@ def age_on(born: date | None, day: date) -> int | None:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-# A rider with an entry in a published edition, or in none (a page of his own).
-_entries = Entry.objects.filter(rider=OuterRef("pk"))
-_rides_public = Exists(_entries.filter(edition__published=True))
+# A rider on the start list of a published edition.
+_rides_public = Exists(
+    Entry.objects.filter(rider=OuterRef("pk"), edition__published=True)
+)
 
 
 def rider_by_slug(slug: str, *, drafts: bool = False) -> Rider | None:
-    """The rider of a URL (1 query). Without ``drafts`` (staff), not a rider who
-    rides only in draft editions: his page would announce a start list early."""
+    """The rider of a URL (1 query). Without ``drafts`` (staff), only a rider on
+    the start list of a published edition: a rider entered only in a draft (or
+    left without a race by a draft's edit) would announce a start list early."""
     riders = Rider.objects.filter(slug=slug)
     if not drafts:
-        riders = riders.exclude(~_rides_public & Exists(_entries))
+        riders = riders.filter(_rides_public)
     return riders.first()
 
 

@@ -55,7 +55,7 @@ STATIC = DataVersion(token="static")
 @functools.cache
 def version_sql(scope: str) -> str:
     """One row per edition in ``scope`` ("slug": the edition of a race slug and a
-    year; "all": every edition): id, version, live, the latest passed and the next
+    year; "all": every published edition): id, version, live, the latest passed and the next
     scheduled publication. Parameters: now, now, then the slug and the year.
 
     Hand-written: it runs on every request, and the ORM's equivalent (aggregates
@@ -67,7 +67,8 @@ def version_sql(scope: str) -> str:
     where = {
         "slug": f"JOIN {race} ra ON ra.id = e.race_id WHERE ra.slug = %s "
         "AND e.year = %s",
-        "all": "",
+        # Drafts are on no page spanning editions: their writes change none.
+        "all": "WHERE e.published",
     }[scope]
     return (
         "SELECT e.id, e.version, "

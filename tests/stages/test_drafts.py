@@ -8,8 +8,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.utils import timezone
 
+from stages.services.recompute import bump_version
 from stages.services.startlist import editions_publish
 from tests.factories import RaceReportFactory, small_race
+from toursite import versions
 
 pytestmark = pytest.mark.django_db
 
@@ -120,3 +122,19 @@ def test_staff_preview_a_scheduled_report_visitors_do_not_see(client):
     page = client.get(path).content.decode()
     assert "Tonight&#x27;s story" in page
     assert "Preview: appears" in page
+
+
+def test_a_drafts_writes_leave_the_pages_spanning_editions_alone(draft):
+    before = versions.site_data_version()
+    bump_version(draft.edition.pk)
+    assert versions.site_data_version() == before
+    editions_publish(editions=[draft.edition])
+    assert versions.site_data_version() != before
+
+
+def test_a_rider_left_without_a_published_race_has_no_public_page(client, draft):
+    # Entered in a draft, then taken off its start list: still nobody's to see.
+    entry = draft.entry(1)
+    slug = entry.rider.slug
+    entry.delete()
+    assert client.get(f"/riders/{slug}/").status_code == 404
