@@ -1,32 +1,44 @@
-"""Editors set editions up (issue 11): the Editors group gets add and change on
-races, editions, teams, riders and entries, and delete on all but races, as
-``stages.services.users.PERMISSIONS`` lists them (the one list; an edition, team or
-rider with results is still deleted by a superuser only). Still no users, groups
-or permissions."""
+"""Editors set editions up (issue 11): the Editors group gains add and change on
+races, editions, teams, riders and entries, and delete on all but races (an
+edition, team or rider with results is still deleted by a superuser only). Still
+no users, groups or permissions.
 
+The list is frozen here, as this migration first applied it: later changes to
+``stages.services.users.PERMISSIONS`` (which ``make_editor`` applies) need a
+migration of their own. Permissions an administrator added by hand stay."""
+
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from stages.services.users import GROUP, editors_group_ensure
-
-# The models the group only viewed before: going back leaves it view only.
+GROUP = "Editors"
 SET_UP = ("race", "edition", "team", "rider", "entry")
+CODENAMES = [
+    f"{action}_{model}"
+    for model in SET_UP
+    for action in ("add", "change", "delete")
+    if (action, model) != ("delete", "race")
+]
+
+
+def _permissions(apps):
+    config = apps.get_app_config("editions")
+    # Permissions only appear after the last migration otherwise.
+    config.models_module = getattr(config, "models_module", None) or True
+    create_permissions(config, apps=apps, verbosity=0)
+    return apps.get_model("auth", "Permission").objects.filter(
+        content_type__app_label="editions", codename__in=CODENAMES
+    )
 
 
 def grant(apps, schema_editor):
-    editors_group_ensure(apps=apps)
+    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=GROUP)
+    group.permissions.add(*_permissions(apps))
 
 
 def revoke(apps, schema_editor):
     group = apps.get_model("auth", "Group").objects.filter(name=GROUP).first()
-    if group is None:
-        return
-    group.permissions.remove(
-        *apps.get_model("auth", "Permission").objects.filter(
-            content_type__app_label="editions",
-            content_type__model__in=SET_UP,
-            codename__regex=r"^(add|change|delete)_",
-        )
-    )
+    if group is not None:
+        group.permissions.remove(*_permissions(apps))
 
 
 class Migration(migrations.Migration):

@@ -8,8 +8,9 @@ change stages, checkpoints, results, crossings and race reports (and delete the
 last four, to correct mistakes), and view the computed standings. They never touch
 users, groups or permissions, and cannot delete races or stages.
 
-:data:`PERMISSIONS` is the one list: a change to it reaches existing databases
-by a data migration calling :func:`editors_group_ensure` (``stages`` 0008).
+:data:`PERMISSIONS` is the one list the code applies (``make_editor``); each
+migration that changed the group froze its own part of it (``stages`` 0003,
+0008), and a change here needs a migration of its own too.
 """
 
 from collections.abc import Iterable
