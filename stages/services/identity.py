@@ -15,7 +15,7 @@ from datetime import date
 from django.db.models import Q
 
 from editions.models import Rider
-from racing.text import slugify
+from racing.text import fold, slugify
 
 KNOWN, NEW, DECIDE = "known", "new", "decide"
 
@@ -48,31 +48,46 @@ class RiderMatch:
         return DECIDE if self.namesakes else NEW
 
 
+def name_key(given_name: str, family_name: str) -> str:
+    """Names compared without case, accents or punctuation (``Pogačar`` and
+    ``POGACAR`` alike; ``Søren`` keeps its ``ø``)."""
+    return " ".join(fold(f"{given_name} {family_name}").split())
+
+
 def match_riders(people: Iterable[Person]) -> tuple[dict[int, RiderMatch], set[str]]:
     """Each person's match by key, and every stored slug that a new rider's slug
-    must avoid (1 query)."""
+    must avoid (1 query). Stored riders are looked for by their slug (the site's
+    own) and by their family name (a slug edited by hand)."""
     people = list(people)
-    bases = {p.base_slug for p in people}
-    if not bases:
+    if not people:
         return {}, set()
     wanted = Q()
-    for base in bases:
+    for base in {p.base_slug for p in people}:
         wanted |= Q(slug=base) | Q(slug__startswith=f"{base}-")
+    for family in {p.family_name for p in people}:
+        wanted |= Q(family_name__iexact=family)
     stored = list(Rider.objects.filter(wanted).order_by("pk"))
     taken = {r.slug for r in stored}
     by_name: dict[str, list[Rider]] = {}
     for rider in stored:
-        by_name.setdefault(
-            slugify(f"{rider.given_name} {rider.family_name}"), []
-        ).append(rider)
+        by_name.setdefault(name_key(rider.given_name, rider.family_name), []).append(
+            rider
+        )
     matches = {}
     for person in people:
-        same_name = by_name.get(person.base_slug, [])
-        # Both birth dates unknown: the same person, as the import always took him.
-        known = next((r for r in same_name if r.birth_date == person.birth_date), None)
-        namesakes = () if known else tuple(same_name)
-        matches[person.key] = RiderMatch(person, known, namesakes)
+        same_name = by_name.get(name_key(person.given_name, person.family_name), [])
+        matches[person.key] = _match(person, same_name)
     return matches, taken
+
+
+def _match(person: Person, same_name: list[Rider]) -> RiderMatch:
+    """Known: the same birth date. Both unknown: the same person only when he is
+    the one stored rider of that name (as the import always took him); else the
+    editor decides."""
+    same_day = [r for r in same_name if r.birth_date == person.birth_date]
+    if same_day and (person.birth_date is not None or len(same_name) == 1):
+        return RiderMatch(person, same_day[0])
+    return RiderMatch(person, None, tuple(same_name))
 
 
 def undecided(

@@ -96,3 +96,26 @@ def test_new_riders_get_unique_slugs_in_bulk(django_assert_num_queries):
 def test_the_yates_twins_ride_the_tour_as_two_riders(tour):
     yates = Rider.objects.filter(entries__edition=tour, family_name="Yates")
     assert sorted(yates.values_list("given_name", flat=True)) == ["Adam", "Simon"]
+
+
+def test_a_rider_whose_slug_was_edited_by_hand_is_still_found():
+    stored = RiderFactory(
+        given_name="Bjørn",
+        family_name="Ødegårdsen",
+        slug="bjorn-o",
+        birth_date=date(2000, 3, 12),
+    )
+    matches, _ = match_riders([_person(3, "BJØRN", "Ødegårdsen", date(2000, 3, 12))])
+    assert matches[3].known == stored
+
+
+def test_two_stored_namesakes_without_birth_dates_are_for_the_editor():
+    one = RiderFactory(given_name="Ivo", family_name="Nemo", slug="ivo-nemo")
+    two = RiderFactory(given_name="Ivo", family_name="Nemo", slug="ivo-nemo-2")
+    Rider.objects.filter(pk__in=[one.pk, two.pk]).update(birth_date=None)
+    matches, _ = match_riders([_person(4, "Ivo", "Nemo")])
+    assert matches[4].status == DECIDE
+    assert {r.pk for r in matches[4].namesakes} == {one.pk, two.pk}
+    Rider.objects.filter(pk=two.pk).delete()
+    matches, _ = match_riders([_person(4, "Ivo", "Nemo")])
+    assert matches[4].known.pk == one.pk
