@@ -25,15 +25,13 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
-from defusedcsv import csv as defused_csv
-
 from racing.parsing.crossings import CROSSING_COLUMNS
-from racing.parsing.csvrows import NEUTRALISED
+from racing.parsing.csvrows import write_neutralised
 from racing.parsing.layouts import PACKAGE_COLUMNS
 from racing.parsing.package import Package
 from racing.parsing.results import ResultRow, StartListRider
 from racing.standings import FINISHED_STATUSES
-from racing.timefmt import format_time
+from racing.timefmt import format_race_time, format_time
 
 TEAM_COLUMNS = ("code", "name", "country")
 RIDER_COLUMNS = ("bib", "first_name", "last_name", "nationality", "birth_date", "team")
@@ -84,7 +82,7 @@ def package_to_files(package: Package) -> dict[str, bytes]:
         "riders.csv": _csv(
             RIDER_COLUMNS,
             (
-                (bib, r.given_name, r.family_name, nat, _blank(born), r.team_code)
+                (bib, r.given_name, r.family_name, nat, born, r.team_code)
                 for bib, (r, nat, born) in sorted(package.riders.items())
             ),
         ),
@@ -101,8 +99,8 @@ def package_to_files(package: Package) -> dict[str, bytes]:
         files["checkpoints.csv"] = _csv(
             CHECKPOINT_COLUMNS,
             (
-                (c.stage, c.kind, c.name, _blank(c.km), c.category, c.multiplier)
-                + (_blank(c.altitude_m),)
+                (c.stage, c.kind, c.name, c.km, c.category, c.multiplier)
+                + (c.altitude_m,)
                 for c in package.checkpoints
             ),
         )
@@ -145,30 +143,11 @@ def package_zip(files: Mapping[str, bytes], folder: str) -> bytes:
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """A CSV file: the header, then the rows, every cell neutralised as the
-    exports neutralise text (defusedcsv). A cell that already looks neutralised
-    (``NEUTRALISED``: apostrophes before a formula character) gets one
-    apostrophe more, so that the reader, which takes the first one off every
-    such cell, reads each cell back exactly."""
+    """A CSV file: the header, then the rows, neutralised as the exports write
+    them (``write_neutralised``)."""
     buffer = io.StringIO()
-    writer = defused_csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in rows:
-        cells = [str(c) for c in row]
-        writer.writerow(["'" + c if NEUTRALISED.match(c) else c for c in cells])
+    write_neutralised(buffer, [header, *rows])
     return buffer.getvalue().encode()
-
-
-def _blank(value: object) -> object:
-    return "" if value is None else value
-
-
-def _clock(seconds: int | None, hundredths: int | None) -> str:
-    """``H:MM:SS``, with ``.hh`` only where hundredths were recorded."""
-    text = format_time(seconds)
-    if text and hundredths is not None:
-        text += f".{hundredths:02d}"
-    return text
 
 
 def results_csv(
@@ -211,10 +190,10 @@ def results_csv(
 
 def _result_cells(row: ResultRow, rider: StartListRider) -> dict[str, object]:
     finished = row.status in FINISHED_STATUSES
-    time = _clock(row.time_s, row.hundredths) if finished else ""
+    time = format_race_time(row.time_s, row.hundredths) if finished else ""
     gc_time = row.gc_time_s if finished and row.gc_time_s != row.time_s else None
     return {
-        "rank": _blank(row.rank),
+        "rank": row.rank,
         "bib": row.bib,
         "rider": rider.display_name,
         "time": time,

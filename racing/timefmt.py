@@ -63,6 +63,16 @@ def format_time(seconds: int | None) -> str:
     return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
+def format_race_time(seconds: int | None, hundredths: int | None) -> str:
+    """``H:MM:SS``, with ``.hh`` only where hundredths were recorded (time trials),
+    so that a re-import keeps the tie-break: how the exports and packages write a
+    time."""
+    text = format_time(seconds)
+    if text and hundredths is not None:
+        text += f".{hundredths:02d}"
+    return text
+
+
 def format_gap(seconds: int | None, *, full: bool = False) -> str:
     """Gap for fans: ``+0:17``, ``+1:02:03``; ``full`` gives ``+0:00:17`` (CSV)."""
     if seconds is None:

@@ -15,11 +15,9 @@ import csv
 import io
 from collections.abc import Callable
 
-from defusedcsv import csv as defused_csv
-
 from racing import registry
-from racing.parsing.csvrows import NEUTRALISED
-from racing.timefmt import format_gap, format_time
+from racing.parsing.csvrows import write_neutralised
+from racing.timefmt import format_gap, format_race_time
 from stages import queries
 from stages.models import Stage
 from stages.queries import Row
@@ -30,30 +28,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _blank(value: object) -> object:
-    return "" if value is None else value
-
-
-def _time(row: Row) -> str:
-    """``H:MM:SS``; with ``.hh`` only where hundredths were recorded (time trials),
-    so that a re-import keeps the tie-break."""
-    text = format_time(row.value)
-    if text and row.hundredths is not None:
-        text += f".{row.hundredths:02d}"
-    return text
-
-
 def _timed(row: Row) -> list:
     return [
-        _time(row),
+        format_race_time(row.value, row.hundredths),
         format_gap(row.gap, full=True),
-        _blank(row.value),
-        _blank(row.gap),
+        row.value,
+        row.gap,
     ]
 
 
 def _rider_cells(row: Row) -> list:
-    return [_blank(row.rank), row.bib, row.rider.display_name, row.team.code]
+    return [row.rank, row.bib, row.rider.display_name, row.team.code]
 
 
 def _stage_result(stage: Stage, rows: list[Row]) -> list[list]:
@@ -111,15 +96,9 @@ TEXT_COLUMNS = ("rider", "team")
 
 
 def neutralised(rows: list[list[str]]) -> list[list[str]]:
-    """Rows of text cells as defusedcsv writes them: a cell that starts with ``=``,
-    ``+``, ``-``, ``@``, ``|`` or ``%`` (other than a plain number such as ``-5``)
-    gets an apostrophe before it, and its ``|`` become ``\\|``. A cell that
-    already looks so (``NEUTRALISED``: apostrophes before one of them) gets one
-    apostrophe more, so that the import (``restore_cell``), which takes the first
-    apostrophe off both, reads every cell back exactly."""
-    quoted = [["'" + c if NEUTRALISED.match(c) else c for c in row] for row in rows]
+    """Rows of text cells as the export writes them (``write_neutralised``)."""
     buffer = io.StringIO()
-    defused_csv.writer(buffer, lineterminator="\n").writerows(quoted)
+    write_neutralised(buffer, rows)
     return list(csv.reader(io.StringIO(buffer.getvalue())))
 
 

@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from defusedcsv import csv as defused_csv
+
 
 class PackageError(Exception):
     """One or more problems, each naming the file, the line and what is wrong."""
@@ -55,6 +57,17 @@ FORMULA_STARTS = "=+-@|%"
 NEUTRALISED = re.compile("'+(?:[" + re.escape(FORMULA_STARTS) + r"]|\\\|)")
 
 
+def write_neutralised(out: io.StringIO, rows: Iterable[Iterable[object]]) -> None:
+    """Write CSV rows with every text cell a spreadsheet would run as a formula
+    neutralised (defusedcsv: an apostrophe before it, its ``|`` as ``\\|``), and a
+    cell that already looks so (:data:`NEUTRALISED`) given one apostrophe more:
+    :func:`restore_cell` reads every cell back exactly."""
+    writer = defused_csv.writer(out, lineterminator="\n")
+    for row in rows:
+        cells = ["" if c is None else str(c) for c in row]
+        writer.writerow(["'" + c if NEUTRALISED.match(c) else c for c in cells])
+
+
 def restore_cell(cell: str) -> str:
     """A cell as it was before the export neutralised it for spreadsheets.
 
@@ -76,6 +89,16 @@ def restore_cell(cell: str) -> str:
 WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 
 
+def sniff(label: str, text: str) -> tuple[str, str]:
+    """Pasted or uploaded CSV text with every line ending (an old Mac's bare CR
+    too) as ``\\n``, and its delimiter: a tab when the first non-blank line has
+    one (a spreadsheet's copy), else a comma. A NUL character is a problem."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    no_nul(label, text)
+    first = next((ln for ln in text.split("\n") if ln.strip()), "")
+    return text, "\t" if "\t" in first else ","
+
+
 def read_csv(
     label: str,
     text: str,
@@ -93,11 +116,7 @@ def read_csv(
     ``headerless(label, rows)`` gives for them (it raises ``PackageError`` when
     it cannot tell them).
     """
-    # Any line ending (an old Mac's bare CR too) is a line end.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    no_nul(label, text)
-    first = next((ln for ln in text.split("\n") if ln.strip()), "")
-    delimiter = "\t" if "\t" in first else ","
+    text, delimiter = sniff(label, text)
     rows = _rows(label, text, delimiter)
     start = 0
     while start < len(rows) and not any(c.strip() for c in rows[start]):

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from racing.parsing.csvrows import WHOLE_NUMBER, problem
+from racing.parsing.csvrows import WHOLE_NUMBER, PackageError, problem, sniff
 from racing.parsing.racefiles import (
     CheckpointSpec,
     StageSpec,
@@ -108,9 +108,11 @@ def _grid(
     non-blank line is) and the header row: the first row, when one of its cells
     names a column and none is a whole number (every data row but a team's has
     one)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    first = next((ln for ln in text.split("\n") if ln.strip()), "")
-    reader = csv.reader(io.StringIO(text), delimiter="\t" if "\t" in first else ",")
+    try:
+        text, delimiter = sniff(label, text)
+    except PackageError as exc:
+        return _Grid([]), [(None, p) for p in exc.problems]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     try:
         line = reader.line_num + 1
@@ -118,7 +120,7 @@ def _grid(
             if any(c.strip() for c in cells):
                 rows.append((line, [c.strip() for c in cells]))
             line = reader.line_num + 1
-    except csv.Error as exc:  # a NUL byte, a quote left open at the end
+    except csv.Error as exc:  # a quote left open at the end
         line = reader.line_num or None
         return _Grid([]), [(line, problem(label, line, f"is not CSV text ({exc})"))]
     grid = _Grid(rows)
