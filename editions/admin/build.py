@@ -21,10 +21,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 
 from editions.admin.decisions import decisions_of
 from editions.models import Edition
+from stages.admin_pages import paste_pages
 from stages.forms import PasteForm
 from stages.services import setup_paste, setup_paste_startlist
 from stages.services.setup_paste import SetupPreview, SetupRefused
@@ -72,21 +73,7 @@ class BuildViews(admin.ModelAdmin):
     """The edition admin's paste pages of its stages, teams and start list."""
 
     def get_urls(self):
-        def wrap(kind: str):
-            def view(request: HttpRequest, object_id: str) -> HttpResponse:
-                return self.build_view(request, object_id, kind)
-
-            return self.admin_site.admin_view(view)
-
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                f"<path:object_id>/paste-{kind}/",
-                wrap(kind),
-                name="{}_{}_paste_{}".format(*info, kind),
-            )
-            for kind in BUILDS
-        ] + super().get_urls()
+        return paste_pages(self, BUILDS, self.build_view) + super().get_urls()
 
     def build_view(
         self, request: HttpRequest, object_id: str, kind: str

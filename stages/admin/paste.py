@@ -16,8 +16,9 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 
+from stages.admin_pages import paste_pages
 from stages.forms import PasteForm
 from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult
 from stages.services import crossing_paste, paste, results, setup_paste_checkpoints
@@ -66,21 +67,7 @@ class PasteViews(admin.ModelAdmin):
     writes."""
 
     def get_urls(self):
-        def wrap(kind: str):
-            def view(request: HttpRequest, object_id: str) -> HttpResponse:
-                return self.paste_view(request, object_id, kind)
-
-            return self.admin_site.admin_view(view)
-
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                f"<path:object_id>/paste-{kind}/",
-                wrap(kind),
-                name="{}_{}_paste_{}".format(*info, kind),
-            )
-            for kind in PASTES
-        ] + super().get_urls()
+        return paste_pages(self, PASTES, self.paste_view) + super().get_urls()
 
     def paste_view(
         self, request: HttpRequest, object_id: str, kind: str
