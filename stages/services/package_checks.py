@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from editions.models import Race, Rider, Team
-from racing.parsing.package import Package
+from racing.parsing.package import CheckpointSpec, Package, StageSpec
 from stages.models import Checkpoint, RaceReport, Stage
 from stages.services.identity import DECIDE, RiderMatch
 
@@ -35,35 +35,11 @@ def field_problems(package: Package) -> list[str]:
         for bib, (spec, nationality, born) in package.riders.items()
     ]
     rows += [
-        (
-            f"stages.csv: stage {n}",
-            Stage(
-                number=n,
-                date=s.date,
-                start=s.start,
-                finish=s.finish,
-                distance_km=s.distance_km,
-                type=s.type,
-                points_scale=s.points_scale,
-                team_times=s.team_times,
-            ),
-            (),
-        )
-        for n, s in package.stages.items()
+        (f"stages.csv: stage {n}", stage_of(n, spec), ())
+        for n, spec in package.stages.items()
     ]
     rows += [
-        (
-            f"checkpoints.csv: stage {c.stage} {c.name!r}",
-            Checkpoint(
-                kind=c.kind,
-                name=c.name,
-                km=c.km,
-                category=c.category,
-                multiplier=c.multiplier,
-                altitude_m=c.altitude_m,
-            ),
-            (),
-        )
+        (f"checkpoints.csv: stage {c.stage} {c.name!r}", checkpoint_of(c), ())
         for c in package.checkpoints
     ]
     rows += [
@@ -71,6 +47,34 @@ def field_problems(package: Package) -> list[str]:
         for n, (h, b) in package.reports.items()
     ]
     return [p for label, obj, skip in rows for p in _refused(label, obj, skip)]
+
+
+def stage_of(number: int, spec: StageSpec, **fields: object) -> Stage:
+    """The unsaved stage of a package's stage row."""
+    return Stage(
+        number=number,
+        date=spec.date,
+        start=spec.start,
+        finish=spec.finish,
+        distance_km=spec.distance_km,
+        type=spec.type,
+        points_scale=spec.points_scale,
+        team_times=spec.team_times,
+        **fields,
+    )
+
+
+def checkpoint_of(spec: CheckpointSpec, **fields: object) -> Checkpoint:
+    """The unsaved checkpoint of a package's checkpoint row."""
+    return Checkpoint(
+        kind=spec.kind,
+        name=spec.name,
+        km=spec.km,
+        category=spec.category,
+        multiplier=spec.multiplier,
+        altitude_m=spec.altitude_m,
+        **fields,
+    )
 
 
 def _refused(label: str, obj: models.Model, skip: Iterable[str]) -> list[str]:

@@ -308,40 +308,28 @@ def _save_start_list(
 
 
 def _save_stages(edition: Edition, package: Package) -> dict[int, Stage]:
-    return {
-        number: Stage.objects.create(
+    finished, scheduled = Stage.Status.FINISHED, Stage.Status.SCHEDULED
+    stages = {
+        number: checks.stage_of(
+            number,
+            spec,
             edition=edition,
-            number=number,
-            date=spec.date,
-            start=spec.start,
-            finish=spec.finish,
-            distance_km=spec.distance_km,
-            type=spec.type,
-            points_scale=spec.points_scale,
-            team_times=spec.team_times,
-            status=Stage.Status.FINISHED
-            if number in package.results
-            else Stage.Status.SCHEDULED,
+            status=finished if number in package.results else scheduled,
         )
         for number, spec in sorted(package.stages.items())
     }
+    Stage.objects.bulk_create(stages.values())
+    return stages
 
 
 def _save_checkpoints(
     stages: Mapping[int, Stage], specs: list[CheckpointSpec]
 ) -> dict[tuple[int, str], Checkpoint]:
-    return {
-        (c.stage, c.name): Checkpoint.objects.create(
-            stage=stages[c.stage],
-            kind=c.kind,
-            name=c.name,
-            km=c.km,
-            category=c.category,
-            multiplier=c.multiplier,
-            altitude_m=c.altitude_m,
-        )
-        for c in specs
+    checkpoints = {
+        (c.stage, c.name): checks.checkpoint_of(c, stage=stages[c.stage]) for c in specs
     }
+    Checkpoint.objects.bulk_create(checkpoints.values())
+    return checkpoints
 
 
 def _save_reports(stages: Mapping[int, Stage], package: Package) -> None:
