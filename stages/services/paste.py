@@ -216,7 +216,9 @@ def result_preview(
     if not preview.ok:
         return preview
     first = min((r for r in preview.rows if r.rank), key=lambda r: r.rank, default=None)
-    preview.winner = first.rider if first else ""
+    # A team time trial is won by a team: the team of its fastest rider.
+    if first is not None:
+        preview.winner = first.team if stage.type == "ttt" else first.rider
     entry_ids = entry_ids_by_bib(stage)
     results = [_engine_result(r, entry_ids[r.bib]) for r in preview.table.rows]
     stored = stored or recompute.engine_input(stage.edition)

@@ -355,3 +355,11 @@ def test_twins_are_told_apart(tour):
     assert preview.changes[0].startswith(
         "after stage 1: Simon Yates leads the GC by 0:08 (was Adam Yates)"
     )
+
+
+def test_a_team_time_trial_preview_names_the_winning_team(vuelta):
+    stage = Stage.objects.select_related("edition__race").get(edition=vuelta, number=1)
+    text = (
+        Path(settings.BASE_DIR) / "races/vuelta-a-espana-2023/results/stage-01.csv"
+    ).read_text(encoding="utf-8")
+    assert paste.result_preview(stage, text).winner == "Team dsm - firmenich"
