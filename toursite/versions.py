@@ -55,8 +55,9 @@ STATIC = DataVersion(token="static")
 @functools.cache
 def version_sql(scope: str) -> str:
     """One row per edition in ``scope`` ("slug": the edition of a race slug and a
-    year; "all": every published edition): id, version, live, the latest passed and the next
-    scheduled publication. Parameters: now, now, then the slug and the year.
+    year; "all": every published edition): id, version, live, the latest passed
+    and the next scheduled publication. Parameters: now, now, then the slug and
+    the year.
 
     Hand-written: it runs on every request, and the ORM's equivalent (aggregates
     filtered through two joins) takes ten to forty times as long (``make bench``
