@@ -2,6 +2,8 @@
 passwords, django-ratelimit caps sign-in POSTs per address; both refuse before any
 password is hashed, and neither locks out anyone else."""
 
+import time
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -16,6 +18,16 @@ LOGIN = "/admin/login/"
 PASSWORD = "a-long-enough-password"
 A = "203.0.113.7"
 B = "198.51.100.9"
+
+
+@pytest.fixture(autouse=True)
+def _one_rate_window():
+    """django-ratelimit counts per minute-long window of the clock: a test whose
+    sign-ins straddled a window's end (a slow run) would see the count restart.
+    Its clock is held still, so every test's sign-ins fall in one window."""
+    still = int(time.time())
+    with mock.patch("django_ratelimit.core.time", SimpleNamespace(time=lambda: still)):
+        yield
 
 
 @pytest.fixture
