@@ -26,7 +26,6 @@ The rules of every kind:
   preview, when the digest differs: another save came in between.
 """
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -43,7 +42,7 @@ from editions.models import Edition
 from racing.parsing.setup_paste import PastedRow, PastedTable, read_stage_list
 from stages.models import Stage
 from stages.services.results import PasteRefused
-from stages.services.writes import Touched, write
+from stages.services.writes import Touched, short_token, write
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 KEPT, REMOVED = "kept", "removed"  # stored rows the paste leaves out
@@ -209,8 +208,7 @@ def apply(obj: models.Model, values: Mapping[str, object]) -> tuple[Change, ...]
 
 def digest(rows: Iterable[tuple]) -> str:
     """A short token of the stored rows a preview was made on."""
-    text = "\n".join(sorted(map(repr, rows)))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return short_token(sorted(map(repr, rows)))
 
 
 def unread(row: PastedRow, columns: tuple[str, ...], key: str) -> SetupRow:

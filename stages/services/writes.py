@@ -112,6 +112,11 @@ class RowRefused(ValidationError):
         self.row = row
 
 
+def short_token(value: object) -> str:
+    """A short token of ``value``'s ``repr``: equal values, equal tokens."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
+
+
 def row_token(row: models.Model) -> str:
     """A short token of what an editor can change in ``row`` as loaded: its
     editable stored values (not the exits or the data version every recompute
@@ -121,7 +126,7 @@ def row_token(row: models.Model) -> str:
         for f in row._meta.concrete_fields
         if f.editable and not f.primary_key
     ]
-    return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+    return short_token(values)
 
 
 @dataclass(frozen=True)
