@@ -42,7 +42,6 @@ def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
         raise Http404("No such race.")
     teams, left = queries.start_list(edition)
     context = {
-        "draft": not edition.published,
         "edition": edition,
         "teams": teams,
         "left": left,

@@ -108,7 +108,6 @@ def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
     stages_run = sorted({n for s in series for n in s.gaps})
     chart = charts.gap_chart([(s.label, s.gaps) for s in series], stages_run)
     context = {"edition": edition, "race": edition.race, "lines": lines}
-    context["draft"] = not edition.published
     context |= {"leaders": leaders, "leaders_after": after, "series": series}
     context |= {"chart": chart, "chart_stages": stages_run}
     return render(request, "stages/edition_detail.html", context)
@@ -125,7 +124,6 @@ def stage_detail(
     if stage is None or table not in queries.TABLES:
         raise Http404("No such stage or table.")
     context = table_context(stage, table, request.GET)
-    context["draft"] = not stage.edition.published
     if is_fragment_request(request):
         context["oob"] = request.htmx.trigger not in IN_PLACE_TRIGGERS
         response = render(request, "stages/stage_detail.html#table-fragment", context)

@@ -16,7 +16,6 @@ def team_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
     if edition is None:
         raise Http404("No such race.")
     context = {"edition": edition, "rows": queries.team_rows(edition)}
-    context["draft"] = not edition.published
     return render(request, "teams/team_list.html", context)
 
 
@@ -29,5 +28,5 @@ def team_detail(request: HttpRequest, race: str, year: int, code: str) -> HttpRe
         raise Http404("No such team in this race.")
     team.edition = edition  # already loaded, with its race
     page = queries.team_page(team)
-    context = {"team": team, "page": page, "draft": not edition.published}
+    context = {"team": team, "page": page, "edition": edition}
     return render(request, "teams/team_detail.html", context)
