@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test lint format bench browsers clean check-python
+.PHONY: run test lint format bench bench-live soak replay browsers clean check-python
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "toursite needs Python 3.12 or newer (python3.13, python3.12 or python3)." >&2; exit 1; }
@@ -47,6 +47,24 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
+
+# The live centre under a crowd: nginx in front of gunicorn (PostgreSQL, Redis), a
+# replayed finish, fans polling (bench/live.py prints the figures).
+bench-live: $(VENV)/.installed
+	$(PY) bench/live.py
+
+# Ten minutes at a steady load: each worker's memory and the p99 per minute.
+soak: $(VENV)/.installed
+	$(PY) bench/soak.py
+
+# Replays the finish of Tour 2023 stage 12 into the `make run` database in about two
+# minutes: open the stage page while it runs.
+REPLAY_SPEED ?= 12
+replay: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	@echo "  Watch: http://$(HOST):$(PORT)/races/tour-de-france/2023/stage-12/live/"
+	DJANGO_DEBUG=1 $(PY) manage.py replay_stage tour-de-france 2023 12 --speed $(REPLAY_SPEED)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -30,9 +30,15 @@ from toursite.versions import DataVersion
 # fresh copy in the background, serve the previous one for up to 5 minutes.
 PUBLIC_MAX_AGE = 30
 STALE_WHILE_REVALIDATE = 300
-# While a stage is live, editors save results every few minutes: keep copies short.
-LIVE_MAX_AGE = 5
-LIVE_STALE_WHILE_REVALIDATE = 30
+# While a stage is live, the desk writes every few seconds and fans poll every few
+# seconds: a copy is fresh for one second (a proxy in front then asks again, with
+# the ETag, and mostly gets a 304), and served stale for a few more while a proxy
+# refreshes it in the background.
+LIVE_MAX_AGE = 1
+LIVE_STALE_WHILE_REVALIDATE = 10
+# ``X-Toursite-Page`` says how a public response was made: by the view, from the
+# page store, or a 304 (what ``make bench-live`` counts behind the proxy).
+PAGE_HEADER = "X-Toursite-Page"
 
 
 def is_fragment_request(request: HttpRequest) -> bool:
@@ -239,11 +245,14 @@ def _respond(
         # The Vary of the page it stands for, or a cache refreshing its copy with
         # these headers would hand its brotli body to anyone.
         patch_vary_headers(response, ("Accept-Encoding", *vary))
+        response.headers[PAGE_HEADER] = "not-modified"
     else:
         # The stored page, or the view's, stored unless its variant is free text.
         key = f"page:{page_id}"
         page = caching.get_page(key, current.token) if chosen.store else None
+        made = "stored"
         if page is None:
+            made = "rendered"
             view, args, kwargs = call
             rendered = view(request, *args, **kwargs)
             if (page := caching.Page.of(request, rendered, vary)) is None:
@@ -251,6 +260,7 @@ def _respond(
             if chosen.store:
                 caching.store_page(key, current.token, page, _timeout(current))
         response = page.response(request)  # with its Vary
+        response.headers[PAGE_HEADER] = made
     response.headers["ETag"] = etag
     # This decorator owns the policy: the stored page carries none.
     response.headers["Cache-Control"] = _cache_control(current)

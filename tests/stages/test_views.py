@@ -198,7 +198,7 @@ class TestLive:
         etag = first["ETag"]
         # Live: browsers and CDNs keep a fragment a few seconds, then revalidate.
         assert first["Cache-Control"] == (
-            "public, max-age=5, stale-while-revalidate=30"
+            "public, max-age=1, stale-while-revalidate=10"
         )
         assert "HX-Push-Url" not in first
         again = client.get(f"{STAGE_12}gc/", headers={**poll, "If-None-Match": etag})

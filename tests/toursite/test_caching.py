@@ -311,7 +311,7 @@ def test_a_stage_edited_in_the_admin_shows_on_the_next_request(
     assert live.status_code == 200
     assert 'hx-trigger="every' in live.content.decode()
     # Live: copies are kept a few seconds only.
-    assert live["Cache-Control"] == "public, max-age=5, stale-while-revalidate=30"
+    assert live["Cache-Control"] == "public, max-age=1, stale-while-revalidate=10"
 
 
 def test_a_team_renamed_in_the_admin_shows_on_the_next_request(
