@@ -1,14 +1,19 @@
 """Load generation for the benchmark: wrk when installed, else a Python fallback."""
 
 import http.client
+import json
 import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+# One request of a mix: a path and its headers.
+Request = tuple[str, dict[str, str]]
 
 
 @dataclass
@@ -61,34 +66,81 @@ def parse_wrk(output: str) -> Load:
 
 
 def run_wrk(
-    url: str, *, connections: int, seconds: float, headers: dict[str, str]
+    url: str,
+    *,
+    connections: int,
+    seconds: float,
+    headers: dict[str, str],
+    script: str | None = None,
 ) -> Load:
     threads = min(2, connections)
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s"]
     command += ["--latency", "--timeout", "5s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
+    if script:
+        command += ["-s", script]
     done = subprocess.run(
-        [*command, url], capture_output=True, text=True, check=True, timeout=seconds * 3
+        [*command, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds * 3 + 10,
     )
     return parse_wrk(done.stdout)
+
+
+def _lua(text: str) -> str:
+    """A Lua string literal (JSON's escapes are Lua's for printable ASCII)."""
+    return json.dumps(text, ensure_ascii=True)
+
+
+def mix_script(requests: list[Request]) -> str:
+    """A wrk script sending ``requests`` in turn on each of its threads (made in
+    ``init``, once wrk knows the Host header)."""
+    lines = ["local requests = {}", "init = function(args)"]
+    for path, headers in requests:
+        fields = ", ".join(f"[{_lua(k)}] = {_lua(v)}" for k, v in headers.items())
+        lines.append(
+            f"  requests[#requests + 1] = wrk.format('GET', {_lua(path)}, {{{fields}}})"
+        )
+    lines += [
+        "end",
+        "local n = 0",
+        "request = function()",
+        "  n = n % #requests + 1",
+        "  return requests[n]",
+        "end",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def run_python(
     url: str, *, connections: int, seconds: float, headers: dict[str, str]
 ) -> Load:
-    """A thread per connection with http.client; the GIL makes it the slower
-    generator, so its figures understate the server (reported as such)."""
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return _run_python(url, [(path, headers)], connections, seconds)
+
+
+def _run_python(
+    url: str, requests: list[Request], connections: int, seconds: float
+) -> Load:
+    """A thread per connection with http.client, each sending ``requests`` in turn;
+    the GIL makes it the slower generator, so its figures understate the server
+    (reported as such)."""
+    parts = urlsplit(url)
     latencies: list[list[float]] = [[] for _ in range(connections)]
     errors = [0] * connections
     deadline = time.perf_counter() + seconds
 
     def worker(n: int) -> None:
         conn = None
+        turn = n
         while time.perf_counter() < deadline:
             started = time.perf_counter()
+            path, headers = requests[turn % len(requests)]
+            turn += 1
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection(
@@ -147,3 +199,22 @@ def combine(loads: list[Load], seconds: float) -> dict:
 def run(url: str, *, connections: int, seconds: float, headers: dict[str, str]):
     runner = run_wrk if have_wrk() else run_python
     return runner(url, connections=connections, seconds=seconds, headers=headers)
+
+
+def run_mix(
+    base_url: str, requests: list[Request], *, connections: int, seconds: float
+) -> Load:
+    """Load on several pages at once: each connection sends ``requests`` (paths
+    under ``base_url`` with their headers) in turn."""
+    if not have_wrk():
+        return _run_python(base_url, requests, connections, seconds)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(mix_script(requests))
+        script.flush()
+        return run_wrk(
+            base_url,
+            connections=connections,
+            seconds=seconds,
+            headers={},
+            script=script.name,
+        )

@@ -64,3 +64,21 @@ def render_markdown(text: str) -> SafeString:
         attribute_filter=_same_site_images,
     )
     return mark_safe(clean)  # noqa: S308 (sanitised by nh3 just above)
+
+
+INLINE_TAGS = {"strong", "em", "b", "i", "a", "code"}
+
+
+def render_inline(text: str) -> SafeString:
+    """Markdown inline only (emphasis, strong, code, links), sanitised: a ticker
+    line. Block markup (headings, lists, images, paragraphs) keeps its text and
+    loses its tags."""
+    html = md.markdown(text or "")
+    clean = nh3.clean(
+        html,
+        tags=INLINE_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return mark_safe(clean.strip())  # noqa: S308 (sanitised by nh3 just above)

@@ -10,14 +10,18 @@ from django.urls import reverse
 
 from racing import registry
 from stages import queries
+from stages.markdown import render_inline
 from stages.models import Stage, StageResult
 from stages.queries import Row
+from stages.queries import live as live_queries
 
 TOP = 20
 QUERY_MAX_LENGTH = 60
 # Seconds between two polls of a live stage's table (a setting, so tests can
 # make it short: TOURSITE_LIVE_POLL_SECONDS).
-DEFAULT_POLL_SECONDS = 30
+DEFAULT_POLL_SECONDS = 5
+# Rows of the virtual GC shown before "show all".
+LIVE_TOP = 10
 TTT_CAPTION = "Result of stage {number}, a team time trial: teams by their time"
 STATUS_LEGEND = [
     (code, label) for code, label in StageResult.Status.choices if code != "OK"
@@ -163,4 +167,58 @@ def stage_result_context(stage: Stage, rows: list[Row], filters: TableFilters) -
         "truncated": False,
         "caption": TTT_CAPTION.format(number=stage.number),
         "has_status": any(r.status != "OK" for r in riders),
+    }
+
+
+def live_url(stage: Stage, name: str = "stages:live") -> str:
+    e = stage.edition
+    return reverse(name, args=[e.race.slug, e.year, stage.number])
+
+
+def live_context(stage: Stage, query: QueryDict) -> dict:
+    """Context of the live panel: km to go, the groups on the road, the virtual GC
+    (filtered as the tables are) and the newest ticker entries (10 queries while
+    live; the ticker alone after it)."""
+    is_live = stage.status == Stage.Status.LIVE
+    where = live_queries.situation(stage) if is_live else live_queries.Situation()
+    lines = live_queries.virtual_gc(stage, where) if is_live else []
+    codes = {line.row.team.code for line in lines}
+    filters = TableFilters.from_query(query, codes)
+    kept = {
+        id(r)
+        for r in queries.filter_rows(
+            [v.row for v in lines], team=filters.team, q=filters.q
+        )
+    }
+    matching = [v for v in lines if id(v.row) in kept]
+    shown = matching if filters.show_all else matching[:LIVE_TOP]
+    for group in where.groups:
+        if group.rest:
+            group.count = sum(1 for v in lines if v.where == group.name)
+    holder = next((v for v in lines if v.row.previous_rank == 1), None)
+    road_leader = lines[0] if lines and stage.number > 1 else None
+    if road_leader is holder:
+        road_leader = None
+    entries = live_queries.ticker(stage)
+    url = live_url(stage)
+    return {
+        "stage": stage,
+        "edition": stage.edition,
+        "race": stage.edition.race,
+        "live_panel": True,
+        "is_live": is_live,
+        "situation": where,
+        "virtual": shown,
+        "virtual_count": len(matching),
+        "virtual_truncated": len(shown) < len(matching),
+        "live_filters": filters,
+        "road_leader": road_leader,
+        "jersey_holder": holder,
+        "arrived": sum(1 for v in lines if v.where == "finished"),
+        "ticker": [(e, render_inline(e.text)) for e in entries],
+        "live_url": url,
+        "live_poll_url": url + filters.querystring(),
+        "live_all_url": url + filters.querystring(show_all=True),
+        "live_feed_url": live_url(stage, "stages:live_feed"),
+        "poll_seconds": poll_seconds(),
     }

@@ -19,6 +19,16 @@ urlpatterns = [
         name="detail",
     ),
     path(
+        "races/<slug:race>/<num:year>/stage-<num:number>/live/",
+        views.stage_live,
+        name="live",
+    ),
+    path(
+        "races/<slug:race>/<num:year>/stage-<num:number>/live/feed/",
+        views.live_feed,
+        name="live_feed",
+    ),
+    path(
         "races/<slug:race>/<num:year>/stage-<num:number>/<slug:table>/",
         views.stage_detail,
         name="table",

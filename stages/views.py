@@ -6,15 +6,19 @@ shared Cache-Control, and the rendered page (or fragment) stored per data versio
 
 import functools
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from racing import registry
 from stages import charts, exports, package_export, queries
-from stages.markdown import render_markdown
-from stages.tables import TableFilters, table_context
+from stages.markdown import render_inline, render_markdown
+from stages.models import Stage
+from stages.queries import live as live_queries
+from stages.tables import TableFilters, live_context, live_url, table_context
 from toursite.http import (
     Variant,
     for_edition,
@@ -30,6 +34,8 @@ from toursite.versions import DataVersion
 # request (a tab) also refreshes the filter form and the stage pager out of band.
 IN_PLACE_TRIGGERS = frozenset({"table-filters", "table-q", "table-team", "table-poll"})
 STAGE_HEADERS = ("HX-Request", "HX-Trigger", "HX-History-Restore-Request")
+LIVE_HEADERS = ("HX-Request", "HX-History-Restore-Request")
+FEED_ITEMS = 100
 
 
 @functools.lru_cache(maxsize=256)
@@ -130,10 +136,94 @@ def stage_detail(
         if request.htmx.trigger != "table-poll":
             push_url(response, context["canonical_url"])
         return response
+    if stage.status == stage.Status.LIVE:
+        context |= live_context(stage, QueryDict())
+    return _stage_page(request, stage, context, staff)
+
+
+def _stage_page(
+    request: HttpRequest, stage: Stage, context: dict, staff: bool
+) -> HttpResponse:
+    """The whole stage page: ``context`` plus the reports and the route."""
     reports = queries.stage_reports(stage, scheduled=staff)
     context["reports"] = [(r, render_markdown(r.body)) for r in reports]
     context["checkpoints"] = queries.stage_checkpoints(stage)
     return render(request, "stages/stage_detail.html", context)
+
+
+def live_variant(
+    request: HttpRequest, current: DataVersion | None, race: str, year: int, number: int
+) -> Variant | None:
+    """The live panel's variant: the virtual GC's filters (as the GC's)."""
+    chosen = stage_variant(request, current, race, year, number, table="gc")
+    return chosen and Variant(key=chosen.key[0], store=chosen.store)
+
+
+@require_safe
+@public_page(for_edition, variant=live_variant, vary=LIVE_HEADERS)
+def stage_live(request: HttpRequest, race: str, year: int, number: int) -> HttpResponse:
+    """The stage page with the live panel open; an HTMX request (the panel's
+    poll, its filters) gets the panel alone."""
+    staff = sees_drafts(request)
+    stage = queries.stage_of(race, year, number, drafts=staff)
+    if stage is None:
+        raise Http404("No such stage.")
+    context = live_context(stage, request.GET)
+    if is_fragment_request(request):
+        context["oob"] = True
+        response = render(request, "stages/stage_detail.html#live-fragment", context)
+        if request.htmx.trigger != "live-panel":
+            push_url(response, context["live_poll_url"])
+        return response
+    context = table_context(stage, "stage", QueryDict()) | context
+    context["live_open"] = True
+    return _stage_page(request, stage, context, staff)
+
+
+class TickerFeed(Feed):
+    """A stage's live ticker as an Atom feed, newest first."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, race: str, year: int, number: int):
+        stage = queries.stage_of(race, year, number)
+        if stage is None:
+            raise Http404("No such stage.")
+        return stage
+
+    def title(self, stage: Stage) -> str:
+        edition = stage.edition
+        return f"{edition.race.name} {edition.year}, stage {stage.number}: live"
+
+    def link(self, stage: Stage) -> str:
+        return live_url(stage)
+
+    def subtitle(self, stage: Stage) -> str:
+        return f"The live ticker of {stage.start} – {stage.finish}."
+
+    def items(self, stage: Stage) -> list:
+        return live_queries.ticker(stage, limit=FEED_ITEMS)
+
+    def item_title(self, entry) -> str:
+        km = f" · {entry.km_to_go} km to go" if entry.km_to_go is not None else ""
+        return f"{entry.at:%H:%M}{km} · {entry.get_kind_display()}"
+
+    def item_description(self, entry) -> str:
+        return render_inline(entry.text)
+
+    def item_link(self, entry) -> str:
+        return f"{live_url(entry.stage)}#ticker-{entry.pk}"
+
+    def item_pubdate(self, entry):
+        return entry.at
+
+    def item_guid(self, entry) -> str:
+        return f"{live_url(entry.stage)}#ticker-{entry.pk}"
+
+    item_guid_is_permalink = False
+
+
+live_feed = public_page(for_edition, vary=())(TickerFeed())
 
 
 @require_safe
@@ -145,7 +235,10 @@ def table_csv(
     if stage is None or table not in queries.TABLES:
         raise Http404("No such stage or table.")
     text = exports.csv_text(stage, table, queries.table_rows(stage, table))
-    name = f"{race}-{year}-stage-{number:02d}-{table}.csv"
+    # A live stage's tables are provisional: the file says so in its name (its
+    # columns are the export format's, a data contract).
+    provisional = "-provisional" if stage.status == Stage.Status.LIVE else ""
+    name = f"{race}-{year}-stage-{number:02d}-{table}{provisional}.csv"
     response = HttpResponse(
         text,
         content_type="text/csv; charset=utf-8",

@@ -17,6 +17,8 @@ DJANGO_PROXY_COUNT    reverse proxies in front of the site that append the clien
 DJANGO_LOGIN_RATE     sign-in POSTs allowed per client address (default "10/m").
 TOURSITE_STALE_SECONDS  how long a stored page may be served when the database
                       cannot be read (default 600).
+TOURSITE_VERSION_PUSH_MAX_AGE  seconds a process may use a data version it keeps
+                      (with REDIS_URL) without reading it again (default 60; 0: off).
 """
 
 import os
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "editions",
     "stages",
+    "live",
     "riders",
     "teams",
     # Last: its admin module replaces the user admin of django.contrib.auth.
@@ -302,6 +305,13 @@ SILENCED_SYSTEM_CHECKS = [
 # Seconds a stored page may still be served while the database cannot be read
 # (toursite.http): a restart or a failover, not a long outage.
 TOURSITE_STALE_SECONDS = int(os.environ.get("TOURSITE_STALE_SECONDS", "600") or 0)
+
+# With REDIS_URL, each process keeps the data versions it read until a write announces
+# a new one on Redis (toursite/version_push.py): a stored page then needs no query. A
+# kept version is read again after this many seconds anyway (0: nothing is kept).
+TOURSITE_VERSION_PUSH_MAX_AGE = int(
+    os.environ.get("TOURSITE_VERSION_PUSH_MAX_AGE", "60") or 0
+)
 
 LOGGING = {
     "version": 1,

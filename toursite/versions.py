@@ -16,6 +16,9 @@ edition row, and its stages and published reports through their foreign-key inde
 The next scheduled publication is read too: it caps the HTTP max-age and the cache
 timeout. Pages spanning editions (home, rider pages, the feed) use the site's
 version: the same query over every edition.
+
+With ``REDIS_URL``, each process keeps the versions it has read until a write
+announces a new one (``toursite.version_push``): a stored page then needs no query.
 """
 
 import functools
@@ -29,6 +32,7 @@ from django.utils.dateparse import parse_datetime
 
 from editions.models import Edition, Race
 from stages.models import RaceReport, Stage
+from toursite import version_push
 
 
 @dataclass(frozen=True)
@@ -148,14 +152,18 @@ def _data_version(scope: str, *args: str | int) -> DataVersion | None:
 
 def edition_version_by_slug(race_slug: str, year: int | str) -> DataVersion | None:
     """The data version of the edition at ``/races/<race_slug>/<year>/`` (one
-    query); None if there is no such edition."""
+    query, or none while this process keeps it); None if there is no such
+    edition."""
     try:
         year = int(year)
     except (TypeError, ValueError):
         return None
     if not 0 < year < 10000:
         return None
-    return _data_version("slug", str(race_slug), year)
+    slug = str(race_slug)
+    return version_push.kept(
+        ("slug", slug, year), lambda: _data_version("slug", slug, year)
+    )
 
 
 def edition_data_version(edition: Edition) -> DataVersion | None:
@@ -163,5 +171,8 @@ def edition_data_version(edition: Edition) -> DataVersion | None:
 
 
 def site_data_version() -> DataVersion:
-    """The data version of every edition at once, for pages spanning editions."""
-    return _data_version("all") or DataVersion(token="empty")
+    """The data version of every edition at once, for pages spanning editions (one
+    query, or none while this process keeps it)."""
+    return version_push.kept(
+        ("all",), lambda: _data_version("all") or DataVersion(token="empty")
+    )

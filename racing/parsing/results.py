@@ -53,6 +53,7 @@ def parse_results_table(
     *,
     out_of_race: Mapping[int, str] | None = None,
     header_optional: bool = False,
+    first_time: int | None = None,
 ) -> ResultsTable:
     """Validate a stage result table; every problem names ``label`` and the line.
 
@@ -60,7 +61,9 @@ def parse_results_table(
     description ("DNF on stage 9"), so a row for them is refused. Gaps (``+M:SS``)
     count from the rank-1 row's time, ``s.t.`` repeats the time of the row above.
     With ``header_optional`` (pasted rows) the header line may be left out when
-    the columns are in a known order (``racing.parsing.layouts``).
+    the columns are in a known order (``racing.parsing.layouts``). ``first_time``
+    is the winner's time when the table continues a result already stored (the
+    arrivals of a live stage): gaps count from it when no row has rank 1.
     """
     try:
         csv_rows = read_csv(
@@ -79,7 +82,7 @@ def parse_results_table(
         row, cells = _result_row(table, csv_row)
         rows.append(row)
         parsed_times.append(cells)
-    _resolve_times(label, rows, parsed_times)
+    _resolve_times(label, rows, parsed_times, first_time)
     problems = [p for r in rows for p in r.problems]
     return ResultsTable(rows, problems, columns)
 
@@ -240,10 +243,14 @@ class _Unresolved(Exception):
 
 
 def _resolve_times(
-    label: str, rows: list[ResultRow], parsed_times: list[_Cells]
+    label: str,
+    rows: list[ResultRow],
+    parsed_times: list[_Cells],
+    first_time: int | None = None,
 ) -> None:
     """Set each row's ``time_s``, ``hundredths`` and ``gc_time_s`` once every row
-    is known: gaps count from the rank-1 row, s.t. repeats the last time above."""
+    is known: gaps count from the rank-1 row (or ``first_time``), s.t. repeats the
+    last time above."""
     winner = next(
         (
             (t, g)
@@ -252,6 +259,8 @@ def _resolve_times(
         ),
         None,
     )
+    if winner is None and first_time is not None:
+        winner = (ParsedTime("absolute", first_time), ParsedTime("blank"))
     previous: tuple[int | None, int | None] = (None, None)
     for row, (t, g) in zip(rows, parsed_times, strict=True):
         if t is None or g is None:

@@ -13,6 +13,7 @@ from editions.models import Edition, Entry
 from racing import standings
 from stages import inputs
 from stages.models import Jersey, Stage, Standing
+from stages.services import version_channel
 
 
 def lock_edition(edition_id: int) -> Edition:
@@ -39,11 +40,15 @@ def lock_editions(edition_ids: Iterable[int]) -> dict[int, Edition]:
 
 def bump_version(*editions: Edition | int) -> None:
     """Invalidate every cached page of these editions (of all editions when none
-    are given). Every service calls it as its last write; nothing else needs to."""
+    are given), and tell every web process once the transaction commits (they keep
+    the versions they read). Every service calls it as its last write; nothing else
+    needs to."""
+    ids = [e.pk if isinstance(e, Edition) else e for e in editions]
     qs = Edition.objects.all()
-    if editions:
-        qs = qs.filter(pk__in=[e.pk if isinstance(e, Edition) else e for e in editions])
+    if ids:
+        qs = qs.filter(pk__in=ids)
     qs.update(version=F("version") + 1)
+    version_channel.announce(ids)
 
 
 # The engine's input

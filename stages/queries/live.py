@@ -1,0 +1,133 @@
+"""Reads for the live panel: the race situation, the ticker and the virtual GC
+(each a fixed number of queries, whatever the field)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import F
+
+from editions.models import Entry
+from live.models import RaceSituation, RoadGroup, TickerEntry
+from racing import live
+from racing.standings import OUT_STATUSES
+from stages.models import Stage, StageResult
+from stages.queries.results import jerseys_after, standing_rows
+from stages.queries.rows import RIDER_FIELDS, TEAM_FIELDS_ENTRY, Row, TeamRef, rider_ref
+
+TICKER_SHOWN = 30
+
+
+@dataclass
+class GroupLine:
+    name: str
+    gap: int
+    rest: bool
+    riders: list[Row] = field(default_factory=list)
+    count: int = 0  # riders in it (for "everyone else": all the others)
+
+
+@dataclass
+class Situation:
+    km_to_go: Decimal | None = None
+    updated_at: datetime | None = None
+    groups: list[GroupLine] = field(default_factory=list)
+
+
+def _rider_rows(values_list) -> dict[int, Row]:
+    """Rows by entry id from ``RIDER_FIELDS + TEAM_FIELDS_ENTRY`` values."""
+    rows = {}
+    for values in values_list:
+        entry_id, bib, rider = rider_ref(values[:6])
+        team = TeamRef(*values[6:9])
+        rows[entry_id] = Row(None, team, entry_id=entry_id, bib=bib, rider=rider)
+    return rows
+
+
+def situation(stage: Stage) -> Situation:
+    """Km to go and the groups on the road with their riders (3 queries)."""
+    stored = RaceSituation.objects.filter(stage=stage).first()
+    if stored is None:
+        return Situation()
+    groups = list(RoadGroup.objects.filter(situation=stored).order_by("position"))
+    members = RoadGroup.riders.through.objects.filter(
+        roadgroup__situation=stored
+    ).values_list("roadgroup_id", *RIDER_FIELDS, *TEAM_FIELDS_ENTRY)
+    by_group: dict[int, list[Row]] = {g.pk: [] for g in groups}
+    for values in members.order_by("entry__bib"):
+        row = next(iter(_rider_rows([values[1:]]).values()))
+        by_group[values[0]].append(row)
+    lines = [
+        GroupLine(g.name, g.gap_s, g.rest, by_group[g.pk], len(by_group[g.pk]))
+        for g in groups
+    ]
+    return Situation(stored.km_to_go, stored.updated_at, lines)
+
+
+def ticker(stage: Stage, limit: int = TICKER_SHOWN) -> list[TickerEntry]:
+    """The newest ticker entries first, with their riders (2 queries)."""
+    entries = TickerEntry.objects.filter(stage=stage).order_by("-at", "-pk")
+    return list(entries.prefetch_related("riders__rider")[:limit])
+
+
+@dataclass
+class VirtualLine:
+    row: Row  # rank: virtual; value: virtual GC time; previous_rank: GC before
+    deficit: int
+    where: str
+
+
+def _starters(stage: Stage) -> list[Row]:
+    """Every rider of the race in bib order, as GC rows at 0 (1 query): the GC
+    "before" stage 1."""
+    entries = Entry.objects.filter(edition_id=stage.edition_id).order_by("bib")
+    fields = ("pk", *(f.removeprefix("entry__") for f in RIDER_FIELDS[1:]))
+    team = tuple(f.removeprefix("entry__") for f in TEAM_FIELDS_ENTRY)
+    rows = _rider_rows(entries.values_list(*fields, *team))
+    for row in rows.values():
+        row.value = 0
+    return list(rows.values())
+
+
+def _gc_before(stage: Stage) -> list[Row]:
+    if stage.number <= 1:
+        return _starters(stage)
+    previous = (
+        Stage.objects.filter(edition_id=stage.edition_id, number__lt=stage.number)
+        .order_by("-number")
+        .first()
+    )
+    return standing_rows(previous, "gc") if previous else _starters(stage)
+
+
+def virtual_gc(stage: Stage, where: Situation) -> list[VirtualLine]:
+    """The virtual GC of a live stage (4 queries and the situation's): the GC
+    before the stage plus each rider's deficit on the road (``racing.live``)."""
+    before = _gc_before(stage)
+    results = StageResult.objects.filter(stage=stage).values_list(
+        "entry_id", "status", "time_s", F("bonus"), "penalty"
+    )
+    arrivals, out = [], set()
+    for entry_id, status, time_s, bonus, penalty in results:
+        if status in OUT_STATUSES or (status != "OK" and time_s is None):
+            out.add(entry_id)
+        elif time_s is not None:
+            arrivals.append(live.Arrival(entry_id, time_s, bonus or 0, penalty))
+    groups = [
+        live.RoadGroup(g.name, g.gap, frozenset(r.entry_id for r in g.riders), g.rest)
+        for g in where.groups
+    ]
+    gc = [(r.entry_id, r.value or 0) for r in before if r.entry_id is not None]
+    by_id = {r.entry_id: r for r in before}
+    worn = jerseys_after(stage.edition, stage.number - 1)
+    lines = []
+    for v in live.virtual_gc(gc, groups, arrivals, out):
+        base = by_id[v.rider]
+        row = Row(
+            rank=v.rank, team=base.team, value=v.time, gap=v.gap,
+            entry_id=v.rider, bib=base.bib, rider=base.rider,
+            previous_rank=v.gc_rank if stage.number > 1 else None,
+            jerseys=worn.get(v.rider, []),
+        )  # fmt: skip
+        lines.append(VirtualLine(row, v.deficit, v.where))
+    return lines

@@ -1,0 +1,163 @@
+"""A finished stage played again as if live (``manage.py replay_stage``): the
+stage goes live with its results, race situation and ticker taken away, then the
+ticker comes back at its real intervals and the riders arrive in their real order
+at their real time gaps, each divided by the speed, through the live desk's own
+services; the stage is made final at the end. Every table then equals what it was
+before: the same rows are written back and the engine is deterministic.
+
+Decision: ticker entries come first (a ticker is written before the finish),
+each interval capped (``max_wait``, in replay seconds), so a four-hour ticker does
+not hold the finish back."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from live.models import RaceSituation, TickerEntry
+from stages.models import Stage, StageResult
+from stages.services import live
+from stages.services.writes import Touched, write
+
+# The columns of a result a replay writes back as they were.
+RESULT_FIELDS = (
+    "entry_id",
+    "rank",
+    "time_s",
+    "hundredths",
+    "status",
+    "bonus",
+    "penalty",
+    "gc_time_s",
+    "points",
+    "kom_points",
+)
+
+
+@dataclass
+class Step:
+    """One write of a replay, ``at`` seconds (real race time) after the start."""
+
+    at: float
+    label: str
+    ticker: live.TickerLine | None = None
+    results: list[StageResult] = field(default_factory=list)
+
+
+@dataclass
+class Replay:
+    stage: Stage
+    ticker: list[Step]
+    arrivals: list[Step]
+
+    def steps(self, speed: float, max_wait: float) -> Iterator[tuple[float, Step]]:
+        """Each step with its time in replay seconds from the start."""
+        clock, last = 0.0, None
+        for step in self.ticker:
+            gap = 0.0 if last is None else (step.at - last) / speed
+            clock += min(gap, max_wait)
+            last = step.at
+            yield clock, step
+        start = clock + (min(1.0, max_wait) if self.ticker else 0.0)
+        for step in self.arrivals:
+            yield start + step.at / speed, step
+
+
+def _snapshot(stage: Stage) -> tuple[list[Step], list[Step]]:
+    entries = TickerEntry.objects.filter(stage=stage).prefetch_related("riders")
+    entries = sorted(entries, key=lambda e: (e.at, e.pk))
+    ticker = [
+        Step(
+            at=e.at.timestamp(),
+            label=f"ticker: {e.text[:50]}",
+            ticker=live.TickerLine(
+                e.text, e.kind, e.km_to_go, e.at, tuple(r.bib for r in e.riders.all())
+            ),
+        )
+        for e in entries
+    ]
+    rows = [
+        StageResult(**dict(zip(RESULT_FIELDS, values, strict=True)))
+        for values in StageResult.objects.filter(stage=stage).values_list(
+            *RESULT_FIELDS
+        )
+    ]
+    timed = sorted(
+        (r for r in rows if r.time_s is not None),
+        key=lambda r: (r.time_s, r.rank or 10**6),
+    )
+    first = timed[0].time_s if timed else 0
+    arrivals = [
+        Step(at=time - first, label=f"+{time - first} s", results=list(bunch))
+        for time, bunch in groupby(timed, key=lambda r: r.time_s)
+    ]
+    untimed = [r for r in rows if r.time_s is None]
+    if untimed:
+        last = arrivals[-1].at if arrivals else 0
+        arrivals.append(
+            Step(at=last, label="riders who did not finish", results=untimed)
+        )
+    if ticker:
+        base = ticker[0].at
+        for step in ticker:
+            step.at -= base
+    return ticker, arrivals
+
+
+def replay_prepare(*, stage: Stage) -> Replay:
+    """Take a finished stage's results, ticker and situation away and make it
+    live, in one write; returns what to play back."""
+    stage = Stage.objects.select_related("edition__race").get(pk=stage.pk)
+    if stage.status != Stage.Status.FINISHED:
+        raise live.LiveRefused(
+            [
+                f"Stage {stage.number} is {stage.get_status_display().lower()}: only "
+                "a finished stage can be replayed."
+            ]
+        )
+    ticker, arrivals = _snapshot(stage)
+    if not arrivals:
+        raise live.LiveRefused([f"Stage {stage.number} has no results to replay."])
+    touched = Touched()
+    touched.moves(stage.edition_id, stage.number)
+
+    def change() -> None:
+        StageResult.objects.filter(stage=stage).delete()
+        TickerEntry.objects.filter(stage=stage).delete()
+        Stage.objects.filter(pk=stage.pk).update(status=Stage.Status.LIVE)
+        RaceSituation.objects.filter(stage=stage).delete()
+
+    write(change, touched)
+    stage.status = Stage.Status.LIVE
+    return Replay(stage, ticker, arrivals)
+
+
+def replay_step(stage: Stage, step: Step) -> None:
+    """Write one step through the live desk's services."""
+    if step.ticker is not None:
+        t = step.ticker
+        live.ticker_post(
+            stage=stage, text=t.text, kind=t.kind, km_to_go=t.km_to_go, at=t.at,
+            bibs=t.bibs,
+        )  # fmt: skip
+    else:
+        copies = [StageResult(**{f: getattr(r, f) for f in RESULT_FIELDS})
+                  for r in step.results]  # fmt: skip
+        live.arrivals_add(stage=stage, results=copies)
+
+
+def replay_play(
+    replay: Replay,
+    *,
+    speed: float,
+    max_wait: float = 5.0,
+    wait: Callable[[float], None],
+    report: Callable[[str], None] = lambda line: None,
+) -> None:
+    """Play ``replay`` back: ``wait(seconds)`` until each step's time (from the
+    start), then write it; the stage is made final at the end."""
+    for at, step in replay.steps(speed, max_wait):
+        wait(at)
+        replay_step(replay.stage, step)
+        report(f"{at:7.1f} s  {step.label} ({len(step.results) or 1} row(s))")
+    live.stage_make_final(stage=replay.stage)
+    report("stage final again")

@@ -1,0 +1,35 @@
+/* Live polling on the stage page (elements with data-poll):
+   - no request while the tab is hidden, and one at once when it shows again;
+   - no swap when the answer is the version already shown (the browser answered
+     a 304 from its cache): nothing moves, focus and scroll stay. */
+(function () {
+  "use strict";
+  var shown = {};
+  function polling(elt) {
+    return elt && elt.hasAttribute && elt.hasAttribute("data-poll");
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (document.hidden && polling(event.detail.elt)) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.elt;
+    if (!polling(elt)) {
+      return;
+    }
+    var tag = event.detail.xhr.getResponseHeader("ETag");
+    if (tag && shown[elt.id] === tag) {
+      event.detail.shouldSwap = false;
+    }
+    shown[elt.id] = tag;
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden || !window.htmx) {
+      return;
+    }
+    document.querySelectorAll("[data-poll]").forEach(function (elt) {
+      window.htmx.trigger(elt, "refresh");
+    });
+  });
+})();
