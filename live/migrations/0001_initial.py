@@ -7,56 +7,207 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('editions', '0004_edition_draft'),
-        ('stages', '0009_checkpoint_altitude'),
+        ("editions", "0004_edition_draft"),
+        ("stages", "0009_checkpoint_altitude"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RaceSituation',
+            name="RaceSituation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('km_to_go', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(400)], verbose_name='km to go')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('stage', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='situation', to='stages.stage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "km_to_go",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(400),
+                        ],
+                        verbose_name="km to go",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "stage",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="situation",
+                        to="stages.stage",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RoadGroup',
+            name="RoadGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(help_text='0 is the head.')),
-                ('name', models.CharField(max_length=40)),
-                ('gap_s', models.PositiveIntegerField(default=0, verbose_name='gap (seconds)')),
-                ('rest', models.BooleanField(default=False, verbose_name='everyone else')),
-                ('riders', models.ManyToManyField(blank=True, related_name='+', to='editions.entry')),
-                ('situation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='live.racesituation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(help_text="0 is the head."),
+                ),
+                ("name", models.CharField(max_length=40)),
+                (
+                    "gap_s",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="gap (seconds)"
+                    ),
+                ),
+                (
+                    "rest",
+                    models.BooleanField(default=False, verbose_name="everyone else"),
+                ),
+                (
+                    "riders",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="editions.entry"
+                    ),
+                ),
+                (
+                    "situation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="groups",
+                        to="live.racesituation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['situation', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('situation', 'position'), name='road_group_position_unique'), models.UniqueConstraint(condition=models.Q(('rest', True)), fields=('situation',), name='road_group_one_rest')],
+                "ordering": ["situation", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("situation", "position"),
+                        name="road_group_position_unique",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("rest", True)),
+                        fields=("situation",),
+                        name="road_group_one_rest",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TickerEntry',
+            name="TickerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='time of day')),
-                ('km_to_go', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(400)], verbose_name='km to go')),
-                ('kind', models.CharField(choices=[('attack', 'Attack'), ('crash', 'Crash'), ('climb', 'Climb'), ('sprint', 'Sprint'), ('abandon', 'Abandon'), ('incident', 'Incident'), ('other', 'Other')], default='other', max_length=10)),
-                ('text', models.CharField(help_text='Markdown inline only: *emphasis*, **strong**, links.', max_length=500)),
-                ('riders', models.ManyToManyField(blank=True, related_name='+', to='editions.entry')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ticker_entries', to='stages.stage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="time of day"
+                    ),
+                ),
+                (
+                    "km_to_go",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=4,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(400),
+                        ],
+                        verbose_name="km to go",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("attack", "Attack"),
+                            ("crash", "Crash"),
+                            ("climb", "Climb"),
+                            ("sprint", "Sprint"),
+                            ("abandon", "Abandon"),
+                            ("incident", "Incident"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "text",
+                    models.CharField(
+                        help_text="Markdown inline only: *emphasis*, **strong**, links.",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "riders",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="editions.entry"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ticker_entries",
+                        to="stages.stage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'ticker entries',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['stage', '-at'], name='ticker_stage_at')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['attack', 'crash', 'climb', 'sprint', 'abandon', 'incident', 'other'])), name='ticker_kind_valid'), models.CheckConstraint(condition=models.Q(('km_to_go__gte', 0)), name='ticker_km_non_negative')],
+                "verbose_name_plural": "ticker entries",
+                "ordering": ["-at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["stage", "-at"], name="ticker_stage_at")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "attack",
+                                    "crash",
+                                    "climb",
+                                    "sprint",
+                                    "abandon",
+                                    "incident",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="ticker_kind_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("km_to_go__gte", 0)),
+                        name="ticker_km_non_negative",
+                    ),
+                ],
             },
         ),
     ]
