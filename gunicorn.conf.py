@@ -79,6 +79,20 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 
+def when_ready(server):
+    """In the master, once the project is preloaded: the work each new worker would
+    otherwise do on its first request (importing every view through the URLconf,
+    hashing the release that keys stored pages), done once before any fork."""
+    if not server.cfg.preload_app:
+        return
+    from django.urls import get_resolver
+
+    from toursite.caching import release
+
+    get_resolver().reverse_dict  # noqa: B018 (imports the views, maps the URLs)
+    release()
+
+
 def pre_fork(server, worker):
     """In the master, before each fork: close any database or cache connection the
     preloaded project opened, so that no worker inherits (and shares) its socket."""

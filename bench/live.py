@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import fans
+import live_report
 import processes
 import proxy
 import redis
-import live_report
 
 RACE, YEAR, STAGE = "tour-de-france", 2023, 12
 STAGE_PATH = f"/races/{RACE}/{YEAR}/stage-{STAGE}/"
@@ -203,6 +203,7 @@ async def crowd_during_replay(run: Run, port: int, parts: Parts) -> None:
     args = run.args
     share = targets(args.live_share, args.stage_share, args.gc_share)
     crowd = fans.crowd(share, args.fans, "127.0.0.1", port)
+    run.figures["watchers"] = sum(1 for fan in crowd if fan.target.watch)
     run.figures["ceiling_rps"] = await fans.ceiling(share[2], "127.0.0.1", port, 3)
     editor = await start_editor(run)
     replay = await run.child(

@@ -119,8 +119,7 @@ def _unprivileged() -> dict:
     return {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
 
 
-def _prepare(port: int, upstream_port: int) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="toursite-nginx-"))
+def _prepare(folder: Path, port: int, upstream_port: int) -> None:
     for sub in ("cache", "tmp"):
         (folder / sub).mkdir()
     text = configuration(DEPLOY.read_text(), port, upstream_port, folder)
@@ -129,7 +128,6 @@ def _prepare(port: int, upstream_port: int) -> Path:
     if (drop := _unprivileged()) and "user" in drop:
         for path in [folder, *folder.rglob("*")]:
             os.chown(path, drop["user"], drop["group"])
-    return folder
 
 
 def _answers(port: int) -> bool:
@@ -156,11 +154,11 @@ def running(port: int, upstream_port: int) -> Iterator[Proxy]:
     """nginx on 127.0.0.1:``port`` in front of gunicorn on ``upstream_port``; stopped
     and its folder (cache, logs) removed on exit."""
     binary = nginx_binary()
-    folder = _prepare(port, upstream_port)
-    conf = folder / "nginx.conf"
+    folder = Path(tempfile.mkdtemp(prefix="toursite-nginx-"))
     command = [binary, "-p", str(folder), "-e", str(folder / "error.log")]
-    command += ["-c", str(conf), "-g", "daemon off;"]
+    command += ["-c", str(folder / "nginx.conf"), "-g", "daemon off;"]
     try:
+        _prepare(folder, port, upstream_port)
         check = subprocess.run(
             [*command, "-t", "-q"], capture_output=True, text=True, **_unprivileged()
         )

@@ -7,6 +7,7 @@ from django.db.models import Count, F, Max
 from django.http import HttpRequest
 
 from editions.models import Entry
+from stages.admin.live import LiveDeskViews
 from stages.admin.paste import PasteViews
 from stages.forms import RowTokenInline, StageResultForm, WritesThroughServices
 from stages.models import Checkpoint, Stage, StageResult
@@ -122,7 +123,7 @@ class StageResultInline(RowTokenInline):
 
 
 @admin.register(Stage)
-class StageAdmin(PasteViews, WritesThroughServices):
+class StageAdmin(LiveDeskViews, PasteViews, WritesThroughServices):
     list_display = [
         "number",
         "edition",

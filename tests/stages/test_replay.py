@@ -47,7 +47,7 @@ def test_a_replay_fills_the_stage_progressively_and_ends_as_it_began(tour, clien
     before = _tables(tour)
     page = reverse("stages:detail", args=["tour-de-france", 2023, 12])
     live.stage_go_live(stage=stage)
-    live.ticker_post(stage=stage, text="Izagirre attacks", kind="attack", bibs=(44,))
+    live.ticker_post(stage=stage, text="Izagirre attacks", kind="attack", bibs=(124,))
     live.stage_make_final(stage=stage)
 
     replay = replay_prepare(stage=stage)
@@ -71,7 +71,7 @@ def test_a_replay_fills_the_stage_progressively_and_ends_as_it_began(tour, clien
     assert _tables(tour) == before
     (entry,) = TickerEntry.objects.filter(stage=stage)
     assert entry.text == "Izagirre attacks"
-    assert [e.bib for e in entry.riders.all()] == [44]
+    assert [e.bib for e in entry.riders.all()] == [124]
 
 
 def test_the_command_refuses_what_cannot_be_replayed(tour):

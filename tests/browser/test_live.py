@@ -1,0 +1,89 @@
+"""The live centre in a real browser: a fan's open stage page follows the desk's
+writes without a reload, and a replayed finish fills the stage tab progressively
+and ends with the official tables.
+
+The poll interval is shortened with the TOURSITE_LIVE_POLL_SECONDS setting (5 s on
+the site)."""
+
+from decimal import Decimal
+
+from playwright.sync_api import expect
+
+from racing.live import Group
+from stages.models import Stage
+from stages.services import live
+from stages.services.replay import replay_play, replay_prepare
+from tests.browser.conftest import screenshot
+
+STAGE_12 = "/races/tour-de-france/2023/stage-12/"
+
+
+def _one_at_a_time(page):
+    """Requests are fetched by Playwright from the test's thread, so the test's
+    writes never overlap a request (SQLite's shared in-memory test database locks
+    whole tables)."""
+    page.route("**/*", lambda route: route.fulfill(response=route.fetch()))
+
+
+def _stage_12():
+    return Stage.objects.select_related("edition__race").get(
+        edition__race__slug="tour-de-france", edition__year=2023, number=12
+    )
+
+
+def test_a_fans_page_follows_the_desk_without_a_reload(page, tour_live, settings):
+    settings.TOURSITE_LIVE_POLL_SECONDS = 1
+    stage = replay_prepare(stage=_stage_12()).stage  # live, nobody over the line
+    _one_at_a_time(page)
+    page.goto(tour_live.url + STAGE_12 + "live/")
+    expect(page.locator("#live-panel")).to_be_visible()
+    page.evaluate("() => { window.notReloaded = true; }")
+    live.ticker_post(
+        stage=stage, text="**Izagirre** attacks", kind="attack", km_to_go=Decimal(31)
+    )
+    live.situation_save(
+        stage=stage,
+        km_to_go=Decimal("30.5"),
+        groups=[Group("Break", 0, (124,)), Group("Peloton", 95, rest=True)],
+    )
+    ticker = page.locator(".ticker__entry").first
+    expect(ticker).to_contain_text("Izagirre attacks", timeout=5_000)
+    expect(page.locator(".road-group").first).to_contain_text("Break")
+    expect(page.locator(".live-km")).to_have_text("30.5 km")
+    # Announced politely, once, to screen readers.
+    expect(page.locator("#live-announce")).to_contain_text("Izagirre attacks")
+    assert page.evaluate("() => window.notReloaded === true")
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"live-{width}")
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert widths[0] <= widths[1], widths
+    live.stage_make_final(stage=stage)
+    expect(page.locator("#live-panel")).to_contain_text("official", timeout=5_000)
+    expect(page.locator("#live-panel[hx-trigger]")).to_have_count(0)
+    assert page.console_errors == []
+
+
+def test_a_replay_fills_the_stage_tab_and_ends_official(page, tour_live, settings):
+    settings.TOURSITE_LIVE_POLL_SECONDS = 1
+    stage = _stage_12()
+    replay = replay_prepare(stage=stage)
+    _one_at_a_time(page)
+    page.goto(tour_live.url + STAGE_12)
+    expect(page.locator(".live-note")).to_be_visible()
+    seen = []
+
+    def wait(at):  # before each write: what the fan sees, a poll or two later
+        page.wait_for_timeout(400)
+        rows = page.locator("#stage-table tbody tr").count()
+        if not seen or rows != seen[-1]:
+            seen.append(rows)
+
+    replay_play(replay, speed=1e9, wait=wait)
+    expect(page.locator(".stage-winner")).to_contain_text("Stage winner", timeout=5_000)
+    expect(page.locator("#table-poll")).to_have_count(0)
+    expect(page.locator("#stage-table tbody tr").first).to_contain_text("IZAGIRRE")
+    assert len(seen) >= 3, seen  # the table grew in steps, not at once
+    assert page.console_errors == []
