@@ -130,6 +130,8 @@ def _local_time(moment: datetime) -> time:
 class TickerForm(forms.Form):
     """A new ticker entry, or a correction of ``entry``."""
 
+    prefix = "ticker"
+
     text = forms.CharField(
         max_length=TEXT_MAX_LENGTH,
         error_messages={"required": "Write the ticker text."},
@@ -236,6 +238,8 @@ class BaseGroupRows(forms.BaseFormSet):
 
 
 class SituationForm(forms.Form):
+    prefix = "situation"
+
     km_to_go = KmField(label="Km to go")
 
 
@@ -264,10 +268,19 @@ def situation_form(data=None, situation: Situation | None = None) -> SituationFo
 
 
 class ArrivalsForm(forms.Form):
+    prefix = "arrivals"
+
     text = forms.CharField(
         label="Riders over the line",
         strip=False,
         max_length=200_000,
         error_messages={"required": "Paste the riders who have arrived first."},
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 40, "spellcheck": "false"}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 6,
+                "cols": 40,
+                "spellcheck": "false",
+                "aria-describedby": "arrivals-help",
+            }
+        ),
     )

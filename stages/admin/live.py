@@ -104,11 +104,12 @@ class LiveDeskViews(admin.ModelAdmin):
     def desk_ticker(self, request: HttpRequest, stage: Stage) -> HttpResponse | Bound:
         data = request.POST.copy()
         entry, gone = None, False
-        if (entry_id := form_int(data.get("entry", ""))) is not None:
+        key = TickerForm.prefix + "-entry"
+        if (entry_id := form_int(data.get(key, ""))) is not None:
             entry = self.ticker_entry(stage, entry_id)
             gone = entry is None
             if gone:
-                data["entry"] = ""  # saved again, it is a new entry
+                data[key] = ""  # saved again, it is a new entry
         form = TickerForm(data, entry=entry)
         if gone:
             form.add_error(

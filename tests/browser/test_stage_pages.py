@@ -1,7 +1,7 @@
 """The stage pages in a real browser: tabs, history, filters, live updates.
 
 The live test shortens the poll interval with the TOURSITE_LIVE_POLL_SECONDS
-setting (30 s on the site).
+setting (5 s on the site).
 """
 
 import re

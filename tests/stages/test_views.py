@@ -180,7 +180,7 @@ class TestLive:
 
     def test_live_fragment_polls(self, client, live):
         html = client.get(f"{STAGE_12}gc/", headers=HX).content.decode()
-        assert 'hx-trigger="every 30s"' in html
+        assert 'hx-trigger="every 5s, refresh"' in html
         assert 'id="table-poll"' in html
 
     def test_finished_fragment_stops_polling(self, client):
@@ -190,7 +190,7 @@ class TestLive:
     def test_poll_interval_setting(self, client, live, settings):
         settings.TOURSITE_LIVE_POLL_SECONDS = 2
         html = client.get(STAGE_12).content.decode()
-        assert 'hx-trigger="every 2s"' in html
+        assert 'hx-trigger="every 2s, refresh"' in html
 
     def test_unchanged_table_answers_304(self, client, live, tour):
         poll = {**HX, "HX-Trigger": "table-poll"}
