@@ -59,7 +59,7 @@ soak: $(VENV)/.installed
 
 # Replays the finish of Tour 2023 stage 12 into the `make run` database in about two
 # minutes: open the stage page while it runs.
-REPLAY_SPEED ?= 12
+REPLAY_SPEED ?= 20
 replay: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo

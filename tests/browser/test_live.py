@@ -87,3 +87,34 @@ def test_a_replay_fills_the_stage_tab_and_ends_official(page, tour_live, setting
     expect(page.locator("#stage-table tbody tr").first).to_contain_text("IZAGIRRE")
     assert len(seen) >= 3, seen  # the table grew in steps, not at once
     assert page.console_errors == []
+
+
+def _tab_hidden(page, hidden: bool) -> None:
+    """The tab goes to the background (or comes back), as the browser says it."""
+    page.evaluate(
+        """hidden => {
+            Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        hidden,
+    )
+
+
+def test_polling_pauses_while_the_tab_is_hidden(page, tour_live, settings):
+    settings.TOURSITE_LIVE_POLL_SECONDS = 1
+    replay_prepare(stage=_stage_12())
+    polls = []
+    page.on(
+        "request",
+        lambda r: polls.append(r.url) if r.headers.get("hx-request") else None,
+    )
+    page.goto(tour_live.url + STAGE_12 + "live/")
+    page.wait_for_timeout(2_500)
+    assert polls, "a live page polls"
+    _tab_hidden(page, True)
+    polls.clear()
+    page.wait_for_timeout(3_000)
+    assert polls == []
+    _tab_hidden(page, False)
+    page.wait_for_timeout(300)  # at once, not at the next tick
+    assert polls

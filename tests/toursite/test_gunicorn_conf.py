@@ -106,7 +106,7 @@ def test_no_worker_inherits_the_masters_database_connection(gunicorn_config):
     # With preloading, anything the master opened would be shared by every forked
     # worker: the master closes it before each fork.
     if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("Django never closes an in-memory SQLite database (CI's PostgreSQL run)")
+        pytest.skip("an in-memory SQLite database is never closed (see PostgreSQL)")
     cfg = gunicorn_config()
     connection.ensure_connection()
     assert connection.connection is not None
