@@ -27,12 +27,14 @@ minutes at a steady load and prints each worker's memory at the start and the en
 With the project preloaded, a worker that does get replaced (a timeout, a crash, a
 deployer's GUNICORN_MAX_REQUESTS) forks from a loaded master in milliseconds instead
 of importing Django and the project, and it fills its page store from the shared
-cache (Redis), not by rendering again. The master opens no database connection and
-no cache connection; ``pre_fork`` closes any that it did open all the same, so that
-no two processes ever share a socket, and anything a worker runs in the background
-must be started in ``post_fork``, in the worker. Preloading means that ``kill -HUP``
-reloads this file but not the code: a deploy restarts gunicorn (or upgrades it in
-place with ``kill -USR2``).
+cache (Redis), not by rendering again. ``when_ready`` does in the master what each
+worker would do on its first request. The master opens no database or cache
+connection; ``pre_fork`` closes any it did open all the same, so that no two
+processes ever share a socket. A thread is never inherited through a fork: anything
+running in the background is started in each worker, after the fork (the data
+version listener of toursite.version_push starts on a worker's first request).
+Preloading means that ``kill -HUP`` reloads this file but not the code: a deploy
+restarts gunicorn (or upgrades it in place with ``kill -USR2``).
 """
 
 import os

@@ -93,7 +93,8 @@ def _tab_hidden(page, hidden: bool) -> None:
     """The tab goes to the background (or comes back), as the browser says it."""
     page.evaluate(
         """hidden => {
-            Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
+            const property = {value: hidden, configurable: true};
+            Object.defineProperty(document, "hidden", property);
             document.dispatchEvent(new Event("visibilitychange"));
         }""",
         hidden,
