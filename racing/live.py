@@ -10,7 +10,8 @@ Decisions (the rules say nothing about a race not yet finished):
   without one, at least as far behind as the last group (or the last arrival);
 - the virtual time is the GC time before the stage plus that deficit; equal
   virtual times keep the GC order before the stage;
-- bonuses count once known: those of the riders who have arrived.
+- bonuses count once known: at the finish for the riders who have arrived, at
+  the sprints and bonus points already crossed for everyone.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -130,10 +131,13 @@ def virtual_gc(
     groups: Sequence[RoadGroup],
     arrivals: Sequence[Arrival],
     out: Iterable[int] = (),
+    bonuses: Mapping[int, int] | None = None,
 ) -> list[VirtualRow]:
     """The virtual GC. ``gc_before`` lists (rider, GC time) in GC order before the
     stage (every starter at 0 before stage 1); ``out`` are riders out of the race
-    (before or on this stage)."""
+    (before or on this stage); ``bonuses`` the seconds riders still on the road
+    have won already (an arrival carries his own)."""
+    bonuses = bonuses or {}
     out = set(out)
     finished = {a.rider: a for a in arrivals}
     fastest = min((a.time for a in arrivals), default=0)
@@ -150,9 +154,9 @@ def virtual_gc(
             deficit = arrival.time - fastest + arrival.penalty - arrival.bonus
             where = "finished"
         elif (group := placed.get(rider, rest)) is not None:
-            deficit, where = group.gap, group.name
+            deficit, where = group.gap - bonuses.get(rider, 0), group.name
         else:
-            deficit, where = last_known, ""
+            deficit, where = last_known - bonuses.get(rider, 0), ""
         rows.append((before + deficit, gc_rank, rider, deficit, where))
     rows.sort()
     leader = rows[0][0] if rows else 0

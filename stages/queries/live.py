@@ -5,14 +5,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import F
-
 from editions.models import Entry
 from live.models import RaceSituation, RoadGroup, TickerEntry
 from racing import live
 from racing.standings import OUT_STATUSES
 from stages.models import Stage, StageResult
-from stages.queries.results import jerseys_after, standing_rows
+from stages.queries.results import jerseys_after, stage_awards, standing_rows
 from stages.queries.rows import RIDER_FIELDS, TEAM_FIELDS_ENTRY, Row, TeamRef, rider_ref
 
 TICKER_SHOWN = 30
@@ -101,18 +99,30 @@ def _gc_before(stage: Stage) -> list[Row]:
 
 
 def virtual_gc(stage: Stage, where: Situation) -> list[VirtualLine]:
-    """The virtual GC of a live stage (4 queries and the situation's): the GC
-    before the stage plus each rider's deficit on the road (``racing.live``)."""
+    """The virtual GC of a live stage (6 queries and the situation's): the GC
+    before the stage plus each rider's deficit on the road (``racing.live``),
+    bonuses as the rules give them for the finish and the crossings so far (a
+    bonus the desk entered with an arrival wins)."""
     before = _gc_before(stage)
-    results = StageResult.objects.filter(stage=stage).values_list(
-        "entry_id", "status", "time_s", F("bonus"), "penalty"
+    results = list(
+        StageResult.objects.filter(stage=stage).values_list(
+            "entry_id", "status", "rank", "time_s", "bonus", "penalty"
+        )
     )
+    nobody = TeamRef("", "")
+    awards = stage_awards(
+        stage,
+        [Row(rank, nobody, time_s, entry_id=entry_id, status=status)
+         for entry_id, status, rank, time_s, _, _ in results],
+    )  # fmt: skip
+    won = {rider: award.bonus for rider, award in awards.items()}
     arrivals, out = [], set()
-    for entry_id, status, time_s, bonus, penalty in results:
+    for entry_id, status, _, time_s, bonus, penalty in results:
         if status in OUT_STATUSES or (status != "OK" and time_s is None):
             out.add(entry_id)
         elif time_s is not None:
-            arrivals.append(live.Arrival(entry_id, time_s, bonus or 0, penalty))
+            known = won.get(entry_id, 0) if bonus is None else bonus
+            arrivals.append(live.Arrival(entry_id, time_s, known, penalty))
     groups = [
         live.RoadGroup(g.name, g.gap, frozenset(r.entry_id for r in g.riders), g.rest)
         for g in where.groups
@@ -121,7 +131,7 @@ def virtual_gc(stage: Stage, where: Situation) -> list[VirtualLine]:
     by_id = {r.entry_id: r for r in before}
     worn = jerseys_after(stage.edition, stage.number - 1)
     lines = []
-    for v in live.virtual_gc(gc, groups, arrivals, out):
+    for v in live.virtual_gc(gc, groups, arrivals, out, won):
         base = by_id[v.rider]
         row = Row(
             rank=v.rank, team=base.team, value=v.time, gap=v.gap,

@@ -171,3 +171,19 @@ def test_the_panel_costs_the_same_queries_whatever_the_field(
     )
     with django_assert_max_num_queries(14):
         assert client.get(_url(race), **HX).status_code == 200
+
+
+def test_bonus_seconds_won_on_the_road_count_in_the_virtual_gc(client, race):
+    from tests.factories import CheckpointCrossingFactory, CheckpointFactory
+
+    stage = race.stage(3)
+    bonus = CheckpointFactory(stage=stage, kind="bonus", name="Côte", km=100)
+    CheckpointCrossingFactory(checkpoint=bonus, rank=1, entry=race.entry(1))
+    live.situation_save(
+        stage=stage, km_to_go=None, groups=[Group("Peloton", 0, rest=True)]
+    )
+    page = client.get(_url(race), **HX).content.decode()
+    virtual = page[page.index("results--virtual") :]
+    # Aalto led Dahl by 0:03 this morning and took 8 s at the Côte: 0:11 now.
+    assert virtual.index("AALTO") < virtual.index("DAHL")
+    assert "+0:11" in virtual
