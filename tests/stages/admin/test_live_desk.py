@@ -373,7 +373,7 @@ def test_bad_arrivals_are_refused_with_their_reason(desk, live_stage, second, re
 # Cost
 
 
-@pytest.mark.parametrize("riders", [3, 60])
+@pytest.mark.parametrize("riders", [6, 60])
 def test_the_desk_costs_the_same_queries_whatever_the_field(
     desk, race, live_stage, riders, django_assert_max_num_queries
 ):
@@ -385,9 +385,8 @@ def test_the_desk_costs_the_same_queries_whatever_the_field(
               ("Peloton", "", "1:00", True))  # fmt: skip
     for n in range(riders // 3):
         live.ticker_post(stage=live_stage, text=f"News {n}", bibs=list(bibs)[:3])
-    arrivals(desk, live_stage, "\n".join(f"{n},{b},+0:0{n % 10}" for n, b in (
-        (1, 20), (2, 21), (3, 22))))  # fmt: skip
-    with django_assert_max_num_queries(18):
+    arrivals(desk, live_stage, "1,20,3:55:00\n2,21,+0:01\n3,22,s.t.")
+    with django_assert_max_num_queries(1):
         response = desk.get(desk_url(live_stage))
     assert response.status_code == 200
     assert f'value="{" ".join(str(b) for b in bibs if b > 22)}"' in page(response)
