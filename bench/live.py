@@ -27,6 +27,7 @@ import socket
 import sys
 import tempfile
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,13 +144,20 @@ class Run:
         self.children.append(process)
         return process
 
-    def stop_children(self) -> None:
+    async def stop_children(self) -> None:
+        """The editor and the replay stopped (also on Ctrl-C), and waited for
+        within the event loop, which owns their pipes."""
         for process in self.children:
             if process.returncode is None:
-                try:
+                with suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
+        for process in self.children:
+            try:
+                await asyncio.wait_for(process.wait(), 10)
+            except TimeoutError:
+                with suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                await process.wait()
 
     def child_log(self, name: str) -> str:
         return (self.workdir / f"{name}.log").read_text(errors="replace")[-2000:]
@@ -246,6 +254,15 @@ def prepare(run: Run) -> None:
     log(f"  database and static files ready in {time.perf_counter() - started:.1f} s")
 
 
+def keep_logs(run: Run, nginx: proxy.Proxy, folder: Path) -> None:
+    """nginx's, gunicorn's, the editor's and the replay's logs, copied to
+    ``folder`` before the run's temporary folders go."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in [*nginx.folder.glob("*.log"), *run.workdir.glob("*.log")]:
+        shutil.copy(path, folder / path.name)
+    log(f"  logs kept in {folder}")
+
+
 def serve_and_measure(run: Run) -> None:
     args = run.args
     app_port, proxy_port = free_port(), free_port()
@@ -264,12 +281,13 @@ def serve_and_measure(run: Run) -> None:
             try:
                 await crowd_during_replay(run, proxy_port, parts)
             finally:
-                run.stop_children()
+                await run.stop_children()
 
         try:
             asyncio.run(session())
         finally:
-            run.stop_children()
+            if args.logs:
+                keep_logs(run, nginx, Path(args.logs))
         started, ended = run.figures["window"]
         run.figures["hits"] = proxy.read_log(nginx.access_log, started, ended)
         run.figures["all_hits"] = proxy.read_log(nginx.access_log)
@@ -302,6 +320,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--gc-share", type=float, default=1.0)
     parser.add_argument("--workers", type=int, help="gunicorn workers")
     parser.add_argument("--redis", default=REDIS_URL, help=f"default {REDIS_URL}")
+    parser.add_argument("--logs", metavar="DIR", help="keep the logs in DIR")
     return parser.parse_args()
 
 
@@ -342,4 +361,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        log("\n  interrupted: everything it started is stopped and removed")
+        sys.exit(130)

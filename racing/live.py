@@ -15,7 +15,7 @@ Decisions (the rules say nothing about a race not yet finished):
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,8 @@ def group_problems(
     out: Mapping[int, str],
     arrived: Iterable[int] = (),
 ) -> list[str]:
-    """What is wrong with the groups, one message each: an unknown bib, a rider
+    """What is wrong with the groups (from the head of the race backwards; the
+    first one's gap counts as 0), one message each: an unknown bib, a rider
     out of the race or already over the line, a rider listed twice, a group
     behind with a smaller gap than the one ahead, more than one "everyone else"
     group, a group without riders, a name missing."""
@@ -44,6 +45,8 @@ def group_problems(
     seen: dict[int, str] = {}
     previous: Group | None = None
     for number, group in enumerate(groups, start=1):
+        if number == 1:  # the head of the race: its gap is 0 whatever was typed
+            group = replace(group, gap=0)
         label = f"Group {number} ({group.name or 'no name'})"
         if not group.name.strip():
             problems.append(f"Group {number}: give the group a name.")

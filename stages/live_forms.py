@@ -128,7 +128,7 @@ def _local_time(moment: datetime) -> time:
 
 
 class TickerForm(forms.Form):
-    """A new ticker entry, or a correction of ``entry``."""
+    """A new ticker entry, or a correction of ``entry`` (``editing``)."""
 
     prefix = "ticker"
 
@@ -163,7 +163,7 @@ class TickerForm(forms.Form):
                 "entry": entry.pk,
             }
         super().__init__(*args, **kwargs)
-        self.entry = entry
+        self.editing = entry
 
     def line(self) -> TickerLine:
         data = self.cleaned_data
@@ -181,12 +181,12 @@ class TickerForm(forms.Form):
         keeps the stored time (a correction) or takes now (a new entry)."""
         if at is None:
             return None
-        if self.entry is None:
+        if self.editing is None:
             day = timezone.localdate()
-        elif at == _local_time(self.entry.at):
+        elif at == _local_time(self.editing.at):
             return None  # unchanged: the stored time, to the microsecond
         else:
-            day = timezone.localtime(self.entry.at).date()
+            day = timezone.localtime(self.editing.at).date()
         return timezone.make_aware(datetime.combine(day, at))
 
 
@@ -196,7 +196,7 @@ class GroupRowForm(forms.Form):
     name = forms.CharField(
         required=False,
         max_length=GROUP_NAME_MAX_LENGTH,
-        widget=_text_input(12, placeholder="Break"),
+        widget=_text_input(12),
     )
     bibs = BibsField(label="Riders (bibs)", widget=_text_input(22))
     gap = GapField(
@@ -277,7 +277,7 @@ class ArrivalsForm(forms.Form):
         error_messages={"required": "Paste the riders who have arrived first."},
         widget=forms.Textarea(
             attrs={
-                "rows": 6,
+                "rows": 4,
                 "cols": 40,
                 "spellcheck": "false",
                 "aria-describedby": "arrivals-help",

@@ -45,6 +45,9 @@ LAST_ARRIVALS = 3
 
 Bound = dict[str, object]
 
+# The field each form's keyboard focus starts in.
+FOCUS = {"ticker": "text", "situation": "km_to_go", "arrivals": "text"}
+
 
 def _time(moment) -> str:
     return f"{timezone.localtime(moment):%H:%M}"
@@ -222,14 +225,19 @@ class LiveDeskViews(admin.ModelAdmin):
                 f"Stage {stage.number} is not live: nothing to make final.",
                 messages.ERROR,
             )
-        else:
+            return HttpResponseRedirect(self.desk_url(stage))
+        try:
             live.stage_make_final(stage=stage)
-            self.log_change(request, stage, "Live desk: made final.")
-            self.message_user(
-                request,
-                f"Stage {stage.number} is final: its tables are official.",
-                messages.SUCCESS,
-            )
+        except live.LiveRefused as refused:
+            for reason in refused.messages:
+                self.message_user(request, reason, messages.ERROR)
+            return HttpResponseRedirect(self.desk_url(stage))
+        self.log_change(request, stage, "Live desk: made final.")
+        self.message_user(
+            request,
+            f"Stage {stage.number} is final: its tables are official.",
+            messages.SUCCESS,
+        )
         return HttpResponseRedirect(self.desk_url(stage))
 
     def desk_refused(
@@ -275,6 +283,10 @@ class LiveDeskViews(admin.ModelAdmin):
             "arrivals": ArrivalsForm(),
             **bound,
         }
+        # The keyboard starts in the ticker, or in the form just refused.
+        focused = next((name for name in FOCUS if name in bound), "ticker")
+        for name, field in FOCUS.items():
+            forms[name].fields[field].widget.attrs["autofocus"] = name == focused
         context = {
             **self.admin_site.each_context(request),
             "title": f"Live desk: stage {stage.number}",

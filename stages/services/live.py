@@ -291,23 +291,33 @@ def arrivals_add(*, stage: Stage, results: Sequence[StageResult]) -> list[str]:
     return _arrivals_write(stage, rows_of)
 
 
-def stage_go_live(*, stage: Stage) -> None:
+def stage_go_live(*, stage: Stage) -> list[str]:
     """Make a stage live: its pages show the live panel and poll."""
-    _status(stage, Stage.Status.LIVE)
+    return _status(stage, Stage.Status.LIVE)
 
 
-def stage_make_final(*, stage: Stage) -> None:
+def stage_make_final(*, stage: Stage) -> list[str]:
     """End a live stage: its tables become official (riders without a row leave
-    the race), the groups on the road go, the ticker stays."""
-    _status(stage, Stage.Status.FINISHED)
+    the race), the groups on the road go, the ticker stays. Refused while nobody
+    is over the line (a click too early would put the whole field out)."""
+    return _status(stage, Stage.Status.FINISHED)
 
 
-def _status(stage: Stage, status: str) -> None:
+NOBODY_IN = (
+    "Nobody is over the line yet: nothing was changed. Paste the arrivals first "
+    "(making the stage final puts every rider without a row out of the race)."
+)
+
+
+def _status(stage: Stage, status: str) -> list[str]:
     touched = Touched()
     touched.shows(stage.edition_id)
 
     def change() -> None:
         stored = Stage.objects.select_related("edition__race").get(pk=stage.pk)
+        finishing = stored.status == Stage.Status.LIVE and status != Stage.Status.LIVE
+        if finishing and not StageResult.objects.filter(stage=stored).exists():
+            raise LiveRefused([NOBODY_IN])
         stored.status = status
         stored.save(update_fields=["status"])
         if status != Stage.Status.LIVE:
@@ -315,4 +325,4 @@ def _status(stage: Stage, status: str) -> None:
         exits_refresh(edition=stored.edition)
         stage.status = status
 
-    write(change, touched)
+    return write(change, touched)

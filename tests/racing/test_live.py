@@ -91,3 +91,8 @@ def test_clock():
         "1:02:00",
         "-0:05",
     ]
+
+
+def test_the_head_of_the_race_is_at_0_whatever_was_typed():
+    groups = [Group("Break", 30, (11,)), Group("Peloton", 20, rest=True)]
+    assert group_problems(groups, START_LIST, {}) == []

@@ -4,6 +4,7 @@ raced live. Every form posts to the desk; a save redirects back with a message,
 a refusal shows its reasons next to the form, keeps what was typed and saves
 nothing."""
 
+import re
 from datetime import time
 from decimal import Decimal
 
@@ -159,6 +160,7 @@ def test_an_editor_goes_live_and_posts_edits_and_deletes_a_ticker_entry(desk, st
     assert "Stage 3 is live" in " ".join(messages_of(response))
     assert 'value="make-final"' in page(response)
     assert "become official" in page(response)
+    assert "Correct the entry" not in page(response)
 
     response = ticker(
         desk, stage, text="**Dahl** attacks", kind="attack", km_to_go="12,5",
@@ -237,18 +239,14 @@ def test_the_situation_is_saved_whole_and_shown_again(desk, live_stage):
     assert [g.name for g in stored.groups.all()] == ["Peloton"]
 
 
-def test_arrivals_come_in_partial_pastes_then_the_stage_is_made_final(
-    desk, live_stage
-):
+def test_arrivals_come_in_partial_pastes_then_the_stage_is_made_final(desk, live_stage):
     live.ticker_post(stage=live_stage, text="Flamme rouge", km_to_go=1)
     situation(desk, live_stage, "1", ("Break", "11 1", "", False))
     response = arrivals(desk, live_stage, "rank,bib,time\n1,11,3:55:00\n")
     assert "Arrivals saved: 1 over the line." in messages_of(response)
     response = arrivals(desk, live_stage, "2,1,+0:30\n3,2,s.t.\n")
     times = dict(
-        StageResult.objects.filter(stage=live_stage).values_list(
-            "entry__bib", "time_s"
-        )
+        StageResult.objects.filter(stage=live_stage).values_list("entry__bib", "time_s")
     )
     assert times == {11: 14100, 1: 14130, 2: 14130}
     shown = page(response)
@@ -270,7 +268,7 @@ def test_arrivals_come_in_partial_pastes_then_the_stage_is_made_final(
 
 
 @pytest.mark.parametrize(
-    "fields, reason",
+    ("fields", "reason"),
     [
         ({"text": "Attack", "bibs": "99"}, "No rider has bib 99 in this race."),
         ({"text": "Attack", "bibs": "12a, 7"}, "“12a” is not"),
@@ -297,9 +295,7 @@ def test_a_bad_ticker_entry_is_refused_with_its_reason(
             assert kept(response, value)  # kept as typed
 
 
-def test_a_correction_of_an_entry_deleted_meanwhile_becomes_a_new_one(
-    desk, live_stage
-):
+def test_a_correction_of_an_entry_deleted_meanwhile_becomes_a_new_one(desk, live_stage):
     entry = live.ticker_post(stage=live_stage, text="Crash")
     live.ticker_delete(entry=entry)
     response = ticker(desk, live_stage, text="Crash at km 40", entry=str(entry.pk))
@@ -310,7 +306,7 @@ def test_a_correction_of_an_entry_deleted_meanwhile_becomes_a_new_one(
 
 
 @pytest.mark.parametrize(
-    "rows, reason",
+    ("rows", "reason"),
     [
         ([("Break", "11 99", "", False)], "no rider has bib 99 in this race"),
         ([("Break", "11 x", "", False)], "“x” is not"),
@@ -327,7 +323,9 @@ def test_a_correction_of_an_entry_deleted_meanwhile_becomes_a_new_one(
         ([("Break", "", "", False)], "no riders (paste bibs, or tick everyone else)"),
     ],
 )  # fmt: skip
-def test_a_bad_situation_is_refused_with_its_reason(desk, race, live_stage, rows, reason):
+def test_a_bad_situation_is_refused_with_its_reason(
+    desk, race, live_stage, rows, reason
+):
     Entry.objects.filter(pk=race.entry(13).pk).update(exit_stage=2, exit_status="DNF")
     response = situation(desk, live_stage, "30", *rows)
     assert not response.redirect_chain
@@ -340,10 +338,18 @@ def test_a_bad_situation_is_refused_with_its_reason(desk, race, live_stage, rows
                 assert kept(response, value)
 
 
+def input_tag(response, name: str) -> str:
+    return re.search(rf'<input [^>]*name="{name}"[^>]*>', page(response))[0]
+
+
 def test_km_to_go_below_zero_refuses_the_situation(desk, live_stage):
+    assert "autofocus" in input_tag(desk.get(desk_url(live_stage)), "ticker-text")
     response = situation(desk, live_stage, "-1", ("Peloton", "", "", True))
-    assert "Km to go cannot be below zero." in page(response)
+    assert shows(response, "Km to go cannot be below zero.")
     assert not RaceSituation.objects.exists()
+    # The keyboard is back in the form refused.
+    assert "autofocus" in input_tag(response, "situation-km_to_go")
+    assert "autofocus" not in input_tag(response, "ticker-text")
 
 
 def test_a_rider_over_the_line_cannot_be_in_a_group(desk, live_stage):
@@ -353,7 +359,7 @@ def test_a_rider_over_the_line_cannot_be_in_a_group(desk, live_stage):
 
 
 @pytest.mark.parametrize(
-    "second, reason",
+    ("second", "reason"),
     [
         ("2,11,+0:10", "Bib 11 already has a row (rank 1)."),
         ("1,2,3:56:00", "Rank 1 is already taken."),
@@ -386,7 +392,7 @@ def test_the_desk_costs_the_same_queries_whatever_the_field(
     for n in range(riders // 3):
         live.ticker_post(stage=live_stage, text=f"News {n}", bibs=list(bibs)[:3])
     arrivals(desk, live_stage, "1,20,3:55:00\n2,21,+0:01\n3,22,s.t.")
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(15):
         response = desk.get(desk_url(live_stage))
     assert response.status_code == 200
     assert f'value="{" ".join(str(b) for b in bibs if b > 22)}"' in page(response)
