@@ -20,6 +20,7 @@ The last lines are ``name: value``, one per figure, to compare runs.
 import argparse
 import asyncio
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -186,12 +187,15 @@ async def follow_replay(
 async def post_every(
     run: Run, editor: asyncio.subprocess.Process, finished: asyncio.Event
 ) -> None:
-    """A ticker post with a unique text every ``--post-every`` seconds while the
-    replay runs."""
+    """A ticker post with a unique text about every ``--post-every`` seconds while
+    the replay runs. The gaps vary by a quarter either way: nginx refreshes a live
+    page on whole seconds, and posts at a fixed rhythm would all meet it at the
+    same moment of its cycle."""
     number = 0
     while True:
+        gap = run.args.post_every * random.uniform(0.75, 1.25)
         try:
-            await asyncio.wait_for(finished.wait(), run.args.post_every)
+            await asyncio.wait_for(finished.wait(), gap)
             return
         except TimeoutError:
             pass

@@ -33,3 +33,6 @@ CACHES = {
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 # Nor in the per-process copy in front of it.
 TOURSITE_LOCAL_PAGES = 0
+# Each test rolls back, so no write is ever committed or announced: a kept data
+# version would outlive it. tests/toursite/test_version_push.py turns it on.
+TOURSITE_VERSION_PUSH_MAX_AGE = 0
