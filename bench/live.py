@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import os
 import random
+import resource
 import secrets
 import shutil
 import signal
@@ -301,6 +302,18 @@ def serve_and_measure(run: Run) -> None:
     run.figures["gunicorn_requests"] = len(access.read_text().splitlines())
 
 
+def enough_files(fans_count: int) -> None:
+    """Room for a connection per fan (here and in nginx, which inherits it): the
+    soft limit on open files raised as far as the hard one allows."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    needed = fans_count + 200
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        if target < needed:
+            log(f"  only {target} open files allowed: expect errors past that")
+
+
 def missing() -> list[str]:
     return [
         f"{what} ({path} is missing)"
@@ -311,7 +324,9 @@ def missing() -> list[str]:
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fans", type=int, default=2000)
+    parser.add_argument(
+        "--fans", type=int, default=2000, help="a connection each (at most 8,000)"
+    )
     parser.add_argument("--interval", type=float, default=5.0, help="poll, seconds")
     parser.add_argument(
         "--speed", type=float, default=30.0, help="replay speed (x30: about 75 s)"
@@ -341,6 +356,7 @@ def main() -> int:
     if not processes.postgres_reachable():
         log("  cannot run: no PostgreSQL server on 127.0.0.1:5432")
         return 2
+    enough_files(args.fans)
     redis.Redis.from_url(args.redis).flushdb()
     workdir = Path(tempfile.mkdtemp(prefix="toursite-bench-live-"))
     try:

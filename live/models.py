@@ -70,7 +70,8 @@ class TickerEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%H:%M} {self.get_kind_display()}: {self.text[:60]}"
+        at = timezone.localtime(self.at)
+        return f"{at:%H:%M} {self.get_kind_display()}: {self.text[:60]}"
 
 
 class RaceSituation(models.Model):

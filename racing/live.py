@@ -29,14 +29,25 @@ class Group:
     rest: bool = False
 
 
+# A gap on the road longer than this is a typing error (a stage lasts hours).
+GAP_MAX = 4 * 3600
+
+
+def head_gap(group: Group, position: int, someone_finished: bool) -> int:
+    """The gap a group is stored with: the first group on the road is the head
+    of the race (0) until someone has finished; then every gap counts from the
+    stage winner, as typed."""
+    return 0 if position == 0 and not someone_finished else group.gap
+
+
 def group_problems(
     groups: Sequence[Group],
     start_list: Iterable[int],
     out: Mapping[int, str],
     arrived: Iterable[int] = (),
 ) -> list[str]:
-    """What is wrong with the groups (from the head of the race backwards; the
-    first one's gap counts as 0), one message each: an unknown bib, a rider
+    """What is wrong with the groups (from the head of the race backwards; gaps
+    as :func:`head_gap` stores them), one message each: an unknown bib, a rider
     out of the race or already over the line, a rider listed twice, a group
     behind with a smaller gap than the one ahead, more than one "everyone else"
     group, a group without riders, a name missing."""
@@ -45,13 +56,17 @@ def group_problems(
     seen: dict[int, str] = {}
     previous: Group | None = None
     for number, group in enumerate(groups, start=1):
-        if number == 1:  # the head of the race: its gap is 0 whatever was typed
-            group = replace(group, gap=0)
+        group = replace(group, gap=head_gap(group, number - 1, bool(arrived)))
         label = f"Group {number} ({group.name or 'no name'})"
         if not group.name.strip():
             problems.append(f"Group {number}: give the group a name.")
         if group.gap < 0:
             problems.append(f"{label}: a gap cannot be negative.")
+        elif group.gap > GAP_MAX:
+            problems.append(
+                f"{label}: a gap of {clock(group.gap)} is longer than a stage "
+                f"({clock(GAP_MAX)} at most)."
+            )
         if previous is not None and group.gap < previous.gap:
             problems.append(
                 f"{label}: its gap ({clock(group.gap)}) is smaller than the gap of "

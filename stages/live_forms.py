@@ -15,11 +15,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from live.models import GROUP_NAME_MAX_LENGTH, TEXT_MAX_LENGTH, TickerEntry
+from live.models import GROUP_NAME_MAX_LENGTH, KM_MAX, TEXT_MAX_LENGTH, TickerEntry
 from racing import live
 from racing.timefmt import TimeFormatError, parse_clock
 from stages.queries.live import Situation
 from stages.services.live import TickerLine
+from stages.services.writes import row_token
 
 # Rows of groups the situation form offers beyond those on the road now.
 GROUP_ROWS = 6
@@ -55,6 +56,8 @@ def parse_km(text: str) -> Decimal | None:
         raise ValidationError(
             f"“{text}” is not a distance: write km to go as 12.5 or 12,5.", code="km"
         )
+    if abs(km) > KM_MAX:  # before quantize, which fails on huge exponents
+        raise ValidationError(f"Km to go is at most {KM_MAX}.", code="km")
     if km != km.quantize(Decimal("0.1")):
         raise ValidationError("Km to go takes one decimal at most.", code="km")
     return km.quantize(Decimal("0.1"))
@@ -151,6 +154,9 @@ class TickerForm(forms.Form):
     )
     bibs = BibsField(label="Riders (bibs)", widget=_text_input(14))
     entry = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # The entry as the form was opened: a correction saved over another
+    # editor's is refused (``stages.services.writes.expecting``).
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, entry: TickerEntry | None = None, **kwargs):
         if entry is not None and not args and "data" not in kwargs:
@@ -161,6 +167,7 @@ class TickerForm(forms.Form):
                 "at": _local_time(entry.at),
                 "bibs": _bibs_text(sorted(r.bib for r in entry.riders.all())),
                 "entry": entry.pk,
+                "token": row_token(entry),
             }
         super().__init__(*args, **kwargs)
         self.editing = entry

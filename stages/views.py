@@ -10,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
@@ -170,11 +171,9 @@ def stage_live(request: HttpRequest, race: str, year: int, number: int) -> HttpR
         raise Http404("No such stage.")
     context = live_context(stage, request.GET)
     if is_fragment_request(request):
-        context["oob"] = True
-        response = render(request, "stages/stage_detail.html#live-fragment", context)
-        if request.htmx.trigger != "live-panel":
-            push_url(response, context["live_poll_url"])
-        return response
+        # No HX-Push-Url: the poll and the filter form share this stored
+        # fragment; the form pushes its own address (hx-push-url).
+        return render(request, "stages/stage_detail.html#live-panel", context)
     context = table_context(stage, "stage", QueryDict()) | context
     context["live_open"] = True
     return _stage_page(request, stage, context, staff)
@@ -206,7 +205,7 @@ class TickerFeed(Feed):
 
     def item_title(self, entry) -> str:
         km = f" · {entry.km_to_go} km to go" if entry.km_to_go is not None else ""
-        return f"{entry.at:%H:%M}{km} · {entry.get_kind_display()}"
+        return f"{localtime(entry.at):%H:%M}{km} · {entry.get_kind_display()}"
 
     def item_description(self, entry) -> str:
         return render_inline(entry.text)

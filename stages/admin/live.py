@@ -134,7 +134,8 @@ class LiveDeskViews(admin.ModelAdmin):
                     bibs=line.bibs,
                 )
             else:
-                saved = live.ticker_update(entry=entry, line=form.line())
+                token = form.cleaned_data["token"]
+                saved = live.ticker_update(entry=entry, line=form.line(), token=token)
         except live.LiveRefused as refused:
             return self.desk_refused(request, "ticker", form, refused.messages)
         done = "posted" if entry is None else "corrected"
@@ -312,10 +313,9 @@ class LiveDeskViews(admin.ModelAdmin):
 def ticker_lines(stage: Stage) -> list[tuple[TickerEntry, str, list[int]]]:
     """Every ticker entry of the stage, newest first, with its text as fans see
     it and its riders' bibs (2 queries)."""
-    entries = TickerEntry.objects.filter(stage=stage).prefetch_related("riders")
     return [
         (e, render_inline(e.text), sorted(r.bib for r in e.riders.all()))
-        for e in entries.order_by("-at", "-pk")
+        for e in live_queries.ticker(stage, limit=None)
     ]
 
 

@@ -62,9 +62,11 @@ def situation(stage: Stage) -> Situation:
     return Situation(stored.km_to_go, stored.updated_at, lines)
 
 
-def ticker(stage: Stage, limit: int = TICKER_SHOWN) -> list[TickerEntry]:
-    """The newest ticker entries first, with their riders (2 queries)."""
+def ticker(stage: Stage, limit: int | None = TICKER_SHOWN) -> list[TickerEntry]:
+    """The newest ticker entries first (at most ``limit``), with their stage and
+    riders (2 queries)."""
     entries = TickerEntry.objects.filter(stage=stage).order_by("-at", "-pk")
+    entries = entries.select_related("stage__edition__race")
     return list(entries.prefetch_related("riders__rider")[:limit])
 
 

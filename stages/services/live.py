@@ -17,13 +17,13 @@ from django.utils import timezone
 from editions.models import Entry
 from live.models import KM_MAX, TEXT_MAX_LENGTH, RaceSituation, RoadGroup, TickerEntry
 from racing import live
-from racing.parsing.results import parse_results_table
 from racing.standings import OUT_STATUSES
 from stages import inputs
 from stages.models import Stage, StageResult
 from stages.services.packages import result_objects
-from stages.services.recompute import exits_refresh
-from stages.services.writes import Touched, write
+from stages.services.results import read_stage_results
+from stages.services.stage import status_refresh
+from stages.services.writes import Expected, RowRefused, Touched, expecting, write
 
 ARRIVALS_LABEL = "arrivals"
 
@@ -138,9 +138,17 @@ def ticker_post(
     return _ticker_write(stage, line, None, live_only=True)
 
 
-def ticker_update(*, entry: TickerEntry, line: TickerLine) -> TickerEntry:
-    """Correct a ticker entry (any time: the record is tidied after the stage)."""
-    return _ticker_write(entry.stage, line, entry, live_only=False)
+def ticker_update(
+    *, entry: TickerEntry, line: TickerLine, token: str = ""
+) -> TickerEntry:
+    """Correct a ticker entry (any time: the record is tidied after the stage).
+    With the ``token`` of the entry as the editor's form was opened, a correction
+    over another editor's is refused."""
+    try:
+        with expecting(Expected(entry, token)):
+            return _ticker_write(entry.stage, line, entry, live_only=False)
+    except RowRefused as exc:
+        raise LiveRefused(exc.messages) from exc
 
 
 def ticker_delete(*, entry: TickerEntry) -> None:
@@ -168,7 +176,8 @@ def situation_save(
     *, stage: Stage, km_to_go: Decimal | None, groups: Sequence[live.Group]
 ) -> RaceSituation:
     """Replace the race situation of a live stage: km to go and the groups on the
-    road, from the head of the race backwards (the first group's gap is 0)."""
+    road, from the head of the race backwards (the first group's gap is 0 until
+    someone has finished; then gaps count from the stage winner)."""
     saved: list[RaceSituation] = []
     touched = Touched()
     touched.shows(stage.edition_id)
@@ -185,7 +194,7 @@ def situation_save(
             stage=current, defaults={"km_to_go": km_to_go, "updated_at": timezone.now()}
         )
         situation.groups.all().delete()
-        _groups_create(current, situation, groups)
+        _groups_create(current, situation, groups, finished=bool(arrived))
         saved.append(situation)
 
     write(change, touched)
@@ -193,7 +202,10 @@ def situation_save(
 
 
 def _groups_create(
-    stage: Stage, situation: RaceSituation, groups: Sequence[live.Group]
+    stage: Stage,
+    situation: RaceSituation,
+    groups: Sequence[live.Group],
+    finished: bool,
 ) -> None:
     entry_ids = _bibs(stage)
     for position, group in enumerate(groups):
@@ -201,7 +213,7 @@ def _groups_create(
             situation=situation,
             position=position,
             name=group.name.strip(),
-            gap_s=0 if position == 0 else group.gap,
+            gap_s=live.head_gap(group, position, finished),
             rest=group.rest,
         )
         if group.bibs:
@@ -255,14 +267,8 @@ def arrivals_paste_save(*, stage: Stage, text: str) -> list[str]:
 
     def rows_of(current: Stage, stored: list[StageResult]) -> list[StageResult]:
         first = next((r.time_s for r in stored if r.rank == 1), None)
-        start_list = inputs.start_list_of(current.edition)
-        table = parse_results_table(
-            ARRIVALS_LABEL,
-            text,
-            start_list,
-            out_of_race=inputs.out_of_race_before(current),
-            header_optional=True,
-            first_time=first,
+        table = read_stage_results(
+            current, ARRIVALS_LABEL, text, header_optional=True, first_time=first
         )
         if not text.strip():
             raise LiveRefused(["Paste the riders who have arrived first."])
@@ -320,9 +326,7 @@ def _status(stage: Stage, status: str) -> list[str]:
             raise LiveRefused([NOBODY_IN])
         stored.status = status
         stored.save(update_fields=["status"])
-        if status != Stage.Status.LIVE:
-            RaceSituation.objects.filter(stage=stored).delete()
-        exits_refresh(edition=stored.edition)
+        status_refresh(stored)
         stage.status = status
 
     return write(change, touched)

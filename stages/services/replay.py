@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from editions.models import Entry
 from live.models import RaceSituation, TickerEntry
 from stages.models import Stage, StageResult
 from stages.services import live
+from stages.services.stage import status_refresh
 from stages.services.writes import Touched, write
 
 # The columns of a result a replay writes back as they were.
@@ -140,9 +142,42 @@ def replay_step(stage: Stage, step: Step) -> None:
             bibs=t.bibs,
         )  # fmt: skip
     else:
-        copies = [StageResult(**{f: getattr(r, f) for f in RESULT_FIELDS})
-                  for r in step.results]  # fmt: skip
+        copies = [_copy(stage, row) for row in step.results]
         live.arrivals_add(stage=stage, results=copies)
+
+
+def replay_restore(replay: Replay) -> None:
+    """Put the stage back as it was before the replay, whatever happened to it
+    since (a replay interrupted, an editor's "Make final" in the middle): its
+    results and ticker as they were, final, in one write."""
+    stage = replay.stage
+    touched = Touched()
+    touched.moves(stage.edition_id, stage.number)
+
+    def change() -> None:
+        StageResult.objects.filter(stage=stage).delete()
+        StageResult.objects.bulk_create(
+            [_copy(stage, row) for step in replay.arrivals for row in step.results]
+        )
+        TickerEntry.objects.filter(stage=stage).delete()
+        entry_ids = dict(
+            Entry.objects.filter(edition_id=stage.edition_id).values_list("bib", "pk")
+        )
+        for step in replay.ticker:
+            t = step.ticker
+            entry = TickerEntry.objects.create(
+                stage=stage, at=t.at, kind=t.kind, km_to_go=t.km_to_go, text=t.text
+            )
+            entry.riders.set([entry_ids[b] for b in t.bibs if b in entry_ids])
+        Stage.objects.filter(pk=stage.pk).update(status=Stage.Status.FINISHED)
+        stage.status = Stage.Status.FINISHED
+        status_refresh(stage, exits=False)  # the recompute works out the exits
+
+    write(change, touched)
+
+
+def _copy(stage: Stage, row: StageResult) -> StageResult:
+    return StageResult(stage=stage, **{f: getattr(row, f) for f in RESULT_FIELDS})
 
 
 def replay_play(
@@ -154,10 +189,17 @@ def replay_play(
     report: Callable[[str], None] = lambda line: None,
 ) -> None:
     """Play ``replay`` back: ``wait(seconds)`` until each step's time (from the
-    start), then write it; the stage is made final at the end."""
-    for at, step in replay.steps(speed, max_wait):
-        wait(at)
-        replay_step(replay.stage, step)
-        report(f"{at:7.1f} s  {step.label} ({len(step.results) or 1} row(s))")
-    live.stage_make_final(stage=replay.stage)
+    start), then write it; the stage is made final at the end. Interrupted
+    (Ctrl-C, a write refused), the stage is restored as it was, then the error
+    goes on."""
+    try:
+        for at, step in replay.steps(speed, max_wait):
+            wait(at)
+            replay_step(replay.stage, step)
+            report(f"{at:7.1f} s  {step.label} ({len(step.results) or 1} row(s))")
+        live.stage_make_final(stage=replay.stage)
+    except BaseException:
+        replay_restore(replay)
+        report("replay interrupted: the stage is back as it was, final")
+        raise
     report("stage final again")

@@ -34,10 +34,16 @@ class PasteRefused(Exception):
 
 
 def read_stage_results(
-    stage: Stage, label: str, data: bytes | str, *, header_optional: bool = False
+    stage: Stage,
+    label: str,
+    data: bytes | str,
+    *,
+    header_optional: bool = False,
+    first_time: int | None = None,
 ) -> ResultsTable:
     """Parse a results table for ``stage`` against its start list and the riders
-    already out of the race (3 queries)."""
+    already out of the race (3 queries); ``first_time``: the winner's, when the
+    rows continue a result already stored (``parse_results_table``)."""
     text = decode(label, data) if isinstance(data, bytes) else data
     return parse_results_table(
         label,
@@ -45,6 +51,7 @@ def read_stage_results(
         inputs.start_list_of(stage.edition),
         out_of_race=inputs.out_of_race_before(stage),
         header_optional=header_optional,
+        first_time=first_time,
     )
 
 

@@ -1,11 +1,13 @@
 """A stage written with what its admin page holds: route, scoring and status, its
 checkpoints and its results. A change of scoring, checkpoints or results recomputes
 the standings from the stage; a change of status refreshes who left the race (a
-live stage's missing rows do not count yet) without touching the standings."""
+live stage's missing rows do not count yet) without touching the standings, and
+a stage no longer live loses its race situation (``status_refresh``)."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from live.models import RaceSituation
 from stages.models import Checkpoint, Stage, StageResult
 from stages.services.corrections import rows_apply, rows_touched
 from stages.services.recompute import exits_refresh
@@ -79,10 +81,21 @@ def stage_update(
     def change() -> None:
         stage.save()
         rows_apply(saved, deleted)
-        if exits_only:
-            exits_refresh(edition=stage.edition)
+        if "status" in changed:
+            status_refresh(stage, exits=exits_only)
 
     return write(change, touched)
+
+
+def status_refresh(stage: Stage, *, exits: bool = True) -> None:
+    """What a stage's new status changes beyond itself (under the write's lock):
+    a stage no longer live loses its groups on the road, and who left the race
+    is worked out again (``exits``: unless the standings are recomputed, which
+    does it too)."""
+    if stage.status != Stage.Status.LIVE:
+        RaceSituation.objects.filter(stage=stage).delete()
+    if exits:
+        exits_refresh(edition=stage.edition)
 
 
 def stage_delete(*, stage: Stage) -> list[str]:

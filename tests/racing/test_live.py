@@ -1,6 +1,14 @@
 """The live stage's pure rules: groups as the desk enters them, and the virtual GC."""
 
-from racing.live import Arrival, Group, RoadGroup, clock, group_problems, virtual_gc
+from racing.live import (
+    Arrival,
+    Group,
+    RoadGroup,
+    clock,
+    group_problems,
+    head_gap,
+    virtual_gc,
+)
 
 START_LIST = (1, 2, 3, 11, 12, 13)
 # GC before the stage: (rider, GC time), in GC order.
@@ -96,3 +104,16 @@ def test_clock():
 def test_the_head_of_the_race_is_at_0_whatever_was_typed():
     groups = [Group("Break", 30, (11,)), Group("Peloton", 20, rest=True)]
     assert group_problems(groups, START_LIST, {}) == []
+
+
+def test_a_gap_longer_than_a_stage_is_a_typing_error():
+    groups = [Group("Break", 0, (11,)), Group("Peloton", 9_999_999, rest=True)]
+    (problem,) = group_problems(groups, START_LIST, {})
+    assert problem.startswith("Group 2 (Peloton): a gap of 2777:46:39 is longer")
+
+
+def test_once_someone_finished_the_first_group_keeps_its_gap():
+    groups = [Group("Peloton", 60, rest=True)]
+    assert group_problems(groups, START_LIST, {}, arrived=[11]) == []
+    assert head_gap(groups[0], 0, someone_finished=True) == 60
+    assert head_gap(groups[0], 0, someone_finished=False) == 0

@@ -57,15 +57,20 @@ def test_the_live_page_shows_the_situation_the_virtual_gc_and_the_ticker(client,
     assert 'hx-trigger="every 5s, refresh"' in page
 
 
-def test_an_htmx_poll_gets_the_panel_alone_with_a_polite_announcement(client, race):
+def test_an_htmx_request_gets_the_panel_alone(client, race):
     live.ticker_post(stage=race.stage(3), text="Crash in the peloton", kind="crash")
     response = client.get(_url(race), **HX)
     page = response.content.decode()
     assert "<html" not in page
     assert page.lstrip().startswith('<div id="live-panel"')
-    assert 'hx-swap-oob="innerHTML"' in page
     assert "Crash in the peloton" in page
-    assert "HX-Push-Url" not in response.headers  # a poll keeps the address
+    # The poll and the filter form share this stored fragment: no pushed address
+    # (the form pushes its own), or every poll would add a history entry.
+    assert "HX-Push-Url" not in response.headers
+    filtered = client.get(
+        _url(race), HTTP_HX_REQUEST="true", HTTP_HX_TRIGGER="live-filters"
+    )
+    assert "HX-Push-Url" not in filtered.headers
 
 
 def test_every_live_write_changes_the_etag_and_a_poll_in_between_gets_304(client, race):
@@ -187,3 +192,36 @@ def test_bonus_seconds_won_on_the_road_count_in_the_virtual_gc(client, race):
     # Aalto led Dahl by 0:03 this morning and took 8 s at the Côte: 0:11 now.
     assert virtual.index("AALTO") < virtual.index("DAHL")
     assert "+0:11" in virtual
+
+
+def test_the_feed_shows_the_time_of_day_where_the_race_is(client, race, settings):
+    from datetime import UTC, datetime
+
+    settings.TIME_ZONE = "Europe/Paris"
+    at = datetime(2023, 7, 13, 12, 5, tzinfo=UTC)  # 14:05 in France
+    live.ticker_post(stage=race.stage(3), text="Summer time", at=at)
+    assert "14:05" in client.get(_url(race, "stages:live_feed")).content.decode()
+
+
+@pytest.mark.parametrize("entries", [1, 20])
+def test_the_feed_costs_the_same_queries_whatever_the_ticker(
+    client, race, entries, django_assert_max_num_queries
+):
+    for n in range(entries):
+        live.ticker_post(stage=race.stage(3), text=f"Entry {n}")
+    with django_assert_max_num_queries(6):
+        assert client.get(_url(race, "stages:live_feed")).status_code == 200
+
+
+def test_after_the_first_finisher_gaps_count_from_the_winner(client, race):
+    stage = race.stage(3)
+    live.arrivals_paste_save(stage=stage, text="1,11,1:00:00\n")
+    live.situation_save(
+        stage=stage, km_to_go=None, groups=[Group("Peloton", 60, rest=True)]
+    )
+    page = client.get(_url(race), **HX).content.decode()
+    assert "+1:00" in page[page.index("road-groups") :]
+    virtual = page[page.index("results--virtual") :]
+    # Dahl won (10 s bonus); Aalto, 0:03 ahead this morning, is a minute down.
+    assert virtual.index("DAHL") < virtual.index("AALTO")
+    assert "+1:07" in virtual

@@ -74,6 +74,34 @@ def test_a_replay_fills_the_stage_progressively_and_ends_as_it_began(tour, clien
     assert [e.bib for e in entry.riders.all()] == [124]
 
 
+class Interrupted(Exception):
+    """Ctrl-C, a crash: anything that stops a replay half way."""
+
+
+@pytest.mark.parametrize("how", ["crash", "made final by an editor"])
+def test_an_interrupted_replay_puts_the_stage_back(tour, how):
+    stage = Stage.objects.get(edition=tour, number=12)
+    live.stage_go_live(stage=stage)
+    live.ticker_post(stage=stage, text="Izagirre attacks", kind="attack", bibs=(124,))
+    live.stage_make_final(stage=stage)
+    before = _tables(tour)
+    replay = replay_prepare(stage=stage)
+    steps = []
+
+    def wait(at):
+        steps.append(at)
+        if len(steps) == 4:  # the ticker and two bunches are in
+            if how == "crash":
+                raise Interrupted
+            live.stage_make_final(stage=stage)  # the next arrival is refused
+
+    with pytest.raises(Interrupted if how == "crash" else live.LiveRefused):
+        replay_play(replay, speed=1e9, wait=wait)
+    assert Stage.objects.get(pk=stage.pk).status == Stage.Status.FINISHED
+    assert _tables(tour) == before
+    assert TickerEntry.objects.get(stage=stage).text == "Izagirre attacks"
+
+
 def test_the_command_refuses_what_cannot_be_replayed(tour):
     with pytest.raises(CommandError, match="No stage 30"):
         call_command("replay_stage", "tour-de-france", "2023", "30")
@@ -105,4 +133,11 @@ def test_live_post_posts_through_the_desk_service(tour, capsys):
         )
     with pytest.raises(CommandError, match="No rider has bib 999"):
         call_command("live_post", "tour-de-france", "2023", "12", "x", "--bibs", "999")
+    for km in ("nan", "1e30", "12.55"):  # read as the desk reads them
+        with pytest.raises(CommandError, match="--km-to-go"):
+            call_command(
+                "live_post", "tour-de-france", "2023", "12", "x", "--km-to-go", km
+            )
+    with pytest.raises(CommandError, match="--bibs"):
+        call_command("live_post", "tour-de-france", "2023", "12", "x", "--bibs", "-4")
     assert TickerEntry.objects.filter(stage=stage).count() == 1

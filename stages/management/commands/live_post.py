@@ -1,17 +1,18 @@
-from decimal import Decimal, InvalidOperation
-
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from live.models import TickerKind
 from stages import queries
+from stages.live_forms import parse_bibs, parse_km
 from stages.services.live import LiveRefused, ticker_post
 
 
-def _km(value: str) -> Decimal:
+def _read(parse, option: str, value: str):
+    """``value`` read as the live desk reads it; its message otherwise."""
     try:
-        return Decimal(value.replace(",", "."))
-    except InvalidOperation as exc:
-        raise CommandError(f"--km-to-go {value!r} is not a number.") from exc
+        return parse(value)
+    except ValidationError as exc:
+        raise CommandError(f"{option}: {' '.join(exc.messages)}") from exc
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("year", type=int)
         parser.add_argument("stage", type=int)
         parser.add_argument("text", help="up to 500 characters, Markdown inline")
-        parser.add_argument("--km-to-go", type=_km, default=None)
+        parser.add_argument("--km-to-go", default="", help="e.g. 31.5 or 31,5")
         parser.add_argument(
             "--kind", choices=TickerKind.values, default=TickerKind.OTHER
         )
@@ -39,10 +40,8 @@ class Command(BaseCommand):
         found = queries.stage_of(race, year, stage, drafts=True)
         if found is None:
             raise CommandError(f"No stage {stage} of {race} {year}.")
-        try:
-            numbers = [int(b) for b in bibs.replace(",", " ").split()]
-        except ValueError as exc:
-            raise CommandError(f"--bibs {bibs!r}: bibs are numbers.") from exc
+        km_to_go = _read(parse_km, "--km-to-go", km_to_go)
+        numbers = _read(parse_bibs, "--bibs", bibs)
         try:
             entry = ticker_post(
                 stage=found, text=text, kind=kind, km_to_go=km_to_go, bibs=numbers

@@ -56,4 +56,11 @@ class Command(BaseCommand):
             self.stdout.write(line)
             self.stdout.flush()
 
-        replay_play(replay, speed=speed, max_wait=max_wait, wait=wait, report=report)
+        try:
+            replay_play(
+                replay, speed=speed, max_wait=max_wait, wait=wait, report=report
+            )
+        except LiveRefused as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        except KeyboardInterrupt as exc:
+            raise CommandError("Interrupted.") from exc
