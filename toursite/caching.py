@@ -51,6 +51,7 @@ RELEASE_FOLDERS = (
     "racing",
     "editions",
     "stages",
+    "live",
     "riders",
     "teams",
     "toursite",
