@@ -184,13 +184,9 @@ def live_context(stage: Stage, query: QueryDict) -> dict:
     lines = live_queries.virtual_gc(stage, where) if is_live else []
     codes = {line.row.team.code for line in lines}
     filters = TableFilters.from_query(query, codes)
-    kept = {
-        id(r)
-        for r in queries.filter_rows(
-            [v.row for v in lines], team=filters.team, q=filters.q
-        )
-    }
-    matching = [v for v in lines if id(v.row) in kept]
+    matching = queries.filter_rows(
+        lines, team=filters.team, q=filters.q, row_of=lambda line: line.row
+    )
     shown = matching if filters.show_all else matching[:LIVE_TOP]
     for group in where.groups:
         if group.rest:

@@ -9,6 +9,8 @@ service refuses (``stages.services.live.LiveRefused``) comes back as typed, with
 every reason next to it, and nothing is saved. Any staff user with the change
 permission of the stage may use it (the Editors group has it)."""
 
+from dataclasses import asdict
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -124,15 +126,7 @@ class LiveDeskViews(admin.ModelAdmin):
             return self.desk_refused(request, "ticker", form)
         try:
             if entry is None:
-                line = form.line()
-                saved = live.ticker_post(
-                    stage=stage,
-                    text=line.text,
-                    kind=line.kind,
-                    km_to_go=line.km_to_go,
-                    at=line.at,
-                    bibs=line.bibs,
-                )
+                saved = live.ticker_post(stage=stage, **asdict(form.line()))
             else:
                 token = form.cleaned_data["token"]
                 saved = live.ticker_update(entry=entry, line=form.line(), token=token)

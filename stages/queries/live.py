@@ -1,6 +1,7 @@
 """Reads for the live panel: the race situation, the ticker and the virtual GC
 (each a fixed number of queries, whatever the field)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -32,14 +33,10 @@ class Situation:
     groups: list[GroupLine] = field(default_factory=list)
 
 
-def _rider_rows(values_list) -> dict[int, Row]:
-    """Rows by entry id from ``RIDER_FIELDS + TEAM_FIELDS_ENTRY`` values."""
-    rows = {}
-    for values in values_list:
-        entry_id, bib, rider = rider_ref(values[:6])
-        team = TeamRef(*values[6:9])
-        rows[entry_id] = Row(None, team, entry_id=entry_id, bib=bib, rider=rider)
-    return rows
+def _rider_row(values: Sequence) -> Row:
+    """A row of a rider from ``RIDER_FIELDS + TEAM_FIELDS_ENTRY`` values."""
+    entry_id, bib, rider = rider_ref(values[:6])
+    return Row(None, TeamRef(*values[6:9]), entry_id=entry_id, bib=bib, rider=rider)
 
 
 def situation(stage: Stage) -> Situation:
@@ -52,9 +49,8 @@ def situation(stage: Stage) -> Situation:
         roadgroup__situation=stored
     ).values_list("roadgroup_id", *RIDER_FIELDS, *TEAM_FIELDS_ENTRY)
     by_group: dict[int, list[Row]] = {g.pk: [] for g in groups}
-    for values in members.order_by("entry__bib"):
-        row = next(iter(_rider_rows([values[1:]]).values()))
-        by_group[values[0]].append(row)
+    for group_id, *values in members.order_by("entry__bib"):
+        by_group[group_id].append(_rider_row(values))
     lines = [
         GroupLine(g.name, g.gap_s, g.rest, by_group[g.pk], len(by_group[g.pk]))
         for g in groups
@@ -83,10 +79,10 @@ def _starters(stage: Stage) -> list[Row]:
     entries = Entry.objects.filter(edition_id=stage.edition_id).order_by("bib")
     fields = ("pk", *(f.removeprefix("entry__") for f in RIDER_FIELDS[1:]))
     team = tuple(f.removeprefix("entry__") for f in TEAM_FIELDS_ENTRY)
-    rows = _rider_rows(entries.values_list(*fields, *team))
-    for row in rows.values():
+    rows = [_rider_row(values) for values in entries.values_list(*fields, *team)]
+    for row in rows:
         row.value = 0
-    return list(rows.values())
+    return rows
 
 
 def _gc_before(stage: Stage) -> list[Row]:

@@ -7,7 +7,7 @@ the number of riders.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from django.db.models import F
@@ -231,15 +231,22 @@ def table_rows(stage: Stage, table: str) -> list[Row]:
     return rows
 
 
-def filter_rows(rows: list[Row], *, team: str = "", q: str = "") -> list[Row]:
+def filter_rows[T](
+    rows: list[T],
+    *,
+    team: str = "",
+    q: str = "",
+    row_of: Callable[[T], Row] = lambda item: item,
+) -> list[T]:
     """Rows of one team (code) and/or whose rider or team name contains ``q``,
     compared folded (``racing.text.fold``: case, accents and punctuation ignored,
-    so ``pogac`` finds POGAČAR), or whose bib is ``q``."""
+    so ``pogac`` finds POGAČAR), or whose bib is ``q``; ``row_of`` finds the row
+    in each item when the items are more than rows (the virtual GC's lines)."""
     if team:
-        rows = [r for r in rows if r.team.code == team]
+        rows = [r for r in rows if row_of(r).team.code == team]
     needle = fold(q.strip())
     if needle:
-        rows = [r for r in rows if _matches(r, needle)]
+        rows = [r for r in rows if _matches(row_of(r), needle)]
     return rows
 
 

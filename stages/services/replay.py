@@ -10,7 +10,7 @@ each interval capped (``max_wait``, in replay seconds), so a four-hour ticker do
 not hold the finish back."""
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import groupby
 
 from editions.models import Entry
@@ -20,19 +20,9 @@ from stages.services import live
 from stages.services.stage import status_refresh
 from stages.services.writes import Touched, write
 
-# The columns of a result a replay writes back as they were.
-RESULT_FIELDS = (
-    "entry_id",
-    "rank",
-    "time_s",
-    "hundredths",
-    "status",
-    "bonus",
-    "penalty",
-    "gc_time_s",
-    "points",
-    "kom_points",
-)
+# The columns of a result a replay writes back as they were: whose, and what it
+# says.
+RESULT_FIELDS = ("entry_id", *StageResult.VALUE_FIELDS)
 
 
 @dataclass
@@ -136,11 +126,7 @@ def replay_prepare(*, stage: Stage) -> Replay:
 def replay_step(stage: Stage, step: Step) -> None:
     """Write one step through the live desk's services."""
     if step.ticker is not None:
-        t = step.ticker
-        live.ticker_post(
-            stage=stage, text=t.text, kind=t.kind, km_to_go=t.km_to_go, at=t.at,
-            bibs=t.bibs,
-        )  # fmt: skip
+        live.ticker_post(stage=stage, **asdict(step.ticker))
     else:
         copies = [_copy(stage, row) for row in step.results]
         live.arrivals_add(stage=stage, results=copies)
