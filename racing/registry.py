@@ -20,7 +20,7 @@ POINTS = "points"
 STAGE_RESULT = "stage"
 TEAM = "team"
 
-_RIDER = ("rank", "bib", "rider", "team")
+_RIDER = ("rank", "bib", "rider", "team", "team_name")
 _TIMED = ("time", "gap", "time_seconds", "gap_seconds")
 
 
@@ -34,8 +34,8 @@ class Table:
     ``value`` counts (``time`` in seconds, lowest first; ``points``, most first),
     ``individual`` whether rows are riders (else teams), ``jersey`` whether its
     leader wears a jersey (handed down in registry order, RULES.md section 9) and
-    ``csv_columns`` the CSV export's header (RACE_PACKAGE.md "Export"), in the
-    order the export's builder for the table's ``kind`` writes the cells;
+    ``csv_columns`` the CSV export's header (RACE_PACKAGE.md "Export"), which
+    is also the JSON's field names, each described in :data:`COLUMNS`;
     ``stage_result`` marks the stage result (the one table that is no
     classification).
     """
@@ -112,7 +112,7 @@ TEAMS = Table(
     unit=TIME,
     individual=False,
     jersey=False,
-    csv_columns=("rank", "team", *_TIMED),
+    csv_columns=("rank", "team", "team_name", *_TIMED),
 )
 
 CLASSIFICATIONS: tuple[Table, ...] = (
@@ -158,6 +158,44 @@ CLASSIFICATION_KEYS: tuple[str, ...] = tuple(c.key for c in CLASSIFICATIONS)
 JERSEY_ORDER: tuple[str, ...] = tuple(c.key for c in CLASSIFICATIONS if c.jersey)
 POINTS_KEYS: frozenset[str] = frozenset(c.key for c in CLASSIFICATIONS if c.is_points)
 INDIVIDUAL_KEYS: tuple[str, ...] = tuple(c.key for c in CLASSIFICATIONS if c.individual)
+
+
+# The columns of the tables' CSV and JSON ------------------------------------
+
+INTEGER = "integer"
+STRING = "string"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the CSV export (a field of the JSON): its JSON type (``integer``
+    or ``string``; any cell may be empty, null in JSON) and what it holds."""
+
+    type: str
+    description: str
+
+
+# What each name in a table's ``csv_columns`` means (the API's documentation and
+# OpenAPI schema are written from it): a new column is described here.
+COLUMNS: dict[str, Column] = {
+    "rank": Column(INTEGER, "Place in the table; empty for a rider out of the race."),
+    "bib": Column(INTEGER, "The rider's race number."),
+    "rider": Column(STRING, "The rider, family name in capitals first."),
+    "team": Column(STRING, "The team's UCI code (three letters)."),
+    "team_name": Column(STRING, "The team's name."),
+    "time": Column(STRING, "Time as H:MM:SS (the stage's, or the total)."),
+    "gap": Column(STRING, "Behind the first as +H:MM:SS (+0:00:00 for the first)."),
+    "time_seconds": Column(INTEGER, "The time in seconds."),
+    "gap_seconds": Column(INTEGER, "The gap in seconds."),
+    "status": Column(STRING, "OK, or DNF, DNS, OTL (outside the time limit), DSQ."),
+    "bonus": Column(INTEGER, "Bonus seconds won on the stage."),
+    "penalty": Column(INTEGER, "Penalty seconds given on the stage."),
+    "points": Column(
+        INTEGER,
+        "Points: won on the stage (stage result) or in total (a classification).",
+    ),
+    "kom_points": Column(INTEGER, "Mountains points won on the stage."),
+}
 
 
 def table(key: str) -> Table | None:

@@ -1,4 +1,5 @@
-"""Reads for the rider pages (profile, start list, search): ORM rows in, plain rows out.
+"""Reads for the rider pages (profile, start list): ORM rows in, plain rows out.
+The search lives in ``riders.search``.
 
 Every function runs a fixed number of queries, whatever the number of riders.
 Who left the race is read as stored on each entry (``Entry.exit``, kept current by
@@ -10,19 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils.text import slugify
+from django.db.models import Exists, OuterRef
 
 from editions.models import Edition, Entry, Rider, Team
 from racing import registry
 from racing.standings import Exit
 from riders import charts
 from stages.models import Jersey, Stage, StageResult, Standing
-
-SEARCH_MAX_CHARS = 80
-SEARCH_MIN_CHARS = 2
-SEARCH_LIMIT = 25
-
 
 # Start list ----------------------------------------------------------------
 
@@ -288,65 +283,3 @@ def _jersey_days(lines: list[StageLine]) -> list[JerseyDays]:
             else:
                 days[cls] = JerseyDays(cls, 1, line.number, line.number)
     return [days[c] for c in registry.JERSEY_ORDER if c in days]
-
-
-# Search --------------------------------------------------------------------
-
-
-def clean_query(raw: str | None) -> str:
-    """What a visitor typed, made safe to search: printable characters only
-    (no NUL bytes, which PostgreSQL refuses), spaces collapsed, length capped."""
-    text = "".join(ch if ch.isprintable() else " " for ch in (raw or ""))
-    return " ".join(text.split())[:SEARCH_MAX_CHARS]
-
-
-@dataclass
-class SearchResults:
-    query: str
-    riders: list[Rider]
-    teams: list[Team]
-
-    @property
-    def searched(self) -> bool:
-        return len(self.query) >= SEARCH_MIN_CHARS
-
-    @property
-    def count(self) -> int:
-        return len(self.riders) + len(self.teams)
-
-
-def search(query: str) -> SearchResults:
-    """Riders and teams of published editions whose names contain every word
-    typed, accents ignored: ``pogacar`` finds Pogačar (3 queries; none for a query
-    too short to search)."""
-    words = [w for w in slugify(query).split("-") if w]
-    if len(query) < SEARCH_MIN_CHARS or not words:
-        return SearchResults(query, [], [])
-    rider_q = Q()
-    for word in words:
-        rider_q &= Q(slug__contains=word)
-    riders = list(
-        Rider.objects.filter(rider_q | Q(family_name__icontains=query))
-        .filter(_rides_public)
-        .prefetch_related(
-            Prefetch(
-                "entries",
-                queryset=Entry.objects.filter(edition__published=True).select_related(
-                    "edition__race", "team"
-                ),
-            )
-        )
-        .order_by("family_name", "given_name")[:SEARCH_LIMIT]
-    )
-    team_q = Q(name__icontains=query)
-    if len(query) == 3:
-        team_q |= Q(code__iexact=query)
-    words_q = Q()
-    for word in words:
-        words_q &= Q(name__icontains=word)
-    teams = list(
-        Team.objects.filter(team_q | words_q, edition__published=True)
-        .select_related("edition__race")
-        .order_by("name", "-edition__year", "edition__race__name")[:SEARCH_LIMIT]
-    )
-    return SearchResults(query, riders, teams)

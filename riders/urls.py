@@ -9,4 +9,5 @@ urlpatterns = [
     path("riders/<slug:slug>/", views.rider_detail, name="detail"),
     path("races/<slug:race>/<num:year>/riders/", views.start_list, name="start_list"),
     path("search/", views.search, name="search"),
+    path("races/<slug:race>/<num:year>/compare/", views.compare, name="compare"),
 ]

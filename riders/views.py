@@ -1,20 +1,28 @@
-"""Rider pages: profile, start list of an edition, and search (riders and teams)."""
+"""Rider pages: profile, start list of an edition, and the site search."""
+
+import functools
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from riders import compare as compare_queries
 from riders import queries
+from riders import search as site_search
 from stages import queries as stage_queries
 from toursite.http import (
+    PLAIN,
+    Variant,
     for_edition,
     for_site,
     is_fragment_request,
     public_page,
     sees_drafts,
 )
+from toursite.versions import DataVersion
 
 
 @require_safe
@@ -45,6 +53,9 @@ def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
         "edition": edition,
         "teams": teams,
         "left": left,
+        # Exits are marked with the latest stage, not each rider's own: in
+        # spoiler-free mode no placeholder may tell who left when.
+        "latest": stage_queries.latest_stage_number(edition) if left else None,
         "riders_count": sum(len(t.riders) for t in teams),
     }
     return render(request, "riders/start_list.html", context)
@@ -53,13 +64,70 @@ def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
 @require_safe
 @vary_on_headers("HX-Request")
 def search(request: HttpRequest) -> HttpResponse:
-    """Riders and teams as you type: the results region alone for htmx, else the
-    whole page (also on a history restore, which needs the full page).
+    """Riders, teams, stages and races as you type: the results region alone for
+    htmx, else the whole page (also on a history restore, which needs it all).
 
     Not cached: every keystroke is a new query, so stored pages would rarely be
     hit again and would push the race pages out of the cache."""
-    results = queries.search(queries.clean_query(request.GET.get("q")))
+    results = site_search.find(request.GET.get("q"))
     template = "site/search.html"
     if is_fragment_request(request):
         template += "#search-results"
     return render(request, template, {"results": results})
+
+
+@functools.lru_cache(maxsize=256)
+def _rider_slugs(race: str, year: int, token: str) -> frozenset[str]:
+    """The edition's rider slugs at data version ``token`` (1 query per version)."""
+    return compare_queries.edition_slugs(race, year)
+
+
+def _redirects(request: HttpRequest, chosen: compare_queries.Pick) -> bool:
+    """A comparison asked for in any other spelling than ``?riders=a,b``."""
+    return chosen.ok and request.META.get("QUERY_STRING") != chosen.query
+
+
+def compare_variant(
+    request: HttpRequest, current: DataVersion | None, race: str, year: int
+) -> Variant | None:
+    """The riders as ``compare_queries.pick`` cleans them (known riders only, so
+    junk cannot multiply stored pages) and whether the view redirects. Unknown
+    names are echoed on the page: not stored."""
+    values = request.GET.getlist("riders")
+    if not values:
+        return PLAIN
+    if current is None:
+        return None
+    chosen = compare_queries.pick(values, _rider_slugs(race, year, current.token))
+    redirects = _redirects(request, chosen)
+    return Variant((chosen, redirects), store=not (chosen.unknown or redirects))
+
+
+@require_safe
+@public_page(for_edition, variant=compare_variant)
+def compare(request: HttpRequest, race: str, year: int) -> HttpResponse:
+    """Two to four riders of an edition head-to-head; with fewer, more or
+    unknown riders, why not and a form to pick them."""
+    edition = stage_queries.edition_of(race, year, drafts=sees_drafts(request))
+    if edition is None:
+        raise Http404("No such race.")
+    entrants = compare_queries.entrants(edition)
+    by_slug = {e.slug: e for e in entrants}
+    chosen = compare_queries.pick(request.GET.getlist("riders"), by_slug.keys())
+    url = reverse("riders:compare", args=[race, year])
+    if _redirects(request, chosen):
+        return redirect(f"{url}?{chosen.query}")
+    riders = [by_slug[s] for s in chosen.slugs]
+    picked = chosen.slugs + ("",) * (compare_queries.MAX_RIDERS - len(chosen.slugs))
+    context = {
+        "edition": edition,
+        "entrants": entrants,
+        "pick": chosen,
+        "riders": riders,
+        "slots": picked,
+        "canonical_url": f"{url}?{chosen.query}" if chosen.ok else url,
+        "comparison": (
+            compare_queries.comparison(edition, riders) if chosen.ok else None
+        ),
+    }
+    return render(request, "riders/compare.html", context)

@@ -1,5 +1,6 @@
 """Race reports are written in Markdown and always reach a page sanitised."""
 
+import re
 from urllib.parse import unquote, urlsplit
 
 import markdown as md
@@ -50,11 +51,27 @@ def _same_site_images(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def _heading_below_headline(match: re.Match) -> str:
+    level = min(max(int(match[2]) + 1, 3), 4)
+    return f"<{match[1]}h{level}"
+
+
+def shift_headings(html: str) -> str:
+    """A report's headings sit under its headline (an ``h2`` on the page): ``#``
+    and ``##`` become ``h3``, ``###`` and below ``h4``, so a subheading never
+    reads as large as, or outranks, the headline."""
+    return _HEADING.sub(_heading_below_headline, html)
+
+
 def render_markdown(text: str) -> SafeString:
     """Markdown to HTML with no scripts, event handlers, inline styles,
     ``javascript:`` URLs or images from other hosts (nh3 keeps only the tags and
-    attributes listed above)."""
-    html = md.markdown(text or "", extensions=["tables", "sane_lists"])
+    attributes listed above); headings shifted below the report's headline
+    (``shift_headings``)."""
+    html = shift_headings(md.markdown(text or "", extensions=["tables", "sane_lists"]))
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

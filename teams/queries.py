@@ -37,6 +37,7 @@ class TeamRow:
     stage_wins: int
     rank: int | None  # team classification after the latest stage
     gap: int | None
+    after: int | None = None  # that stage's number (what the row spoils)
 
 
 def team_rows(edition: Edition) -> list[TeamRow]:
@@ -63,10 +64,10 @@ def team_rows(edition: Edition) -> list[TeamRow]:
         .values_list("stage_id", flat=True)[:1]
     )
     ranks = {
-        team_id: (rank, gap)
-        for team_id, rank, gap in Standing.objects.filter(
+        team_id: (rank, gap, number)
+        for team_id, rank, gap, number in Standing.objects.filter(
             stage__in=latest, classification=_TEAMS
-        ).values_list("team_id", "rank", "gap")
+        ).values_list("team_id", "rank", "gap", "stage__number")
     }
     for t in teams:
         t.edition = edition  # for the team links, without a query each
@@ -76,8 +77,9 @@ def team_rows(edition: Edition) -> list[TeamRow]:
             riders=t.n,
             still_in=t.n - t.gone,
             stage_wins=wins[t.pk],
-            rank=ranks.get(t.pk, (None, None))[0],
-            gap=ranks.get(t.pk, (None, None))[1],
+            rank=ranks.get(t.pk, (None, None, None))[0],
+            gap=ranks.get(t.pk, (None, None, None))[1],
+            after=ranks.get(t.pk, (None, None, None))[2],
         )
         for t in teams
     ]

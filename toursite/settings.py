@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_ratelimit",
+    "corsheaders",
     "editions",
     "stages",
     "live",
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "toursite.middleware.HeadWithoutBody",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that answers: CORS headers on the open API (below).
+    "corsheaders.middleware.CorsMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # HTML is compressed here (static files come pre-compressed from whitenoise,
@@ -301,6 +304,15 @@ SILENCED_SYSTEM_CHECKS = [
     # Without Redis the per-process counter is exact for `make run` (one process).
     *([] if REDIS_URL else ["django_ratelimit.E003"]),
 ]
+
+# The open JSON API (README, "Open data"): any site may read the .json addresses
+# with GET (django-cors-headers; no cookies, so "*"), and its scripts may read the
+# ETag. Not the pages, the CSV downloads or the admin.
+CORS_URLS_REGEX = r"^/(?!admin/).*\.json$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("etag",)
 
 # Seconds a stored page may still be served while the database cannot be read
 # (toursite.http): a restart or a failover, not a long outage.

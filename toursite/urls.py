@@ -28,11 +28,18 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("feed/reports.atom", views.feed, name="feed"),
     path(
+        "feed/reports-spoiler-free.atom",
+        views.spoiler_free_feed,
+        name="feed-spoiler-free",
+    ),
+    path(
         "sitemap.xml",
         sitemap,
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    # The open JSON API (before the pages: its addresses end in .json).
+    path("", include("stages.api_urls")),
     path("", include("stages.urls")),
     path("", include("riders.urls")),
     path("", include("teams.urls")),

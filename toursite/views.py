@@ -91,6 +91,27 @@ class ReportsFeed(Feed):
 feed = public_page(for_site, vary=())(ReportsFeed())
 
 
+class SpoilerFreeReportsFeed(ReportsFeed):
+    """The same reports without their outcome, for feed readers, which the
+    site's spoiler-free mode (static/js/spoilers.js) cannot reach: a neutral title
+    ("Tour de France 2023 · stage 12: race report"), no headline, no summary."""
+
+    title = "toursite race reports (spoiler-free)"
+    subtitle = "Which stage has a new report, without saying what happened."
+
+    def feed_url(self) -> str:
+        return settings.SITE_URL + reverse("feed-spoiler-free")
+
+    def item_title(self, item: RaceReport) -> str:
+        return f"{item.stage.edition} · stage {item.stage.number}: race report"
+
+    def item_description(self, item: RaceReport) -> None:
+        return None
+
+
+spoiler_free_feed = public_page(for_site, vary=())(SpoilerFreeReportsFeed())
+
+
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The friendly 404, offering a search for the words of the wrong address."""
     words = slugify(request.path.rstrip("/").rsplit("/", 1)[-1]).replace("-", " ")

@@ -92,8 +92,9 @@ WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 def sniff(label: str, text: str) -> tuple[str, str]:
     """Pasted or uploaded CSV text with every line ending (an old Mac's bare CR
     too) as ``\\n``, and its delimiter: a tab when the first non-blank line has
-    one (a spreadsheet's copy), else a comma. A NUL character is a problem."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    one (a spreadsheet's copy), else a comma. A NUL character is a problem. A
+    byte-order mark in front (the site's CSV export has one) is dropped."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     no_nul(label, text)
     first = next((ln for ln in text.split("\n") if ln.strip()), "")
     return text, "\t" if "\t" in first else ","

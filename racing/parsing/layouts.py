@@ -30,11 +30,18 @@ RESULT_COLUMNS = (
 )
 # The header of the packages' own results files: the rider's name third.
 PACKAGE_COLUMNS = ("rank", "bib", "rider", *RESULT_COLUMNS[2:])
-# The stage export (RACE_PACKAGE.md "Export").
+# The stage export (RACE_PACKAGE.md "Export"), and as it was written before it
+# had the team's name beside its code (files downloaded then).
 EXPORT_COLUMNS = registry.TABLES["stage"].csv_columns
+EXPORT_COLUMNS_BEFORE_TEAM_NAME = tuple(c for c in EXPORT_COLUMNS if c != "team_name")
 
 # The orders recognised without a header, the most likely first.
-LAYOUTS = (PACKAGE_COLUMNS, RESULT_COLUMNS, EXPORT_COLUMNS)
+LAYOUTS = (
+    PACKAGE_COLUMNS,
+    RESULT_COLUMNS,
+    EXPORT_COLUMNS,
+    EXPORT_COLUMNS_BEFORE_TEAM_NAME,
+)
 
 HEADER_NEEDED = (
     "the rows have no header line and their columns are in no known order: paste "
@@ -68,6 +75,7 @@ def _status(cell: str) -> bool:
 _SHAPES: dict[str, Callable[[str], bool]] = {
     "rider": _name,
     "team": _name,
+    "team_name": _name,
     "time": _time,
     "gap": _time,
     "gc_time": _time,

@@ -84,6 +84,17 @@ def latest_stage_with_results() -> Stage | None:
     )
 
 
+def latest_stage_number(edition: Edition) -> int | None:
+    """The number of the edition's last stage with results (1 query): what a page
+    listing exits or standings "so far" spoils in spoiler-free mode."""
+    return (
+        Stage.objects.filter(_has_results, edition=edition)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+
+
 def next_stage(edition: Edition, after: int) -> Stage | None:
     """The first stage after number ``after`` still without results (1 query)."""
     return (
@@ -101,6 +112,7 @@ class EditionCard:
     last_day: date | None = None
     stages: int = 0
     leader: RiderRef | None = None
+    leader_after: int | None = None  # the stage after which he leads
     finished: bool = False
 
 
@@ -130,6 +142,7 @@ def edition_cards() -> list[EditionCard]:
     ):
         card = cards[edition_id]
         card.leader = RiderRef(*rider)
+        card.leader_after = number
         card.finished = number == card.stages
     return sorted(
         cards.values(),
@@ -146,6 +159,27 @@ def latest_reports(limit: int = 5) -> list[RaceReport]:
         .select_related("stage__edition__race")
         .order_by("-published_at")[:limit]
     )
+
+
+@dataclass(slots=True)
+class ReportGroup:
+    """The home page's race reports of one edition, under that edition's name."""
+
+    edition: Edition
+    reports: list[RaceReport] = field(default_factory=list)
+    current: bool = False
+
+
+def report_groups(current: Edition, limit: int = 4) -> list[ReportGroup]:
+    """The ``limit`` newest published reports, grouped by edition: the current
+    edition's group first (present even when empty), then the others by their
+    newest report (1 query). A report always sits under its own edition's name:
+    a Tour report never reads as news of the Vuelta."""
+    groups = {current.pk: ReportGroup(current, current=True)}
+    for report in latest_reports(limit):
+        edition = report.stage.edition
+        groups.setdefault(edition.pk, ReportGroup(edition)).reports.append(report)
+    return list(groups.values())
 
 
 def feed_reports(limit: int = 30) -> list[RaceReport]:
@@ -233,15 +267,19 @@ class Leader:
     row: Row
 
 
-def leaders(edition: Edition) -> tuple[int | None, dict[str, Leader]]:
-    """The leader of each classification after the last stage with standings:
-    (that stage's number, classification key -> leader, in registry order)
-    (1 query)."""
+def leaders(
+    edition: Edition, *, stage_number: int | None = None
+) -> tuple[int | None, dict[str, Leader]]:
+    """The leader of each classification after the last stage with standings, or
+    after stage ``stage_number`` (a stage page's jersey wearers): (that stage's
+    number, classification key -> leader, in registry order) (1 query)."""
     last = (
         Standing.objects.filter(stage__edition=edition)
         .order_by("-stage__number")
         .values("stage__number")[:1]
     )
+    if stage_number is not None:
+        last = stage_number
     found: dict[str, Row] = {}
     after: int | None = None
     for classification, number, *values in Standing.objects.filter(

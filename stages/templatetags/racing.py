@@ -1,6 +1,7 @@
 """Template helpers shared by every page: race times, gaps, flags and jerseys."""
 
 from django import template
+from django.utils.html import format_html
 
 from racing import registry
 from racing.timefmt import format_gap, format_time
@@ -75,3 +76,25 @@ def table_label(table: str) -> str:
     tabs (an unknown key as it is)."""
     found = registry.table(table)
     return found.label if found else table
+
+
+@register.simple_tag
+def spoils(edition_or_stage, number: int | None = None) -> str:
+    """The spoiler-free marker of an element showing the outcome of stage
+    ``number`` of an edition: `` data-spoils="tour-de-france/2023/12"``. Pass an
+    Edition and a stage number (or a Stage), or a Stage (its own number unless
+    ``number`` is given). Nothing when the stage is unknown. See
+    static/js/spoilers.js."""
+    edition = getattr(edition_or_stage, "edition", None) or edition_or_stage
+    if number in (None, ""):
+        number = getattr(edition_or_stage, "number", None)
+    number = getattr(number, "number", number)  # a Stage for its number
+    race = getattr(getattr(edition, "race", None), "slug", "")
+    year = getattr(edition, "year", None)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        return ""
+    if not race or year is None:
+        return ""
+    return format_html(' data-spoils="{}/{}/{}"', race, year, number)

@@ -3,7 +3,8 @@
    - no swap when the answer is the version already shown (the browser answered
      a 304 from its cache): nothing moves, focus and scroll stay;
    - a new ticker entry (and only a new one) is read out politely by screen
-     readers, through the #live-announce status region. */
+     readers, through the #live-announce status region, unless it is hidden
+     (spoiler-free mode). */
 (function () {
   "use strict";
   var shown = {};
@@ -24,8 +25,11 @@
     if (!entry || !region || entry.id === announced) {
       return;
     }
-    region.textContent = entry.textContent.replace(/\s+/g, " ").trim();
     announced = entry.id;
+    // Hidden (spoiler-free mode): not read out either.
+    if (entry.getClientRects().length) {
+      region.textContent = entry.textContent.replace(/\s+/g, " ").trim();
+    }
   }
 
   document.addEventListener("DOMContentLoaded", function () {

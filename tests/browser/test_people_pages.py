@@ -20,7 +20,7 @@ PAGES = {
 
 def test_search_as_you_type_shows_riders_and_pushes_the_url(page, tour_live):
     page.goto(f"{tour_live.url}/search/")
-    box = page.get_by_label("Rider or team")
+    box = page.get_by_label("Rider, team, town or race")
     box.press_sequentially("vinge", delay=40)
     results = page.locator("#search-results")
     expect(results.get_by_role("link", name="VINGEGAARD Jonas")).to_be_visible()
@@ -43,8 +43,8 @@ def test_search_form_works_without_javascript(browser, tour_live):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{tour_live.url}/search/")
-    page.get_by_label("Rider or team").fill("pogacar")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_label("Rider, team, town or race").fill("pogacar")
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"/search/\?q=pogacar$"))
     expect(page.get_by_role("link", name="POGAČAR Tadej")).to_be_visible()
     context.close()

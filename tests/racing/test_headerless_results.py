@@ -71,17 +71,25 @@ def test_the_documented_order_and_the_stage_export_need_no_header(start_list):
         (None, None, "DNF"),
     ]
     exported = [
+        "1,124,IZAGIRRE Ion,COF,Cofidis,3:51:42,+0:00:00,13902,0,OK,18,0,33,5",
+        "2,213,BURGAUDEAU Mathieu,TDE,TotalEnergies,3:52:40,+0:00:58,13960,58,OK,6,"
+        "10,27,0",
+        ",193,DE LA CRUZ David,AST,Astana Qazaqstan Team,,,,,DNF,0,0,0,0",
+    ]
+    # An export downloaded before it had the team's name is read too.
+    before_team_name = [
         "1,124,IZAGIRRE Ion,COF,3:51:42,+0:00:00,13902,0,OK,18,0,33,5",
         "2,213,BURGAUDEAU Mathieu,TDE,3:52:40,+0:00:58,13960,58,OK,6,10,27,0",
         ",193,DE LA CRUZ David,AST,,,,,DNF,0,0,0,0",
     ]
-    table = read(exported, start_list)
-    assert table.problems == []
-    assert [(r.rank, r.time_s, r.status, r.points) for r in table.rows] == [
-        (1, 13902, "OK", 33),
-        (2, 13960, "OK", 27),
-        (None, None, "DNF", 0),
-    ]
+    for rows in (exported, before_team_name):
+        table = read(rows, start_list)
+        assert table.problems == []
+        assert [(r.rank, r.time_s, r.status, r.points) for r in table.rows] == [
+            (1, 13902, "OK", 33),
+            (2, 13960, "OK", 27),
+            (None, None, "DNF", 0),
+        ]
 
 
 @pytest.mark.parametrize(

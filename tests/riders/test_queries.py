@@ -1,13 +1,11 @@
 """Who left the race (the core's pure rule, which the pages read stored on each
-entry), the GC-rank chart geometry (pure) and search input."""
+entry) and the GC-rank chart geometry (pure)."""
 
 from datetime import date
 
-import pytest
-
 from racing.standings import Exit, exits
 from riders.charts import rank_chart
-from riders.queries import age_on, clean_query
+from riders.queries import age_on
 
 
 def test_first_dnf_dns_or_dsq_is_the_exit():
@@ -60,17 +58,3 @@ def test_chart_axis_grows_with_a_domestique_rank():
 
 def test_chart_with_nothing_to_draw_is_none():
     assert rank_chart([], 21) is None
-
-
-@pytest.mark.parametrize(
-    ("raw", "cleaned"),
-    [
-        (None, ""),
-        ("  Pogačar  ", "Pogačar"),
-        ("van\x00aert", "van aert"),
-        ("a\tb\n\rc", "a b c"),
-        ("x" * 10_000, "x" * 80),
-    ],
-)
-def test_clean_query(raw, cleaned):
-    assert clean_query(raw) == cleaned

@@ -194,7 +194,7 @@ def test_a_stale_copy_comes_from_the_shared_cache_in_a_new_process(client, tour)
 def test_any_page_that_meets_a_database_outage_answers_503(tour):
     client = Client(raise_request_exception=False)  # as a server would answer
     with mock.patch(
-        "riders.queries.search", side_effect=OperationalError("server closed")
+        "riders.search.find", side_effect=OperationalError("server closed")
     ):
         response = client.get("/search/?q=pogacar")
     assert response.status_code == 503

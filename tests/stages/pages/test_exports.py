@@ -17,7 +17,7 @@ def read(client, table: str) -> list[dict]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert f"stage-12-{table}.csv" in response["Content-Disposition"]
-    text = response.content.decode("utf-8")
+    text = response.content.decode("utf-8-sig")  # after its byte-order mark
     header = text.splitlines()[0].split(",")
     assert tuple(header) == COLUMNS[table]
     return list(csv.DictReader(io.StringIO(text)))
@@ -26,17 +26,18 @@ def read(client, table: str) -> list[dict]:
 @pytest.mark.django_db
 def test_columns_are_the_documented_ones():
     assert COLUMNS["stage"] == (
-        "rank", "bib", "rider", "team", "time", "gap", "time_seconds", "gap_seconds",
-        "status", "bonus", "penalty", "points", "kom_points",
+        "rank", "bib", "rider", "team", "team_name", "time", "gap", "time_seconds",
+        "gap_seconds", "status", "bonus", "penalty", "points", "kom_points",
     )  # fmt: skip
     assert COLUMNS["gc"] == COLUMNS["youth"] == (
-        "rank", "bib", "rider", "team", "time", "gap", "time_seconds", "gap_seconds",
+        "rank", "bib", "rider", "team", "team_name", "time", "gap", "time_seconds",
+        "gap_seconds",
     )  # fmt: skip
     assert COLUMNS["points"] == COLUMNS["mountains"] == (
-        "rank", "bib", "rider", "team", "points",
+        "rank", "bib", "rider", "team", "team_name", "points",
     )  # fmt: skip
     assert COLUMNS["teams"] == (
-        "rank", "team", "time", "gap", "time_seconds", "gap_seconds",
+        "rank", "team", "team_name", "time", "gap", "time_seconds", "gap_seconds",
     )  # fmt: skip
 
 

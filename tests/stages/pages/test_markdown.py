@@ -120,7 +120,7 @@ def test_ordinary_markdown_survives():
     assert "<strong>alone</strong>" in html
     assert 'href="https://example.com/b"' in html
     assert 'rel="noopener noreferrer nofollow"' in html
-    assert "<h2>The climb</h2>" in html
+    assert "<h3>The climb</h3>" in html  # under the report headline (an h2)
     assert "<li>first</li>" in html
     assert "<table>" in html
     assert "<td>2</td>" in html

@@ -94,7 +94,7 @@ def test_tabs_are_the_registry_tables_in_order(client):
 @pytest.mark.parametrize("key", list(registry.TABLES))
 def test_csv_header_is_the_registry_columns_and_rows_fill_them(client, key):
     suffix = "stage" if key == "stage" else key
-    text = client.get(f"{STAGE_12}{suffix}.csv").content.decode()
+    text = client.get(f"{STAGE_12}{suffix}.csv").content.decode("utf-8-sig")
     header, *rows = list(csv.reader(io.StringIO(text)))
     assert tuple(header) == registry.TABLES[key].csv_columns
     assert rows

@@ -1,0 +1,274 @@
+"""Site search: riders, teams, stages (by start or finish town) and races (an
+edition is its race's name and year), case- and accent-insensitive, best first.
+
+Names are compared in a folded form (:func:`search_key`): lower case, accents
+dropped, every run of other characters one space, so ``Puy de Dôme``,
+``puy-de-dome`` and ``PUY DE DOME`` are one key. The database folds its columns the
+same way (:class:`Folded`): PostgreSQL with ``unaccent``, SQLite with
+:func:`search_key` itself, registered on each connection (``riders.apps``).
+
+Rank of a match, best first (``search_rank``):
+
+0. exact: a name is the query (``Courchevel``; a team's UCI code);
+1. prefix: a name starts with the query (``Giro`` for ``Giro d'Italia``);
+2. word prefix: every word typed starts a word of the names (``tour 2023``,
+   ``jonas vinge``);
+3. contains: every word typed is somewhere in the names (``gaard``);
+4. close (PostgreSQL only): no word matches, but the query is close to part of
+   the names by trigram similarity (``Pogacr``, ``Courchvel``), most similar first.
+
+Within a rank, by name. Each kind is one query whatever the number of matches
+(its total counted by a window function), plus one for the riders' editions:
+:data:`QUERIES` in all, and none for a query too short to search.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import Expression
+from django.db.models.functions import Cast, Concat
+
+from editions.models import Edition, Entry, Rider, Team
+from stages.models import Stage
+
+MAX_CHARS = 80
+MIN_CHARS = 2
+LIMIT = 20
+# Typo tolerance (PostgreSQL): a query shorter than this has too few trigrams to
+# tell a typo from noise, and a match must share this share of its trigrams.
+CLOSE_MIN_CHARS = 5
+CLOSE_SIMILARITY = 0.55
+QUERIES = 5
+SQLITE_FUNCTION = "toursite_search_key"
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = str.maketrans(
+    {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+_OTHER = re.compile(r"[^a-z0-9]+")
+
+
+def clean_query(raw: str | None) -> str:
+    """What a visitor typed, made safe to show and search: printable characters
+    only (no NUL bytes, which PostgreSQL refuses), spaces collapsed, length capped."""
+    text = "".join(ch if ch.isprintable() else " " for ch in (raw or ""))
+    return " ".join(text.split())[:MAX_CHARS]
+
+
+def search_key(text: str | None) -> str:
+    """The folded form names are compared in (``Pogačar`` -> ``pogacar``,
+    ``Saint-Gervais Mont-Blanc`` -> ``saint gervais mont blanc``)."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_OTHER.sub(" ", bare.translate(_LETTERS)).split())
+
+
+class Folded(Func):
+    """:func:`search_key` of a text column, computed by the database."""
+
+    function = SQLITE_FUNCTION
+    arity = 1
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = (
+            "btrim(regexp_replace(lower(unaccent(%(expressions)s)), "
+            "'[^a-z0-9]+', ' ', 'g'))"
+        )
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
+def register_sqlite_function(sender, connection, **kwargs) -> None:
+    """``connection_created`` receiver: SQLite has no ``unaccent``, so it calls
+    :func:`search_key` (the same rules as :class:`Folded` on PostgreSQL)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            SQLITE_FUNCTION, 1, search_key, deterministic=True
+        )
+
+
+# Results ---------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    """The matches of one kind, best first: at most :data:`LIMIT` of ``total``."""
+
+    kind: str
+    title: str
+    items: list
+    total: int
+
+    @property
+    def best(self) -> int:
+        return self.items[0].search_rank if self.items else 5
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass
+class SearchResults:
+    query: str
+    key: str = ""
+    cut: bool = False  # the query was longer than MAX_CHARS
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def searched(self) -> bool:
+        return len(self.key) >= MIN_CHARS
+
+    @property
+    def count(self) -> int:
+        return sum(g.total for g in self.groups)
+
+
+def find(raw: str | None) -> SearchResults:
+    """Everything matching what a visitor typed, in published editions only; the
+    kinds with the best match first (:data:`QUERIES` queries)."""
+    query = clean_query(raw)
+    cut = len(" ".join((raw or "").split())) > MAX_CHARS
+    key = search_key(query)
+    results = SearchResults(query, key, cut)
+    if not results.searched:
+        return results
+    groups = [
+        Group("riders", "Riders", *_counted(_riders(key))),
+        Group("stages", "Stages", *_counted(_stages(key))),
+        Group("races", "Races", *_counted(_races(key))),
+        Group("teams", "Teams", *_counted(_teams(key))),
+    ]
+    results.groups = sorted((g for g in groups if g.items), key=lambda g: g.best)
+    return results
+
+
+def _counted(rows: QuerySet) -> tuple[list, int]:
+    items = list(rows[:LIMIT])
+    return items, (items[0].search_total if items else 0)
+
+
+# Queries -------------------------------------------------------------------------
+
+
+def _ranked(
+    rows: QuerySet,
+    key: str,
+    *,
+    names: list[Expression],
+    words: Expression,
+    then: tuple[str, ...],
+    exact: Q | None = None,
+) -> QuerySet:
+    """``rows`` matching ``key``, with their ``search_rank`` (module docstring) and
+    ``search_total``, best first (then by ``then``). ``names`` are compared
+    whole (exact, prefix); ``words`` is all the text a word may be found in."""
+    parts = key.split()
+    folded = {f"_name{i}": Folded(name) for i, name in enumerate(names)}
+    rows = rows.alias(**folded, _words=Concat(Value(" "), Folded(words)))
+    exact = exact or Q()
+    prefix = Q()
+    for alias in folded:
+        exact |= Q(**{alias: key})
+        prefix |= Q(**{f"{alias}__startswith": key})
+    word_start = Q(*(Q(_words__contains=f" {part}") for part in parts))
+    contains = Q(*(Q(_words__contains=part) for part in parts))
+    ranks = [When(exact, then=0), When(prefix, then=1), When(word_start, then=2)]
+    ranks.append(When(contains, then=3))
+    order = ["search_rank"]
+    found = contains
+    if connection.vendor == "postgresql" and len(key) >= CLOSE_MIN_CHARS:
+        rows = rows.alias(_close=TrigramWordSimilarity(Value(key), "_words"))
+        found |= Q(_close__gte=CLOSE_SIMILARITY)
+        order.append("-_close")
+    return (
+        rows.filter(found)
+        .annotate(
+            search_rank=Case(*ranks, default=4, output_field=IntegerField()),
+            search_total=Window(Count("pk")),
+        )
+        .order_by(*order, *then, "pk")
+    )
+
+
+def _riders(key: str) -> QuerySet:
+    rides = Entry.objects.filter(rider=OuterRef("pk"), edition__published=True)
+    latest_first = Entry.objects.filter(edition__published=True).order_by(
+        "-edition__year", "edition__race__name"
+    )
+    riders = Rider.objects.filter(Exists(rides)).prefetch_related(
+        Prefetch(
+            "entries",
+            queryset=latest_first.select_related("edition__race", "team"),
+        )
+    )
+    given, family = "given_name", "family_name"
+    return _ranked(
+        riders,
+        key,
+        names=[
+            family,
+            Concat(given, Value(" "), family),
+            Concat(family, Value(" "), given),
+        ],
+        words=Concat(given, Value(" "), family),
+        then=(family, given),
+    )
+
+
+def _teams(key: str) -> QuerySet:
+    teams = Team.objects.filter(edition__published=True).select_related("edition__race")
+    return _ranked(
+        teams,
+        key,
+        names=["name"],
+        words=Concat("name", Value(" "), "code"),
+        exact=Q(code__iexact=key),
+        then=("name", "-edition__year", "edition__race__name"),
+    )
+
+
+def _stages(key: str) -> QuerySet:
+    stages = Stage.objects.filter(edition__published=True).select_related(
+        "edition__race"
+    )
+    return _ranked(
+        stages,
+        key,
+        names=["finish", "start"],
+        words=Concat("start", Value(" "), "finish"),
+        then=("-edition__year", "edition__race__name", "number"),
+    )
+
+
+def _races(key: str) -> QuerySet:
+    """Editions, by their race's name with or without the year: ``Giro`` finds
+    every Giro, ``vuelta 2023`` one Vuelta; the latest first within a rank."""
+    editions = Edition.objects.published().select_related("race")
+    year = Cast("year", CharField())
+    with_year = Concat("race__name", Value(" "), year)
+    return _ranked(
+        editions,
+        key,
+        names=["race__name", with_year],
+        words=with_year,
+        then=("-year", "race__name"),
+    )

@@ -1,0 +1,329 @@
+"""The site search (header box and search page): riders, teams, stages by town, and
+races, found whatever the accents and capitals, best match first."""
+
+import re
+
+import pytest
+from django.conf import settings
+
+from riders.search import QUERIES, clean_query, find, search_key
+from tests.factories import EditionFactory, RaceFactory, StageFactory
+
+ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+needs_postgres = pytest.mark.skipif(
+    not ON_POSTGRES,
+    reason="typo tolerance is PostgreSQL's trigram similarity (pg_trgm); SQLite "
+    "finds exact, prefix and contained words only",
+)
+
+
+def links(html: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', html)
+
+
+def results_of(client, q: str, **headers) -> str:
+    response = client.get("/search/", {"q": q}, headers=headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# Folding and input (pure) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Puy de Dôme", "puy de dome"),
+        ("PUY-DE-DÔME", "puy de dome"),
+        ("Pogačar", "pogacar"),
+        ("Saint-Gervais Mont-Blanc", "saint gervais mont blanc"),
+        ("Giro d'Italia", "giro d italia"),
+        ("Madrid. Paisaje de la Luz", "madrid paisaje de la luz"),
+        ("Søren Kragh Andersen", "soren kragh andersen"),
+        ("Michał Kwiatkowski", "michal kwiatkowski"),
+        ("'; DROP TABLE x; --", "drop table x"),
+        ("%_%", ""),
+        ("🚴‍♂️🇫🇷", ""),
+        (None, ""),
+    ],
+)
+def test_search_key_folds_case_accents_and_punctuation(text, key):
+    assert search_key(text) == key
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        (None, ""),
+        ("  Pogačar  ", "Pogačar"),
+        ("van\x00aert", "van aert"),
+        ("a\tb\n\rc", "a b c"),
+        ("x" * 10_000, "x" * 80),
+    ],
+)
+def test_clean_query(raw, cleaned):
+    assert clean_query(raw) == cleaned
+
+
+# The page, with and without htmx --------------------------------------------
+
+
+def test_search_page_without_javascript(client, tour):
+    html = results_of(client, "pogacar")
+    assert "<html" in html
+    assert 'action="/search/"' in html
+    assert 'method="get"' in html
+    assert 'value="pogacar"' in html
+    assert 'href="/riders/tadej-pogacar/"' in html
+    assert "Tour de France 2023 (UAE Team Emirates)" in html
+    assert re.search(r'href="/search/"\s+aria-current="page"', html)
+
+
+def test_search_as_you_type_returns_the_results_fragment(client, tour):
+    response = client.get("/search/", {"q": "Izagirre"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith('<div id="search-results"')
+    assert 'href="/riders/ion-izagirre/"' in html
+    assert 'href="/riders/gorka-izagirre/"' in html
+    assert "HX-Request" in response["Vary"]
+
+
+def test_search_history_restore_gets_the_whole_page(client, tour):
+    response = client.get(
+        "/search/",
+        {"q": "kuss"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert b"<html" in response.content
+
+
+def test_every_page_has_the_search_box_in_its_header(client, tour):
+    for path in ("/", "/races/tour-de-france/2023/stage-17/", "/about/"):
+        html = client.get(path).content.decode()
+        header = html[
+            html.index('<header class="site-header"') : html.index("</header>")
+        ]
+        form = re.search(r'<form class="site-search"[^>]*>', header).group(0)
+        assert 'role="search"' in form
+        assert 'method="get"' in form
+        assert 'action="/search/"' in form
+        assert '<label class="visually-hidden" for="site-search-q">' in header
+        assert 'id="site-search-q"' in header
+        assert 'name="q"' in header
+
+
+def test_search_results_are_never_stored(client, tour):
+    # Free text is not cached per query (the page store keeps race pages).
+    response = client.get("/search/", {"q": "courchevel", "junk": "1"})
+    assert "X-Toursite-Page" not in response
+    assert "ETag" not in response
+
+
+# What it finds ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["Courchevel", "courchevel", "COURCHEVEL"])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_finish_town_finds_its_stage(client, tour, q, htmx):
+    headers = {"HX-Request": "true"} if htmx else {}
+    html = results_of(client, q, **headers)
+    assert 'href="/races/tour-de-france/2023/stage-17/"' in html
+    assert "Tour de France 2023, stage 17" in html
+    assert "Saint-Gervais Mont-Blanc → Courchevel" in html
+    assert re.search(r"Stages <span class=\"search-count\">\(1\)</span>", html)
+
+
+@pytest.mark.parametrize("q", ["Puy de Dôme", "puy de dome", "PUY-DE-DOME", "dôme"])
+def test_accents_capitals_and_hyphens_are_optional(client, tour, q):
+    html = results_of(client, q)
+    assert 'href="/races/tour-de-france/2023/stage-9/"' in html
+
+
+def test_a_start_town_finds_its_stage(client, tour):
+    html = results_of(client, "moutiers")
+    assert 'href="/races/tour-de-france/2023/stage-18/"' in html
+    assert "Moûtiers → Bourg-en-Bresse" in html
+
+
+@pytest.mark.parametrize(
+    ("q", "edition"),
+    [
+        ("Giro", "/races/giro-d-italia/2023/"),
+        ("giro d'italia", "/races/giro-d-italia/2023/"),
+        ("Tour 2023", "/races/tour-de-france/2023/"),
+        ("vuelta 2023", "/races/vuelta-a-espana/2023/"),
+        ("VUELTA A ESPANA", "/races/vuelta-a-espana/2023/"),
+    ],
+)
+def test_races_and_editions_are_found(client, tour, q, edition):
+    html = results_of(client, q)
+    assert f'href="{edition}"' in html
+    races = html[html.index('id="search-races"') :]
+    assert links(races.split("</section>")[0]) == [edition]
+
+
+def test_the_kind_with_the_best_match_comes_first(client, tour):
+    html = results_of(client, "tour")
+    races = html.index('id="search-races"')  # Tour de France: starts with it
+    stages = html.index('id="search-stages"')  # Col du Tourmalet: a word does
+    riders = html.index('id="search-riders"')  # LATOUR: inside a word
+    assert races < stages < riders
+
+
+def test_search_finds_teams_in_every_edition(client, tour):
+    html = results_of(client, "cofidis")
+    assert 'href="/races/tour-de-france/2023/teams/cof/"' in html
+    assert 'href="/races/giro-d-italia/2023/teams/' in html
+    assert "3 results" in html
+
+
+def test_a_team_code_finds_the_team(client, tour):
+    html = results_of(client, "COF")
+    assert 'href="/races/tour-de-france/2023/teams/cof/"' in html
+
+
+def test_search_matches_every_word_in_any_order(client, tour):
+    html = results_of(client, "vingegaard jonas")
+    assert 'href="/riders/jonas-vingegaard/"' in html
+    assert "1 result " in html
+
+
+def test_drafts_are_not_found(client, tour):
+    EditionFactory(race=RaceFactory(name="Giro Donne"), year=2023, published=False)
+    StageFactory(edition__published=False, finish="Courchevel Altiport")
+    html = results_of(client, "giro")
+    assert "Giro Donne" not in html
+    assert "Altiport" not in results_of(client, "courchevel")
+
+
+# Ranking -----------------------------------------------------------------------
+
+
+def test_exact_then_prefix_then_word_then_contains(db):
+    edition = EditionFactory()
+    for number, finish in enumerate(
+        ["Castelorta", "Lago d'Orta", "Orta San Giulio", "ORTA"], start=1
+    ):
+        StageFactory(edition=edition, number=number, finish=finish)
+    stages = next(g for g in find("orta").groups if g.kind == "stages")
+    assert [s.finish for s in stages.items] == [
+        "ORTA",  # exact
+        "Orta San Giulio",  # the name starts with it
+        "Lago d'Orta",  # a word starts with it
+        "Castelorta",  # inside a word
+    ]
+    assert [s.search_rank for s in stages.items] == [0, 1, 2, 3]
+
+
+@needs_postgres
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("q", "link"),
+    [
+        ("Pogacr", 'href="/riders/tadej-pogacar/"'),
+        ("vingegard", 'href="/riders/jonas-vingegaard/"'),
+        ("Courchvel", 'href="/races/tour-de-france/2023/stage-17/"'),
+    ],
+)
+def test_a_small_typo_still_finds_it_on_postgres(client, tour, q, link):
+    assert link in results_of(client, q)
+
+
+@needs_postgres
+@pytest.mark.postgres
+def test_close_matches_come_after_real_ones(db):
+    edition = EditionFactory()
+    StageFactory(edition=edition, number=1, finish="Tortona Nord")  # contains
+    StageFactory(edition=edition, number=2, finish="Ortona Sud")  # prefix
+    StageFactory(edition=edition, number=3, finish="Ortone")  # typo of "ortona"
+    stages = next(g for g in find("ortona").groups if g.kind == "stages")
+    finishes = [s.finish for s in stages.items]
+    assert finishes.index("Ortona Sud") < finishes.index("Tortona Nord")
+    assert finishes.index("Tortona Nord") < finishes.index("Ortone")
+    assert stages.items[-1].search_rank == 4
+
+
+# Bad input -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("", "Type a rider, a team, a start or finish town, or a race."),
+        ("a", "Type at least two letters or digits."),
+        ("%_%", "Type at least two letters or digits."),
+        ("🚴‍♂️🇫🇷", "Type at least two letters or digits."),
+        ("zzzzqqq", "Nothing matches “zzzzqqq”. Check the spelling"),
+        ("'; DROP TABLE riders_rider; --", "Nothing matches"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True])
+def test_search_with_nothing_to_show_says_so(client, tour, q, message, htmx):
+    headers = {"HX-Request": "true"} if htmx else {}
+    assert message in results_of(client, q, **headers)
+
+
+def test_a_very_long_query_is_cut_and_says_so(client, tour):
+    html = results_of(client, "courchevel " + "x" * 500)
+    assert "Only the first 80 characters were searched." in html
+    assert f'value="courchevel {"x" * 69}"' in html
+    assert "Only the first 80" not in results_of(client, "courchevel")
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "x" * 100_000,
+        "\x00",
+        "van\x00aert",
+        "'; DROP TABLE riders_rider; --",
+        "<script>alert(1)</script>",
+        "🚴‍♂️🇫🇷",
+        "\u202e\u200b",
+        "%",
+        "\\",
+        "..",
+        "' OR 1=1 --",
+    ],
+)
+@pytest.mark.parametrize("htmx", [False, True])
+def test_hostile_search_input_never_fails(client, tour, q, htmx):
+    headers = {"HX-Request": "true"} if htmx else {}
+    html = results_of(client, q, **headers)
+    assert "<script>alert" not in html
+
+
+def test_search_with_repeated_parameter(client, tour):
+    response = client.get("/search/?q=kuss&q=pogacar")
+    assert response.status_code == 200
+    assert b"/riders/tadej-pogacar/" in response.content
+
+
+# Query count -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["an", "e", "pogacar", "courchevel"])
+def test_query_count_does_not_grow_with_the_matches(
+    client, tour, django_assert_max_num_queries, q
+):
+    with django_assert_max_num_queries(QUERIES):
+        client.get("/search/", {"q": q})
+
+
+def test_many_matches_take_as_many_queries_as_one(
+    client, tour, django_assert_num_queries
+):
+    many = find("an")  # 100+ riders, stages, races and teams
+    assert many.count > 100
+    assert all(len(g.items) <= 20 for g in many.groups)
+    with django_assert_num_queries(QUERIES):
+        client.get("/search/", {"q": "an"})
+    with django_assert_num_queries(QUERIES):
+        client.get("/search/", {"q": "tadej pogacar"})  # one rider, nothing else
+
+
+def test_more_matches_than_shown_are_counted(client, tour):
+    html = results_of(client, "an")
+    assert re.search(r"Riders <span class=\"search-count\">\(\d{3}\)</span>", html)
+    assert "The best 20 of" in html

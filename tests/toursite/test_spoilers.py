@@ -1,0 +1,170 @@
+"""Spoiler-free mode, server side: the mode lives in the browser (static/js/
+spoilers.js), so every page is the same for everybody (a CDN can cache it); what
+the server does is mark outcomes with data-spoils and offer a feed without them."""
+
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from django.template import Context, Template
+from django.test import override_settings
+
+from stages.models import Stage
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+STAGE_12 = "/races/tour-de-france/2023/stage-12/"
+PAGES = [
+    "/",
+    "/races/tour-de-france/2023/",
+    STAGE_12,
+    STAGE_12 + "gc/",
+    "/riders/ion-izagirre/",
+    "/races/tour-de-france/2023/teams/",
+    "/races/tour-de-france/2023/teams/cof/",
+    "/races/tour-de-france/2023/riders/",
+    "/about/",
+]
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"}
+VOID |= {"source", "track", "wbr"}
+
+
+class Unmarked(HTMLParser):
+    """The text of a page's body outside every [data-spoils] element: what a
+    spoiler-free visitor can read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0  # > 0: inside a marked element
+        self.in_body = False
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.in_body = self.in_body or tag == "body"
+        if tag in VOID:
+            return
+        if self.depth or "data-spoils" in dict(attrs):
+            self.depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in VOID:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.in_body and not self.depth:
+            self.text.append(data)
+
+
+def unmarked_text(html: str) -> str:
+    parser = Unmarked()
+    parser.feed(html)
+    return " ".join(" ".join(parser.text).split())
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load racing %}" + source).render(Context(context))
+
+
+def test_spoils_tag_marks_an_edition_and_stage_number(tour):
+    assert render("<div{% spoils e 12 %}>", e=tour) == (
+        '<div data-spoils="tour-de-france/2023/12">'
+    )
+    stage = Stage.objects.select_related("edition__race").get(edition=tour, number=5)
+    assert render("<td{% spoils s %}>", s=stage) == (
+        '<td data-spoils="tour-de-france/2023/5">'
+    )
+    assert render("<td{% spoils s 7 %}>", s=stage) == (
+        '<td data-spoils="tour-de-france/2023/7">'
+    )
+    # No stage known (nothing raced yet): no marker, nothing hidden.
+    assert render("<p{% spoils e n %}>", e=tour, n=None) == "<p>"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_the_same_whatever_the_visitor_set(client, tour, path):
+    """Nothing about the mode reaches the server: a cookie or a stored setting
+    cannot change a byte, and no response varies on Cookie, so one cached copy
+    serves every visitor."""
+    plain = client.get(path)
+    client.cookies["toursite.spoilers"] = '{"on": true}'
+    with_cookie = client.get(path, HTTP_X_SPOILER_FREE="1")
+    assert plain.status_code == with_cookie.status_code == 200
+    assert plain.content == with_cookie.content
+    assert "Cookie" not in plain.get("Vary", "")
+    assert plain["Cache-Control"].startswith("public")
+    assert plain.cookies == {}
+
+
+def test_every_page_loads_the_mode_before_the_body_is_painted(client, tour):
+    html = client.get(STAGE_12).content.decode()
+    head = html[: html.index("</head>")]
+    # Not deferred (runs before the body), then the rest deferred.
+    assert '<script src="/static/js/spoilers-head.js"></script>' in head
+    assert '<script src="/static/js/spoilers.js" defer></script>' in head
+    assert "/static/css/site.css" in head
+    # The switch is there but hidden: without JavaScript the mode cannot be on.
+    assert (
+        '<button type="button" class="spoiler-switch" aria-pressed="false" hidden>'
+        in (html)
+    )
+
+
+def test_stage_12_outcome_is_inside_markers_only(client, tour):
+    """The winner, the report and the tables of stage 12 carry data-spoils: with
+    the mode on (all of them hidden) the page names no winner."""
+    html = client.get(STAGE_12).content.decode()
+    assert 'data-spoils="tour-de-france/2023/12"' in html
+    visible = unmarked_text(html)
+    assert "Roanne" in visible  # the route stays
+    for outcome in ("Izagirre", "IZAGIRRE", "Croix Montmain", "+0:17"):
+        assert outcome not in visible, outcome
+
+
+def test_stage_12_gc_tab_fragment_is_marked(client, tour):
+    """The tab swapped in by htmx carries its own marker (hidden at once)."""
+    response = client.get(STAGE_12 + "gc/", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'data-spoils="tour-de-france/2023/12"' in html
+    assert "VINGEGAARD" not in unmarked_text("<body>" + html)
+
+
+@override_settings(SITE_URL="https://toursite.example")
+def test_spoiler_free_feed_names_the_stage_and_no_headline(client, tour):
+    response = client.get("/feed/reports-spoiler-free.atom")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert response["Cache-Control"].startswith("public")
+    feed = ET.fromstring(response.content)
+    assert feed.findtext(f"{ATOM}title") == "toursite race reports (spoiler-free)"
+    self_link = feed.find(f"{ATOM}link[@rel='self']").get("href")
+    assert self_link == "https://toursite.example/feed/reports-spoiler-free.atom"
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    entry = entries[0]
+    assert entry.findtext(f"{ATOM}title") == (
+        "Tour de France 2023 · stage 12: race report"
+    )
+    assert entry.find(f"{ATOM}summary") is None
+    assert entry.find(f"{ATOM}content") is None
+    body = response.content.decode()
+    assert "Izagirre" not in body
+    assert "Croix Montmain" not in body
+    link = entry.find(f"{ATOM}link").get("href")
+    assert link == "https://toursite.example" + STAGE_12
+
+
+def test_normal_feed_and_its_link_stay_as_they_are(client, tour):
+    feed = ET.fromstring(client.get("/feed/reports.atom").content)
+    title = feed.find(f"{ATOM}entry").findtext(f"{ATOM}title")
+    assert title.startswith("Izagirre goes alone")
+    html = client.get("/").content.decode()
+    assert 'title="toursite race reports"' in html
+    assert 'href="/feed/reports.atom"' in html
+
+
+def test_about_page_explains_the_mode_and_its_limits(client, tour):
+    html = client.get("/about/").content.decode()
+    assert 'id="spoiler-free"' in html
+    assert 'href="/feed/reports-spoiler-free.atom"' in html
+    assert "JavaScript" in html
