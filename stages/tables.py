@@ -16,6 +16,7 @@ from stages.queries import Row
 from stages.queries import live as live_queries
 
 TOP = 20
+KEY_FACTS_TOP = 10
 QUERY_MAX_LENGTH = 60
 # Seconds between two polls of a live stage's table (a setting, so tests can
 # make it short: TOURSITE_LIVE_POLL_SECONDS).
@@ -102,7 +103,9 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
     filters = TableFilters.from_query(query, codes)
     all_rows = queries.table_rows(stage, table)
     rows = queries.filter_rows(all_rows, team=filters.team, q=filters.q)
-    shown = rows if filters.show_all else rows[:TOP]
+    # A team classification is a few dozen rows at most: every team, no top 20.
+    every = filters.show_all or info.kind == registry.TEAM
+    shown = rows if every else rows[:TOP]
     neighbours, pager = _neighbours(stage, table)
     edition = stage.edition
     url = table_url(stage, table)
@@ -119,11 +122,9 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
         ],
         "table_url": url,
         "canonical_url": url + filters.querystring(),
-        "csv_url": reverse(
-            "stages:table_csv",
-            args=[edition.race.slug, edition.year, stage.number, table],
-        ),
+        **download_urls(stage, table, filters),
         "filters": filters,
+        "filtered": bool(filters.team or filters.q),
         "filter_qs": filters.querystring(show_all=False),
         "show_all_url": url + filters.querystring(show_all=True),
         "top_url": url + filters.querystring(show_all=False),
@@ -147,6 +148,44 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
     if info.kind == registry.STAGE_RESULT:
         context |= stage_result_context(stage, all_rows, filters)
     return context
+
+
+def download_urls(stage: Stage, table: str, filters: TableFilters) -> dict:
+    """The table's CSV and JSON addresses with the active filters (never ``all``:
+    a download has every matching row)."""
+    e = stage.edition
+    args = [e.race.slug, e.year, stage.number, table]
+    qs = filters.querystring(show_all=False)
+    return {
+        "csv_url": reverse("stages:table_csv", args=args) + qs,
+        "json_url": reverse("stages:table_json", args=args) + qs,
+    }
+
+
+def key_facts(stage: Stage) -> dict:
+    """The stage page's key facts: the stage's top ten (teams on a team time
+    trial), the GC top ten after the stage with its jerseys, and the leader of
+    each classification after it, each with the address of its full table
+    (4 queries)."""
+    top = queries.stage_top(stage, KEY_FACTS_TOP)
+    gc = queries.standing_rows(stage, registry.GENERAL.key, top=KEY_FACTS_TOP)
+    worn = queries.jerseys_after(stage.edition, stage.number)
+    for row in gc:
+        row.jerseys = worn.get(row.entry_id, [])
+    _, leaders = queries.leaders(stage.edition, stage_number=stage.number)
+    if not (top.riders or top.teams or gc or leaders):
+        return {}
+    return {
+        "facts": {
+            "top": top,
+            "gc": gc,
+            "leaders": [
+                (leader, table_url(stage, key)) for key, leader in leaders.items()
+            ],
+            "stage_url": table_url(stage, registry.STAGE.key),
+            "gc_url": table_url(stage, registry.GENERAL.key),
+        }
+    }
 
 
 def stage_result_context(stage: Stage, rows: list[Row], filters: TableFilters) -> dict:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import toursite.converters  # noqa: F401 (registers <num:...>)
-from stages import views
+from stages import api_views, views
 
 app_name = "stages"
 
@@ -35,7 +35,12 @@ urlpatterns = [
     ),
     path(
         "races/<slug:race>/<num:year>/stage-<num:number>/<slug:table>.csv",
-        views.table_csv,
+        api_views.table_csv,
         name="table_csv",
+    ),
+    path(
+        "races/<slug:race>/<num:year>/stage-<num:number>/<slug:table>.json",
+        api_views.table_json,
+        name="table_json",
     ),
 ]

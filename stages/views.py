@@ -1,6 +1,7 @@
-"""Race pages: home, edition, stage with its tables (page or HTMX fragment), CSV.
+"""Race pages: home, edition, stage with its tables (page or HTMX fragment); the
+CSV and JSON of the tables are ``stages.api_views``'.
 
-Every page but the CSV goes through ``toursite.http.public_page``: ETag and 304,
+Every page goes through ``toursite.http.public_page``: ETag and 304,
 shared Cache-Control, and the rendered page (or fragment) stored per data version.
 """
 
@@ -15,11 +16,17 @@ from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
 from racing import registry
-from stages import charts, exports, package_export, queries
+from stages import charts, package_export, queries
 from stages.markdown import render_inline, render_markdown
 from stages.models import Stage
 from stages.queries import live as live_queries
-from stages.tables import TableFilters, live_context, live_url, table_context
+from stages.tables import (
+    TableFilters,
+    key_facts,
+    live_context,
+    live_url,
+    table_context,
+)
 from toursite.http import (
     Variant,
     for_edition,
@@ -90,14 +97,18 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"latest": stage, "editions": queries.edition_cards()}
     if stage is not None:
         after, leaders = queries.leaders(stage.edition)
+        top_ten = queries.stage_top(stage, 10)
+        worn = queries.jerseys_after(stage.edition, stage.number - 1)
+        for row in top_ten.riders:  # the jerseys worn on the stage, as its table
+            row.jerseys = worn.get(row.entry_id, [])
         context |= {
             "edition": stage.edition,
             "race": stage.edition.race,
-            "top_ten": queries.stage_top(stage, 10),
+            "top_ten": top_ten,
             "leaders": leaders,
             "leaders_after": after,
             "next_stage": queries.next_stage(stage.edition, stage.number),
-            "reports": queries.latest_reports(4),
+            "report_groups": queries.report_groups(stage.edition, 4),
         }
     return render(request, "stages/home.html", context)
 
@@ -113,10 +124,14 @@ def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
     after, leaders = queries.leaders(edition)
     series = queries.gc_gap_series(edition)
     stages_run = sorted({n for s in series for n in s.gaps})
-    chart = charts.gap_chart([(s.label, s.gaps) for s in series], stages_run)
+    lines_of = [(s.label, s.gaps) for s in series]
+    chart = charts.gap_chart(lines_of, stages_run)
+    narrow = charts.gap_chart(
+        lines_of, stages_run, width=340, height=300, labels=False, tick_every=5
+    )
     context = {"edition": edition, "race": edition.race, "lines": lines}
     context |= {"leaders": leaders, "leaders_after": after, "series": series}
-    context |= {"chart": chart, "chart_stages": stages_run}
+    context |= {"chart": chart, "chart_narrow": narrow, "chart_stages": stages_run}
     return render(request, "stages/edition_detail.html", context)
 
 
@@ -134,7 +149,11 @@ def stage_detail(
     if is_fragment_request(request):
         context["oob"] = request.htmx.trigger not in IN_PLACE_TRIGGERS
         response = render(request, "stages/stage_detail.html#table-fragment", context)
-        if request.htmx.trigger != "table-poll":
+        if context["oob"]:
+            # A tab, "show all", "clear": a new history entry at the table's own
+            # address. The filters leave history to their elements (typing
+            # replaces the entry, a team or a submit pushes one; tables.js
+            # drops empty fields from the address).
             push_url(response, context["canonical_url"])
         return response
     if stage.status == stage.Status.LIVE:
@@ -145,7 +164,9 @@ def stage_detail(
 def _stage_page(
     request: HttpRequest, stage: Stage, context: dict, staff: bool
 ) -> HttpResponse:
-    """The whole stage page: ``context`` plus the reports and the route."""
+    """The whole stage page: ``context`` plus the key facts, the reports and the
+    route (6 queries)."""
+    context |= key_facts(stage)
     reports = queries.stage_reports(stage, scheduled=staff)
     context["reports"] = [(r, render_markdown(r.body)) for r in reports]
     context["checkpoints"] = queries.stage_checkpoints(stage)
@@ -223,27 +244,6 @@ class TickerFeed(Feed):
 
 
 live_feed = public_page(for_edition, vary=())(TickerFeed())
-
-
-@require_safe
-def table_csv(
-    request: HttpRequest, race: str, year: int, number: int, table: str
-) -> HttpResponse:
-    """A table as CSV, in the columns of the race package's export format."""
-    stage = queries.stage_of(race, year, number, drafts=sees_drafts(request))
-    if stage is None or table not in queries.TABLES:
-        raise Http404("No such stage or table.")
-    text = exports.csv_text(stage, table, queries.table_rows(stage, table))
-    # A live stage's tables are provisional: the file says so in its name (its
-    # columns are the export format's, a data contract).
-    provisional = "-provisional" if stage.status == Stage.Status.LIVE else ""
-    name = f"{race}-{year}-stage-{number:02d}-{table}{provisional}.csv"
-    response = HttpResponse(
-        text,
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-    return response if stage.edition.published else private(response)
 
 
 @require_safe

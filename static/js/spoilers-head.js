@@ -1,5 +1,5 @@
 // Spoiler-free mode, first part: loaded in <head> without defer, so it runs before
-// the body is painted. It only marks <html>; incoming-spoilers.css then hides every
+// the body is painted. It only marks <html>; site.css then hides every
 // [data-spoils] element, and spoilers.js (deferred) shows the revealed ones. The
 // mode lives in this browser (localStorage), never on the server: pages stay the
 // same for everybody and cacheable.

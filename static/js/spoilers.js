@@ -6,7 +6,7 @@
    and a CDN can cache it:
      {"on": true, "revealed": {"tour-de-france/2023": 11},   // up to stage 11
       "stages": {"tour-de-france/2023": [14]}}                // and stage 14
-   While the mode is on, incoming-spoilers.css hides (display: none, so from screen
+   While the mode is on, site.css hides (display: none, so from screen
    readers too) every [data-spoils] element without the class spoiler-shown; this
    script gives that class to the revealed ones and puts a placeholder with reveal
    buttons before each hidden block. It runs again after every htmx swap. */

@@ -42,14 +42,14 @@ def test_tabs_swap_the_table_and_push_the_url(page, tour_live):
         ("Teams", "teams"),
         ("Stage", "stage"),
     ]:
-        page.locator(".tabs").get_by_role("link", name=label, exact=True).click()
+        page.locator(".tabs").get_by_role("tab", name=label, exact=True).click()
         expect(page.locator(f"#{table}-table")).to_be_visible()
         suffix = "" if table == "stage" else f"{table}/"
         expect(page).to_have_url(re.compile(re.escape(STAGE_12 + suffix) + "$"))
         current = page.locator('.tabs a[aria-current="page"]')
         expect(current).to_have_text(label)
     assert not_reloaded(page)
-    page.locator(".tabs").get_by_role("link", name="General", exact=True).click()
+    page.locator(".tabs").get_by_role("tab", name="General", exact=True).click()
     expect(first_row(page, "gc")).to_contain_text("VINGEGAARD Jonas")
     expect(page.locator("#gc-table tbody tr").nth(1)).to_contain_text("+0:17")
     # The pager follows the tab (refreshed out of band).
@@ -61,7 +61,7 @@ def test_tabs_swap_the_table_and_push_the_url(page, tour_live):
 
 def test_back_restores_the_previous_table(page, tour_live):
     page.goto(tour_live.url + STAGE_12 + "gc/")
-    page.locator(".tabs").get_by_role("link", name="Points", exact=True).click()
+    page.locator(".tabs").get_by_role("tab", name="Points", exact=True).click()
     expect(page.locator("#points-table")).to_be_visible()
     page.go_back()
     expect(page).to_have_url(re.compile(r"/stage-12/gc/$"))
@@ -82,7 +82,7 @@ def test_team_filter_narrows_the_rows(page, tour_live):
     expect(page.locator("#gc-table tbody tr")).to_have_count(8)
     expect(page).to_have_url(re.compile(r"/stage-12/gc/\?team=TJV$"))
     # The filter stays when switching tabs.
-    page.locator(".tabs").get_by_role("link", name="Stage", exact=True).click()
+    page.locator(".tabs").get_by_role("tab", name="Stage", exact=True).click()
     expect(page).to_have_url(re.compile(r"/stage-12/\?team=TJV$"))
     expect(page.locator("#stage-table tbody tr")).to_have_count(8)
     assert not_reloaded(page)
@@ -107,7 +107,7 @@ def test_filters_work_without_javascript(browser, tour_live):
     page.get_by_role("button", name="Filter").click()
     expect(page).to_have_url(re.compile(r"/stage-12/gc/\?team=UAD&q=$"))
     expect(page.locator("#gc-table tbody tr")).to_have_count(8)
-    page.locator(".tabs").get_by_role("link", name="Youth", exact=True).click()
+    page.locator(".tabs").get_by_role("tab", name="Youth", exact=True).click()
     expect(page).to_have_url(re.compile(r"/stage-12/youth/\?team=UAD$"))
     context.close()
 

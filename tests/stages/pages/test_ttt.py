@@ -19,10 +19,11 @@ from tests.stages.official import load_official
 
 STAGE_1 = "/races/vuelta-a-espana/2023/stage-1/"
 HX = {"HX-Request": "true"}
-# Stage page: version, stage, teams, rows, jerseys, stage numbers, reports,
-# checkpoints; the fragment leaves out the last two. The team ranking is built
-# from the rows already read.
-PAGE_QUERIES = 8
+# Stage page: version, stage, teams, rows, jerseys, stage numbers, key facts
+# (top teams, GC top ten, its jerseys, leaders), reports, checkpoints; the
+# fragment leaves out the last six. The team ranking is built from the rows
+# already read.
+PAGE_QUERIES = 12
 FRAGMENT_QUERIES = 6
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +130,7 @@ def test_dropped_riders_show_their_own_time_and_non_finishers_their_status(
 def test_the_winner_line_names_the_team(client):
     for headers in ({}, HX):
         html = squash(client.get(STAGE_1, headers=headers).content.decode())
-        line = html.split('<p class="stage-winner">')[1].split("</p>")[0]
+        line = html.split('class="stage-winner"')[1].split("</p>")[0]
         assert "Team dsm - firmenich" in line
         assert "DSM" in line
         assert "0:17:30" in line
@@ -139,7 +140,7 @@ def test_the_winner_line_names_the_team(client):
 def test_a_live_team_time_trial_names_the_team_leading_so_far(client, ttt):
     Stage.objects.filter(pk=ttt.pk).update(status=Stage.Status.LIVE)
     html = squash(client.get(STAGE_1, headers=HX).content.decode())
-    line = html.split('<p class="stage-winner">')[1].split("</p>")[0]
+    line = html.split('class="stage-winner"')[1].split("</p>")[0]
     assert "Leading so far:" in line
     assert "Stage winner" not in line
     assert "Team dsm - firmenich" in line
@@ -148,7 +149,7 @@ def test_a_live_team_time_trial_names_the_team_leading_so_far(client, ttt):
 def test_a_road_stage_keeps_its_rider_table_and_rider_winner(client):
     html = squash(client.get("/races/vuelta-a-espana/2023/stage-2/").content.decode())
     assert "results--ttt" not in html
-    line = html.split('<p class="stage-winner">')[1].split("</p>")[0]
+    line = html.split('class="stage-winner"')[1].split("</p>")[0]
     assert "KRON</span> Andreas" in line
     assert "Lotto Dstny" in line
 
@@ -157,7 +158,8 @@ def test_the_edition_page_names_the_team_as_winner_of_stage_1(client):
     html = squash(client.get("/races/vuelta-a-espana/2023/").content.decode())
     rows = html.split('<table class="results results--stages">')[1].split("<tr>")
     stage_1 = next(r for r in rows if "Barcelona → Barcelona" in r)
-    winner_cell = stage_1.split("</td>")[4]  # number, date, km, type, winner
+    # number, date, km, type, winner (without the GC leader folded in for phones)
+    winner_cell = stage_1.split("</td>")[4].split("leader-fold")[0]
     assert ">Team dsm - firmenich</a>" in winner_cell
     assert "MILESI" not in winner_cell
     stage_2 = next(r for r in rows if "Mataró → Barcelona" in r)
@@ -211,7 +213,7 @@ def test_the_team_table_is_accessible(client):
 
 def test_the_csv_keeps_its_columns_and_round_trips(client, vuelta, tmp_path):
     response = client.get(f"{STAGE_1}stage.csv")
-    text = response.content.decode("utf-8")
+    text = response.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert tuple(text.splitlines()[0].split(",")) == COLUMNS["stage"]
     assert len(rows) == 176
