@@ -134,7 +134,8 @@ def test_screenshots_of_the_editors_pages(page, tour_live, width):
         "\n\n## The finale\n\n- Jaizkibel\n- Pike"
     )
     page.get_by_label("Body").press("End")
-    expect(page.locator("#report-preview h2").last).to_have_text("The finale")
+    # A report's "##" is a subheading under its headline (h2): h3.
+    expect(page.locator("#report-preview h3").last).to_have_text("The finale")
     screenshot(page, f"admin-report-form-{width}")
     page.goto(f"{base}/admin/stages/stage/{stage.pk}/change/")
     screenshot(page, f"admin-stage-{width}")

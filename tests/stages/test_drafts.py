@@ -63,7 +63,8 @@ def test_a_draft_is_in_no_list_a_visitor_sees(client, draft):
     rider = f"/riders/aalto-{draft.edition.race.slug}/"
     team = draft.teams[0].name
     assert rider not in client.get("/search/", {"q": "Aalto"}).content.decode()
-    assert "/teams/" not in client.get("/search/", {"q": team}).content.decode()
+    # (On PostgreSQL a near name of a published team may come up: not the draft's.)
+    assert _base(draft) not in client.get("/search/", {"q": team}).content.decode()
     assert client.get(rider).status_code == 404
 
 
