@@ -32,7 +32,9 @@ TEXT_ON = {
     ("ink", "win-bg"): 4.5,  # a rider's stage win row
     ("ink", "group-bg"): 4.5,  # a team time trial's team row
     ("brand-ink", "brand"): 4.5,
-    ("brand-ink", "brand-hover"): 4.5,  # a button under the pointer
+    ("brand-ink", "brand-hover"): 4.5,
+    ("brand-ink", "button"): 4.5,  # a button
+    ("brand-ink", "button-hover"): 4.5,  # a button under the pointer
     ("brand-ink", "hero-end"): 4.5,
     ("hero-ink", "brand"): 4.5,
     ("hero-ink", "hero-end"): 4.5,
@@ -54,6 +56,7 @@ GRAPHICS_ON = {
         for ground in ("paper", "row-alt")
     },
     ("field-line", "paper"): 3.0,
+    ("button", "paper"): 3.0,  # a button's edge on a card
     ("focus", "paper"): 3.0,
     ("focus", "canvas"): 3.0,
     ("accent", "brand"): 3.0,  # the header's focus ring and underline
