@@ -2,11 +2,14 @@
 stage (their GC gaps to each other, stage results, who beat whom, time won and
 lost), as plain rows.
 
-``pick`` cleans what the query string asks for; ``comparison`` runs 4 queries
-whatever the number of stages and riders. A rider who left the race has no row
-after the stage he left on: his cells there carry his exit status.
+``pick`` cleans what the query string asks for (the riders in bib order, so a
+set of riders has one address); ``comparison`` runs 4 queries whatever the number
+of stages and riders. It has a row for every stage through the edition's latest
+with results: a rider who left the race has his exit status on the stage he left
+on and nothing after it.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -14,7 +17,7 @@ from editions.models import Edition, Entry
 from racing import registry
 from racing.standings import Exit
 from racing.text import PersonName
-from riders import charts
+from stages import charts
 from stages.models import Stage, StageResult, Standing
 
 MIN_RIDERS, MAX_RIDERS = 2, 4
@@ -23,6 +26,9 @@ MIN_RIDERS, MAX_RIDERS = 2, 4
 MAX_WORDS = 12
 ECHO_CHARS = 40
 _GC = registry.GENERAL.key
+# The GC-gaps chart: about as wide as a phone's column (its text stays near its
+# size there), with room on the right for the riders' names.
+CHART_WIDTH, CHART_HEIGHT, CHART_LABEL_ROOM = 360, 240, 100
 
 
 # What the visitor asked for -------------------------------------------------
@@ -31,8 +37,9 @@ _GC = registry.GENERAL.key
 @dataclass(frozen=True)
 class Pick:
     """The riders a query string names, cleaned against the edition's riders:
-    ``slugs`` are known riders in the order given (no duplicates, at most
-    ``MAX_RIDERS``); ``unknown`` the words that name none (shortened)."""
+    ``slugs`` are known riders in bib order (no duplicates, the first
+    ``MAX_RIDERS`` asked for); ``unknown`` the words that name none (shortened).
+    The page shows nothing else: it is the page's whole variant."""
 
     slugs: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
@@ -41,10 +48,15 @@ class Pick:
     asked: bool = False  # the query string named riders at all
 
     @property
+    def clean(self) -> bool:
+        """Known riders only, at most four: the page has a canonical address,
+        ``?query``, that any other spelling redirects to."""
+        return bool(self.slugs) and not self.unknown and not self.too_many
+
+    @property
     def ok(self) -> bool:
         """Two to four known riders and nothing else: a comparison to show."""
-        count_ok = MIN_RIDERS <= len(self.slugs) <= MAX_RIDERS
-        return count_ok and not self.unknown and not self.too_many
+        return self.clean and len(self.slugs) >= MIN_RIDERS
 
     @property
     def query(self) -> str:
@@ -52,9 +64,9 @@ class Pick:
         return "riders=" + ",".join(self.slugs)
 
 
-def pick(values: list[str], known: frozenset[str] | set[str]) -> Pick:
+def pick(values: list[str], known: Mapping[str, int]) -> Pick:
     """Clean the ``riders`` values of a query string (comma lists, repeated, or
-    both) against the slugs of the edition's riders."""
+    both) against the edition's riders (``known``: slug -> bib)."""
     words = [w.strip().lower() for v in values for w in v.split(",")]
     words = [w for w in words if w][:MAX_WORDS]
     slugs: list[str] = []
@@ -68,7 +80,7 @@ def pick(values: list[str], known: frozenset[str] | set[str]) -> Pick:
         elif word not in unknown:
             unknown.append("".join(c for c in word if c.isprintable())[:ECHO_CHARS])
     return Pick(
-        slugs=tuple(slugs[:MAX_RIDERS]),
+        slugs=tuple(sorted(slugs[:MAX_RIDERS], key=known.__getitem__)),
         unknown=tuple(unknown),
         duplicates=duplicates,
         too_many=len(slugs) > MAX_RIDERS,
@@ -119,10 +131,10 @@ def entrants(edition: Edition) -> list[Entrant]:
     return [Entrant(*row) for row in rows]
 
 
-def edition_slugs(race: str, year: int) -> frozenset[str]:
-    """The slugs of the riders of the edition of a URL (1 query)."""
+def edition_bibs(race: str, year: int) -> dict[str, int]:
+    """The bibs of the riders of the edition of a URL, by slug (1 query)."""
     entries = Entry.objects.filter(edition__race__slug=race, edition__year=year)
-    return frozenset(entries.values_list("rider__slug", flat=True))
+    return dict(entries.values_list("rider__slug", "bib"))
 
 
 # The comparison -----------------------------------------------------------------
@@ -184,6 +196,8 @@ class Duel:
     second: Entrant
     first_ahead: int
     second_ahead: int
+    first_short: str = ""  # short names for a phone (``Comparison.short_names``)
+    second_short: str = ""
 
     @property
     def stages(self) -> int:
@@ -194,7 +208,14 @@ class Duel:
 class Comparison:
     riders: list[Entrant]
     rows: list[StageRow]
-    duels: list[Duel]
+    # The edition's latest stage with results: what every summary (exits, the
+    # chart, the duels, the totals) is marked with in spoiler-free mode, never a
+    # rider's own last stage, which would tell when he left.
+    latest: int | None = None
+    duels: list[Duel] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.duels = duels(self.riders, self.rows, self.short_names)
 
     @property
     def short_names(self) -> list[str]:
@@ -217,28 +238,33 @@ class Comparison:
         return sums
 
     @property
-    def last_gc(self) -> int | None:
-        """The last stage after which any of them is in the GC."""
-        return max((r.number for r in self.rows if r.has_gc), default=None)
-
-    @property
-    def last_stage(self) -> int | None:
-        return self.rows[-1].number if self.rows else None
-
-    @property
-    def chart(self) -> charts.DuelChart | None:
+    def chart(self) -> charts.Chart | None:
+        """Their GC gaps to the best of them, over every stage row (a rider's
+        line ends where he left); None when none of them has a GC place."""
+        if not any(r.has_gc for r in self.rows):
+            return None
         series = [
             {r.number: c.gc_behind_s for r in self.rows if (c := r.cells[i]).gc_rank}
             for i in range(len(self.riders))
         ]
         names = [e.family_name.upper() for e in self.riders]
-        numbers = [r.number for r in self.rows if r.has_gc]
-        return charts.duel_chart(list(zip(names, series, strict=True)), numbers)
+        return charts.gap_chart(
+            list(zip(names, series, strict=True)),
+            [r.number for r in self.rows],
+            width=CHART_WIDTH,
+            height=CHART_HEIGHT,
+            label_room=CHART_LABEL_ROOM,
+            tick_every=5,
+        )
 
 
-def comparison(edition: Edition, riders: list[Entrant]) -> Comparison:
-    """The riders (2 to 4 of the edition's ``entrants``) stage by stage
-    (4 queries: stages, their results, the stage winners' times, their GC)."""
+def comparison(
+    edition: Edition, riders: list[Entrant], latest: int | None
+) -> Comparison:
+    """The riders (2 to 4 of the edition's ``entrants``) stage by stage, through
+    stage ``latest`` (the edition's latest with results) whatever stage they
+    left on (4 queries: stages, their results, the stage winners' times, their
+    GC)."""
     ids = [e.entry_id for e in riders]
     stages = list(
         Stage.objects.filter(edition=edition)
@@ -267,9 +293,9 @@ def comparison(edition: Edition, riders: list[Entrant]) -> Comparison:
         row = StageRow(number, kind, start, finish)
         row.cells = [_cell(e, number, results.get((e.entry_id, pk))) for e in riders]
         _set_gaps(row, winners.get(pk), [gc.get((e.entry_id, pk)) for e in riders])
-        if any(c.result or c.gc_rank for c in row.cells):
+        if number <= (latest or 0) or any(c.result or c.gc_rank for c in row.cells):
             rows.append(row)
-    return Comparison(riders, rows, duels(riders, rows))
+    return Comparison(riders, rows, latest)
 
 
 def _cell(rider: Entrant, number: int, result: Result | None) -> Cell:
@@ -307,9 +333,10 @@ def _set_gaps(
             cell.gc_rank, cell.gc_behind_s = standing[0], standing[1] - best_gc
 
 
-def duels(riders: list[Entrant], rows: list[StageRow]) -> list[Duel]:
+def duels(riders: list[Entrant], rows: list[StageRow], short: list[str]) -> list[Duel]:
     """Each pair of riders, with how often each finished ahead of the other on
-    the stages both finished (a lower place; equal times still have places)."""
+    the stages both finished (a lower place; equal times still have places);
+    ``short``: their short names."""
     found = []
     for i, j in combinations(range(len(riders)), 2):
         ahead = [0, 0]
@@ -317,5 +344,5 @@ def duels(riders: list[Entrant], rows: list[StageRow]) -> list[Duel]:
             a, b = row.cells[i].result, row.cells[j].result
             if a and b and a.finished and b.finished:
                 ahead[0 if a.rank < b.rank else 1] += 1
-        found.append(Duel(riders[i], riders[j], *ahead))
+        found.append(Duel(riders[i], riders[j], *ahead, short[i], short[j]))
     return found

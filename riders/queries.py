@@ -65,6 +65,7 @@ class StageLine:
     gap_s: int | None  # behind the stage winner; None for the winner himself
     gc_rank: int | None
     wearing: list[str]  # jerseys worn on this stage (won on the stage before)
+    absent: bool = False  # a stage raced after he left: no result of his
 
     @property
     def won(self) -> bool:
@@ -84,9 +85,11 @@ class JerseyDays:
 class EditionRide:
     entry: Entry
     lines: list[StageLine]
+    absences: list[StageLine]  # the stages with results he has none on
     jerseys: list[JerseyDays]
     latest: dict[str, int]  # rank in each classification after his last stage
     latest_stage: int | None
+    last_stage: int | None  # the edition's latest stage with results
     first_date: date | None
     stage_count: int
 
@@ -94,6 +97,13 @@ class EditionRide:
     def exit(self) -> Exit | None:
         """Where he left the race, as stored on his entry."""
         return self.entry.exit
+
+    @property
+    def stages(self) -> list[StageLine]:
+        """Every stage of the edition with results, his or (after he left) none:
+        the same rows for every rider, so in spoiler-free mode what is hidden
+        tells nobody who left when."""
+        return sorted(self.lines + self.absences, key=lambda ln: ln.number)
 
     @property
     def wins(self) -> list[StageLine]:
@@ -133,6 +143,10 @@ def rider_by_slug(slug: str, *, drafts: bool = False) -> Rider | None:
     if not drafts:
         riders = riders.filter(_rides_public)
     return riders.first()
+
+
+# A stage with results (what spoiler-free markers count up to).
+_has_results = Exists(StageResult.objects.filter(stage=OuterRef("pk")))
 
 
 @dataclass
@@ -181,8 +195,17 @@ def _read(entries: list[Entry]) -> _Reads:
     edition_ids = [e.edition_id for e in entries]
     stages = {
         s["pk"]: s
-        for s in Stage.objects.filter(edition__in=edition_ids).values(
-            "pk", "edition_id", "number", "date", "start", "finish", "type"
+        for s in Stage.objects.filter(edition__in=edition_ids)
+        .annotate(has_results=_has_results)
+        .values(
+            "pk",
+            "edition_id",
+            "number",
+            "date",
+            "start",
+            "finish",
+            "type",
+            "has_results",
         )
     }
     results: dict[int, list[tuple]] = defaultdict(list)
@@ -217,12 +240,16 @@ def _ride(entry: Entry, reads: _Reads) -> EditionRide:
     )
     latest_stage = next((ln.number for ln in reversed(lines) if ln.gc_rank), None)
     stages = reads.edition_stages(entry.edition_id)
+    raced = sorted((s for s in stages if s["has_results"]), key=lambda s: s["number"])
+    his = {ln.number for ln in lines}
     return EditionRide(
         entry=entry,
         lines=lines,
+        absences=[_absent(s) for s in raced if s["number"] not in his],
         jerseys=_jersey_days(lines),
         latest=_latest_ranks(entry, lines, reads) if latest_stage else {},
         latest_stage=latest_stage,
+        last_stage=raced[-1]["number"] if raced else None,
         first_date=min((s["date"] for s in stages), default=None),
         stage_count=max((s["number"] for s in stages), default=0),
     )
@@ -270,6 +297,24 @@ def _line(
             reads.worn.get((entry.edition_id, s["number"]), []),
             key=registry.JERSEY_ORDER.index,
         ),
+    )
+
+
+def _absent(s: dict) -> StageLine:
+    """A stage raced without him (he had left)."""
+    return StageLine(
+        number=s["number"],
+        date=s["date"],
+        start=s["start"],
+        finish=s["finish"],
+        type=s["type"],
+        rank=None,
+        status="",
+        time_s=None,
+        gap_s=None,
+        gc_rank=None,
+        wearing=[],
+        absent=True,
     )
 
 

@@ -51,6 +51,9 @@ from stages.models import Stage
 
 MAX_CHARS = 80
 MIN_CHARS = 2
+# Each word is two LIKE conditions per kind: repeated words count once, and at
+# most this many are searched (the page says when some were left out).
+MAX_WORDS = 6
 LIMIT = 20
 # Typo tolerance (PostgreSQL): a query shorter than this has too few trigrams to
 # tell a typo from noise, and a match must share this share of its trigrams.
@@ -131,6 +134,7 @@ class SearchResults:
     query: str
     key: str = ""
     cut: bool = False  # the query was longer than MAX_CHARS
+    words_cut: bool = False  # more than MAX_WORDS different words
     groups: list[Group] = field(default_factory=list)
 
     @property
@@ -147,8 +151,9 @@ def find(raw: str | None) -> SearchResults:
     kinds with the best match first (:data:`QUERIES` queries)."""
     query = clean_query(raw)
     cut = len(" ".join((raw or "").split())) > MAX_CHARS
-    key = search_key(query)
-    results = SearchResults(query, key, cut)
+    words = list(dict.fromkeys(search_key(query).split()))
+    key = " ".join(words[:MAX_WORDS])
+    results = SearchResults(query, key, cut, words_cut=len(words) > MAX_WORDS)
     if not results.searched:
         return results
     groups = [

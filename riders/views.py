@@ -2,6 +2,7 @@
 
 import functools
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,7 +56,8 @@ def start_list(request: HttpRequest, race: str, year: int) -> HttpResponse:
         "left": left,
         # Exits are marked with the latest stage, not each rider's own: in
         # spoiler-free mode no placeholder may tell who left when.
-        "latest": stage_queries.latest_stage_number(edition) if left else None,
+        # Once a stage has results, the block is there even if nobody left.
+        "latest": stage_queries.latest_stage_number(edition),
         "riders_count": sum(len(t.riders) for t in teams),
     }
     return render(request, "riders/start_list.html", context)
@@ -71,20 +73,24 @@ def search(request: HttpRequest) -> HttpResponse:
     hit again and would push the race pages out of the cache."""
     results = site_search.find(request.GET.get("q"))
     template = "site/search.html"
-    if is_fragment_request(request):
-        template += "#search-results"
-    return render(request, template, {"results": results})
+    fragment = is_fragment_request(request)
+    if fragment:
+        template += "#search-results"  # with the status line, out of band
+    context = {"results": results, "fragment": fragment}
+    return render(request, template, context | {"max_words": site_search.MAX_WORDS})
 
 
 @functools.lru_cache(maxsize=256)
-def _rider_slugs(race: str, year: int, token: str) -> frozenset[str]:
-    """The edition's rider slugs at data version ``token`` (1 query per version)."""
-    return compare_queries.edition_slugs(race, year)
+def _rider_slugs(race: str, year: int, token: str) -> dict[str, int]:
+    """The edition's riders' bibs by slug at data version ``token`` (1 query per
+    version)."""
+    return compare_queries.edition_bibs(race, year)
 
 
 def _redirects(request: HttpRequest, chosen: compare_queries.Pick) -> bool:
-    """A comparison asked for in any other spelling than ``?riders=a,b``."""
-    return chosen.ok and request.META.get("QUERY_STRING") != chosen.query
+    """Known riders asked for in any other spelling than ``?riders=a,b`` (their
+    bib order, each once, nothing else), so a set of riders is one page."""
+    return chosen.clean and request.META.get("QUERY_STRING") != chosen.query
 
 
 def compare_variant(
@@ -92,13 +98,16 @@ def compare_variant(
 ) -> Variant | None:
     """The riders as ``compare_queries.pick`` cleans them (known riders only, so
     junk cannot multiply stored pages) and whether the view redirects. Unknown
-    names are echoed on the page: not stored."""
+    names are echoed on the page: not stored. No rider named (``?riders=,,``) is
+    the plain page."""
     values = request.GET.getlist("riders")
     if not values:
         return PLAIN
     if current is None:
         return None
     chosen = compare_queries.pick(values, _rider_slugs(race, year, current.token))
+    if not chosen.asked:
+        return PLAIN
     redirects = _redirects(request, chosen)
     return Variant((chosen, redirects), store=not (chosen.unknown or redirects))
 
@@ -113,21 +122,26 @@ def compare(request: HttpRequest, race: str, year: int) -> HttpResponse:
         raise Http404("No such race.")
     entrants = compare_queries.entrants(edition)
     by_slug = {e.slug: e for e in entrants}
-    chosen = compare_queries.pick(request.GET.getlist("riders"), by_slug.keys())
+    bibs = {e.slug: e.bib for e in entrants}
+    chosen = compare_queries.pick(request.GET.getlist("riders"), bibs)
     url = reverse("riders:compare", args=[race, year])
     if _redirects(request, chosen):
         return redirect(f"{url}?{chosen.query}")
     riders = [by_slug[s] for s in chosen.slugs]
     picked = chosen.slugs + ("",) * (compare_queries.MAX_RIDERS - len(chosen.slugs))
+    canonical = f"{url}?{chosen.query}" if chosen.ok else url
     context = {
         "edition": edition,
         "entrants": entrants,
         "pick": chosen,
         "riders": riders,
         "slots": picked,
-        "canonical_url": f"{url}?{chosen.query}" if chosen.ok else url,
-        "comparison": (
-            compare_queries.comparison(edition, riders) if chosen.ok else None
-        ),
+        # From the configured address: a stored page must not keep the Host
+        # and scheme of whoever asked first.
+        "canonical_url": settings.SITE_URL + canonical,
+        "comparison": None,
     }
+    if chosen.ok:
+        latest = stage_queries.latest_stage_number(edition)
+        context["comparison"] = compare_queries.comparison(edition, riders, latest)
     return render(request, "riders/compare.html", context)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from editions.models import Edition, Team
+from editions.models import Edition, Rider, Team
 from racing import registry
 from stages import exports, queries
 from stages.models import Stage
@@ -37,7 +37,9 @@ def edition_ref(edition: Edition) -> dict:
     }
 
 
-def rider_ref(rider: RiderRef) -> dict:
+def rider_ref(rider: RiderRef | Rider) -> dict:
+    """A rider (a row's, or the model): name, nationality and links; a start
+    list's rider and a rider's document build on it (``api_people``)."""
     return {
         "slug": rider.slug,
         "name": rider.display_name,

@@ -3,7 +3,16 @@
 fields, and the objects they share."""
 
 # The shared objects the page lists after the addresses.
-REFERENCES = ("EditionRef", "StageRef", "RiderRef", "TeamRef", "Placing", "EntryRider")
+REFERENCES = (
+    "EditionRef",
+    "StageRef",
+    "RiderRef",
+    "TeamRef",
+    "Placing",
+    "EntryRider",
+    "Exit",
+    "TableLink",
+)
 
 
 def _type(schema: dict) -> tuple[str, str]:
@@ -11,30 +20,43 @@ def _type(schema: dict) -> tuple[str, str]:
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[-1]
         return name, name
+    if "anyOf" in schema:
+        kinds = [_type(s) for s in schema["anyOf"]]
+        return " or ".join(k for k, _ in kinds), next((r for _, r in kinds if r), "")
     kind = schema.get("type", "object")
     if kind == "array":
         item, ref = _type(schema.get("items", {}))
         return f"list of {item}", ref
+    if isinstance(schema.get("additionalProperties"), dict):
+        value, ref = _type(schema["additionalProperties"])
+        return f"{value} by table key", ref
     if isinstance(kind, list):
         return " or ".join(kind), ""
     return kind, ""
 
 
+def _inner(schema: dict) -> dict:
+    """The object a field holds written out: its own fields, a list's items'
+    (a table's rows) or a map's values (the leaders by table key)."""
+    for inner in (schema, schema.get("items"), schema.get("additionalProperties")):
+        if isinstance(inner, dict) and "properties" in inner:
+            return inner
+    return {}
+
+
 def fields(schema: dict | None) -> list[dict]:
     """The fields of an object schema: name, type, description, the object a
-    field refers to, and the fields of a list's items written out (a table's
-    rows)."""
+    field refers to, and the fields of an object it holds written out."""
     out = []
     for name, prop in ((schema or {}).get("properties") or {}).items():
         kind, ref = _type(prop)
-        items = prop.get("items", {}) if prop.get("type") == "array" else {}
         out.append(
             {
                 "name": name,
                 "type": kind,
                 "ref": ref,
                 "description": prop.get("description", ""),
-                "fields": fields(items) if "properties" in items else [],
+                "fields": fields(_inner(prop)),
             }
         )
     return out

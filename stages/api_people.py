@@ -6,7 +6,7 @@ from django.urls import reverse
 from editions.models import Edition, Entry, Rider, Team
 from racing.standings import Exit
 from riders.queries import EditionRide, StartListTeam
-from stages.api_data import edition_ref, team_ref
+from stages.api_data import edition_ref, rider_ref, team_ref
 from teams.queries import TeamPage, TeamRow
 
 
@@ -15,17 +15,8 @@ def exit_of(exit: Exit | None) -> dict | None:
 
 
 def entry_rider(entry: Entry) -> dict:
-    """A rider of a start list: his bib, name, links and exit."""
-    r = entry.rider
-    return {
-        "bib": entry.bib,
-        "slug": r.slug,
-        "name": r.display_name,
-        "nationality": r.nationality,
-        "url": reverse("api:rider", args=[r.slug]),
-        "page": reverse("riders:detail", args=[r.slug]),
-        "exit": exit_of(entry.exit),
-    }
+    """A rider of a start list: a rider's reference with his bib and exit."""
+    return rider_ref(entry.rider) | {"bib": entry.bib, "exit": exit_of(entry.exit)}
 
 
 def start_list(edition: Edition, teams: list[StartListTeam]) -> dict:
@@ -96,15 +87,8 @@ def team(edition: Edition, team: Team, page: TeamPage) -> dict:
 
 def rider(rider: Rider, rides: list[EditionRide]) -> dict:
     """A rider and every edition he started, newest first, stage by stage."""
-    return {
-        "slug": rider.slug,
-        "name": rider.display_name,
-        "given_name": rider.given_name,
-        "family_name": rider.family_name,
-        "nationality": rider.nationality,
+    return rider_ref(rider) | {
         "birth_date": rider.birth_date and rider.birth_date.isoformat(),
-        "url": reverse("api:rider", args=[rider.slug]),
-        "page": reverse("riders:detail", args=[rider.slug]),
         "rides": [_ride(ride) for ride in rides],
     }
 

@@ -19,6 +19,7 @@ from stages.models import Stage
 from stages.tables import TableFilters
 from stages.views import stage_variant
 from teams import queries as team_queries
+from teams.views import lower_case_code
 from toursite.http import (
     Variant,
     for_edition,
@@ -163,6 +164,7 @@ def teams(request: HttpRequest, race: str, year: int) -> HttpResponse:
 
 
 @require_safe
+@lower_case_code
 @public_page(for_edition, vary=())
 def team(request: HttpRequest, race: str, year: int, code: str) -> HttpResponse:
     """A team in an edition (7 queries)."""

@@ -1,9 +1,10 @@
-"""The open JSON API's OpenAPI 3.1 document, written with apispec.
+"""The open JSON API's OpenAPI 3.1 document, written with apispec: its paths
+here, the documents' schemas in ``stages.api_schemas``.
 
-Tables' fields come from the registry (``racing.registry``: each table's
-``csv_columns``, described in ``COLUMNS``), so a new classification or column
-shows up here, on the documentation page and in the JSON without a change to
-this module. ``Examples`` fills the parameters with real data (the documentation
+Tables' paths and fields come from the registry (``racing.registry``: each
+table's ``csv_columns``, described in ``COLUMNS``), so a new classification or
+column shows up here, on the documentation page and in the JSON without a change
+to this module. ``Examples`` fills the parameters with real data (the documentation
 page's example addresses).
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from apispec import APISpec
 
 from racing import registry
+from stages.api_schemas import ref, resource_schemas, table_schemas
 
 TITLE = "toursite open data"
 VERSION = "1"
@@ -64,7 +66,9 @@ def parameters(ex: Examples) -> dict[str, dict]:
     return {
         "race": _param("race", "The race's slug.", ex.race),
         "year": _param("year", "The edition's year.", ex.year, minimum=1),
-        "number": _param("number", "The stage's number.", ex.number, minimum=1),
+        "number": _param(
+            "number", "The stage's number (0 for a prologue).", ex.number, minimum=0
+        ),
         "table": _param(
             "table", "A table of the stage.", ex.table, enum=list(registry.TABLES)
         ),
@@ -74,219 +78,6 @@ def parameters(ex: Examples) -> dict[str, dict]:
             "team", "Only the riders of this team (its code); ignored if unknown."
         ),
         "q": _query("q", "Only rows whose rider or team name (or bib) contains this."),
-    }
-
-
-def _field(kind: str, description: str) -> dict:
-    return {"type": [kind, "null"], "description": description}
-
-
-def _ref(name: str, description: str = "") -> dict:
-    ref = {"$ref": f"#/components/schemas/{name}"}
-    return {**ref, "description": description} if description else ref
-
-
-def _list(item: dict, description: str) -> dict:
-    return {"type": "array", "items": item, "description": description}
-
-
-def _object(description: str, **properties: dict) -> dict:
-    return {"type": "object", "description": description, "properties": properties}
-
-
-URL = _field("string", "This document's address.")
-PAGE = _field("string", "Its page on the site (HTML).")
-
-
-def table_schemas() -> dict[str, dict]:
-    """A table's document for each table of the registry, its rows' fields its
-    ``csv_columns`` described by ``registry.COLUMNS``."""
-    out = {}
-    for t in registry.TABLES.values():
-        row = _object(
-            f"A row of the {t.title}.",
-            **{
-                c: _field(registry.COLUMNS[c].type, registry.COLUMNS[c].description)
-                for c in t.csv_columns
-            },
-        )
-        out[f"Table_{t.key}"] = _object(
-            t.caption.format(number="N") + ", as JSON.",
-            race=_field("string", "The race's slug."),
-            year=_field("integer", "The edition's year."),
-            stage=_field("integer", "The stage's number."),
-            table=_field("string", f"The table's key: {t.key}."),
-            caption=_field("string", "The table's caption."),
-            provisional=_field("boolean", "True while the stage is live."),
-            filters=_object(
-                "The filters applied ('' for none).",
-                team=_field("string", "A team's code."),
-                q=_field("string", "A name."),
-            ),
-            url=URL,
-            csv=_field("string", "The same table as CSV."),
-            stage_url=_field("string", "The stage's document."),
-            edition=_ref("EditionRef"),
-            fields=_list({"type": "string"}, "The rows' fields, the CSV's columns."),
-            rows=_list(row, "The rows, in the table's order."),
-        )
-    return out
-
-
-def _str(description: str) -> dict:
-    return _field("string", description)
-
-
-def _int(description: str) -> dict:
-    return _field("integer", description)
-
-
-def resource_schemas() -> dict[str, dict]:
-    """The documents other than tables, and the references they share."""
-    links = {"url": URL, "page": PAGE}
-    refs = {
-        "EditionRef": _object(
-            "An edition of a race.",
-            race=_str("The race's slug."),
-            race_name=_str("The race's name."),
-            year=_int("The year."),
-            **links,
-        ),
-        "RiderRef": _object(
-            "A rider.",
-            slug=_str("The rider's slug."),
-            name=_str("FAMILY Given name."),
-            given_name=_str("Given name."),
-            family_name=_str("Family name."),
-            nationality=_str("ISO 3166-1 alpha-2 code."),
-            **links,
-        ),
-        "TeamRef": _object(
-            "A team in an edition.",
-            code=_str("UCI code."),
-            name=_str("Name."),
-            country=_str("ISO 3166-1 alpha-2 code."),
-            **links,
-        ),
-        "StageRef": _object(
-            "A stage.",
-            number=_int("Number."),
-            date=_str("Date (ISO 8601)."),
-            start=_str("Start town."),
-            finish=_str("Finish town."),
-            distance_km=_field("number", "Distance in km."),
-            type=_str("flat, hilly, mountain, itt or ttt."),
-            status=_str("scheduled, live or finished."),
-            **links,
-        ),
-        "Placing": _object(
-            "A rider's place (a winner, a leader).",
-            rank=_int("Place."),
-            bib=_int("Race number."),
-            rider=_ref("RiderRef"),
-            team=_ref("TeamRef"),
-        ),
-        "EntryRider": _object(
-            "A rider on a start list.",
-            bib=_int("Race number."),
-            slug=_str("The rider's slug."),
-            name=_str("FAMILY Given name."),
-            nationality=_str("ISO 3166-1 alpha-2 code."),
-            exit=_object(
-                "Where he left the race (null while in it).",
-                stage=_int("Stage."),
-                status=_str("DNF, DNS, OTL, DSQ, or '' (results stop)."),
-            ),
-            **links,
-        ),
-    }
-    return refs | _race_documents(links) | _people_documents(links)
-
-
-def _race_documents(links: dict) -> dict[str, dict]:
-    return {
-        "Editions": _object(
-            "Every published edition, newest first.",
-            **links,
-            editions=_list(
-                _ref("EditionRef"),
-                "With first_day, last_day, stages, finished and gc_leader (a "
-                "RiderRef).",
-            ),
-        ),
-        "Edition": _object(
-            "An edition with its stages, winners and leaders.",
-            race=_str("The race's slug."),
-            year=_int("The year."),
-            **links,
-            riders=_str("The start list's document."),
-            teams=_str("The teams' document."),
-            package=_str("The whole edition as a race package (zip)."),
-            leaders_after_stage=_int("The stage the leaders are after."),
-            leaders=_object("The leader of each classification, by table key."),
-            stages=_list(
-                _ref("StageRef"),
-                "Each with winner (a Placing), winning_team (a TeamRef, team time "
-                "trials), gc_leader (a Placing) and tables (links by table key).",
-            ),
-        ),
-        "Stage": _object(
-            "A stage: route, top ten and links to its tables.",
-            number=_int("Number."),
-            **links,
-            edition=_ref("EditionRef"),
-            provisional=_field("boolean", "True while the stage is live."),
-            previous=_str("The stage before's document."),
-            next=_str("The stage after's document."),
-            checkpoints=_list(_object("A point of the route."), "Sprints, climbs."),
-            top=_list(_ref("Placing"), "The first ten of the stage."),
-            top_teams=_list(_object("A team's place."), "Team time trial: teams."),
-            tables=_object("Each table's url, csv and page, by table key."),
-        ),
-    }
-
-
-def _people_documents(links: dict) -> dict[str, dict]:
-    return {
-        "StartList": _object(
-            "The riders of an edition by team.",
-            **links,
-            edition=_ref("EditionRef"),
-            teams=_list(_ref("TeamRef"), "Each with riders (EntryRider list)."),
-        ),
-        "Teams": _object(
-            "The teams of an edition.",
-            **links,
-            edition=_ref("EditionRef"),
-            teams=_list(
-                _ref("TeamRef"),
-                "Each with riders, still_in, stage_wins, rank and gap_seconds "
-                "(team classification after the latest stage).",
-            ),
-        ),
-        "Team": _object(
-            "A team in an edition.",
-            code=_str("UCI code."),
-            name=_str("Name."),
-            **links,
-            edition=_ref("EditionRef"),
-            race_over=_field("boolean", "Every stage is finished."),
-            riders=_list(_ref("EntryRider"), "With gc_rank (latest)."),
-            stage_wins=_list(_object("A stage won."), "Stage, start, finish, rider."),
-            days=_list(_object("After a stage."), "Team rank, time, best rider."),
-        ),
-        "Rider": _object(
-            "A rider and every edition he started.",
-            slug=_str("The rider's slug."),
-            name=_str("FAMILY Given name."),
-            nationality=_str("ISO 3166-1 alpha-2 code."),
-            birth_date=_str("Date of birth (ISO 8601)."),
-            **links,
-            rides=_list(
-                _object("An edition he rode."),
-                "Newest first: edition, team, bib, exit, ranks, jerseys, stages.",
-            ),
-        ),
     }
 
 
@@ -343,7 +134,7 @@ def _response(kind: str) -> dict:
     if "/" in kind:
         content = {kind: {"schema": {"type": "string"}}}
     else:
-        content = {"application/json": {"schema": _ref(kind)}}
+        content = {"application/json": {"schema": ref(kind)}}
     return {
         "200": {"description": "OK", "content": content},
         "304": {"description": "Not modified (If-None-Match matched the ETag)."},

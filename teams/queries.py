@@ -123,6 +123,7 @@ class TeamPage:
     wins: list[TeamWin]
     days: list[TeamDay]
     race_over: bool
+    latest: int | None = None  # the edition's latest stage with results
 
     @property
     def best(self) -> TeamRider | None:
@@ -152,18 +153,21 @@ def team_page(team: Team) -> TeamPage:
     riders = [
         TeamRider(e, latest_gc.get(pk, (None, None))[1]) for pk, e in entries.items()
     ]
-    return TeamPage(riders, wins, days, race_over=_race_over(team.edition_id))
+    over, latest = _race_so_far(team.edition_id)
+    return TeamPage(riders, wins, days, race_over=over, latest=latest)
 
 
-def _race_over(edition_id: int) -> bool:
-    """Every stage of the edition is finished, and results were entered for at
-    least one (1 query): then the riders still in have finished the race."""
+def _race_so_far(edition_id: int) -> tuple[bool, int | None]:
+    """Whether the race is over (every stage finished, results entered for at
+    least one: then the riders still in have finished it) and the latest stage
+    with results, which the page's "so far" parts spoil (1 query)."""
     stages = Stage.objects.filter(edition_id=edition_id).annotate(n=Count("results"))
-    over, any_results = True, False
-    for status, n in stages.values_list("status", "n"):
+    over, latest = True, None
+    for number, status, n in stages.values_list("number", "status", "n"):
         over = over and status == Stage.Status.FINISHED
-        any_results = any_results or bool(n)
-    return over and any_results
+        if n and (latest is None or number > latest):
+            latest = number
+    return over and latest is not None, latest
 
 
 def _days(

@@ -1,5 +1,6 @@
 """Site-wide HTTP plumbing below the views: the 503 of a database that cannot be
-reached, HEAD responses without a body, and gzip for what is not compressed yet.
+reached, HEAD responses without a body, gzip for what is not compressed yet, and
+the open API's CORS headers without ``Vary: Origin``.
 
 A restart or failover of PostgreSQL takes a few seconds: pages already stored are
 served stale meanwhile (``toursite.http``); anything else that needs the database
@@ -8,8 +9,10 @@ instead of the "something went wrong" page, and tells clients and proxies when t
 come back.
 """
 
+import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
@@ -84,3 +87,37 @@ class GZipUnlessCompressed(GZipMiddleware):
         if response.get("Content-Type") in COMPRESSED_TYPES:
             return response
         return super().process_response(request, response)
+
+
+class OpenCorsWithoutVary:
+    """The open API's CORS headers, the same for every request (runs after
+    django-cors-headers on the response: placed before it in ``MIDDLEWARE``).
+
+    With every origin allowed and no credentials the answer is always ``*``, yet
+    django-cors-headers adds ``Vary: Origin`` (a CDN would keep one copy per
+    site that asks) and allows the origin only when the request names one (a copy
+    stored for a request without ``Origin`` would refuse the next site). On the
+    ``CORS_URLS_REGEX`` addresses: no ``Origin`` in ``Vary``, always ``*``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.open = settings.CORS_ALLOW_ALL_ORIGINS and not getattr(
+            settings, "CORS_ALLOW_CREDENTIALS", False
+        )
+        self.urls = re.compile(settings.CORS_URLS_REGEX)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not (self.open and self.urls.match(request.path_info)):
+            return response
+        vary = [v.strip() for v in response.get("Vary", "").split(",")]
+        vary = [v for v in vary if v and v.lower() != "origin"]
+        if vary:
+            response["Vary"] = ", ".join(vary)
+        elif "Vary" in response:
+            del response["Vary"]
+        response["Access-Control-Allow-Origin"] = "*"
+        if settings.CORS_EXPOSE_HEADERS:
+            exposed = ", ".join(settings.CORS_EXPOSE_HEADERS)
+            response["Access-Control-Expose-Headers"] = exposed
+        return response

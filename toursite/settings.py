@@ -84,6 +84,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "toursite.middleware.HeadWithoutBody",
     "django.middleware.security.SecurityMiddleware",
+    # The open API's CORS answer without Vary: Origin (after CorsMiddleware on the
+    # response: the same headers whoever asks).
+    "toursite.middleware.OpenCorsWithoutVary",
     # Before anything that answers: CORS headers on the open API (below).
     "corsheaders.middleware.CorsMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

@@ -16,6 +16,9 @@
   var root = document.documentElement;
   var INLINE = /^(SPAN|A|STRONG|EM|B|I|SMALL|TIME|ABBR|DATA|MARK|IMG|Q|CITE|OUTPUT)$/;
   var SAME_TAG = /^(LI|DT|DD)$/;
+  // Classes a placeholder keeps from the inline element it stands for: what is
+  // folded away on a phone (or shown there only) stays so.
+  var FOLD = /^(col-)?(un)?fold(-\w+)?$/;
   var pending = false;
 
   function load() {
@@ -123,7 +126,11 @@
   }
 
   // What placeholder ``el`` needs: null (none: inside a hidden element, in SVG,
-  // or not first of its run), else {cell, empty, spoils, n, mixed, key}.
+  // or not first of its run), else {cell, empty, spoils, n, mixed, key}. A run's
+  // placeholder names only its highest stage ("reveal up to"), and its own stage
+  // when all its elements share it: pages mark a rider's or team's race so far
+  // with the edition's latest stage, or every stage row with its own, so this
+  // tells nothing about who did what when.
   function need(el) {
     var parent = el.parentElement;
     if ((parent && parent.closest("[data-spoils]:not(.spoiler-shown)")) ||
@@ -160,9 +167,12 @@
     if (isCell(el)) {
       box.colSpan = el.colSpan || 1;
     }
-    // A cell keeps its column's classes (a column folded away on phones stays so).
-    box.className = (isCell(el) ? el.className.replace("spoiler-shown", "") + " " : "") +
-      "spoiler-placeholder spoiler-placeholder--compact";
+    // A cell keeps its column's classes (a column folded away on phones stays
+    // so), an inline element its folding ones.
+    var kept = Array.prototype.filter.call(el.classList, function (name) {
+      return name !== "spoiler-shown" && (isCell(el) || FOLD.test(name));
+    });
+    box.className = kept.concat(["spoiler-placeholder", "spoiler-placeholder--compact"]).join(" ");
     if (!want.empty) {
       var note = box.appendChild(document.createElement("span"));
       note.className = "spoiler-placeholder__text";
@@ -198,9 +208,8 @@
     var name = stageName(want.n);
     var text = holder.appendChild(document.createElement("span"));
     text.className = "spoiler-placeholder__text";
-    text.textContent = want.mixed
-      ? "Results hidden (spoiler-free mode)"
-      : capital(name) + " result hidden (spoiler-free mode)";
+    // The same words for every run: only the buttons name stages.
+    text.textContent = "Results hidden (spoiler-free mode)";
     if (!want.mixed) {
       holder.appendChild(button("Reveal " + name, "stage", want.spoils));
     }
@@ -210,11 +219,23 @@
     return box;
   }
 
+  // Without storage the mode cannot persist: it stays off and the switch hidden
+  // (as spoilers-head.js decided).
+  function storable() {
+    try {
+      localStorage.getItem(KEY);
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
   function apply() {
     var state = load();
-    root.classList.toggle("spoiler-free", state.on);
+    var usable = storable();
+    root.classList.toggle("spoiler-free", usable && state.on);
     document.querySelectorAll(".spoiler-switch").forEach(function (sw) {
-      sw.hidden = false;
+      sw.hidden = !usable;
       sw.setAttribute("aria-pressed", state.on ? "true" : "false");
     });
     var marked = document.querySelectorAll("[data-spoils]");

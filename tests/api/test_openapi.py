@@ -1,11 +1,16 @@
 """The OpenAPI 3 document at /api/openapi.json (from the registry) and the
 documentation page at /api/ written from it, served by the site itself."""
 
+import copy
 import re
 
 import pytest
+from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
 
+from editions.models import Entry
 from racing import registry
 from stages import openapi
 
@@ -40,6 +45,91 @@ def test_every_path_answers_with_real_data(client, spec):
         assert response.status_code == 200, url
         media = next(iter(item["get"]["responses"]["200"]["content"]))
         assert response["Content-Type"].startswith(media), url
+
+
+SPEC = "urn:toursite:openapi"
+
+
+def strict(spec: dict) -> dict:
+    """``spec`` with every object schema closed (``additionalProperties: false``
+    where the fields are listed): a field a document writes but the schema does
+    not describe fails. Only here: the published schema leaves room to add."""
+    closed = copy.deepcopy(spec)
+
+    def close(node):
+        if isinstance(node, dict):
+            if "properties" in node:
+                node.setdefault("additionalProperties", False)
+            for value in node.values():
+                close(value)
+        elif isinstance(node, list):
+            for value in node:
+                close(value)
+
+    close(closed["components"]["schemas"])
+    return closed
+
+
+def response_validators(spec: dict) -> dict[str, OAS31Validator]:
+    """Each JSON path's validator of its 200 response, ``$ref`` resolved in the
+    (closed) document."""
+    registry = Registry().with_resource(SPEC, DRAFT202012.create_resource(strict(spec)))
+    out = {}
+    for path, item in spec["paths"].items():
+        content = item["get"]["responses"]["200"]["content"]
+        if "application/json" in content:
+            target = SPEC + content["application/json"]["schema"]["$ref"]
+            out[path] = OAS31Validator({"$ref": target}, registry=registry)
+    return out
+
+
+def schema_errors(validator: OAS31Validator, document: dict) -> list[str]:
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator.iter_errors(document)
+    ]
+
+
+def test_every_document_matches_its_schema(client, spec):
+    """Each path's example document, and some with what the examples lack (a
+    team time trial, a first stage, a team with stage wins, a rider who left the
+    race), as the schema describes them: every field, null only where it
+    says so."""
+    validators = response_validators(spec)
+    assert len(validators) >= 10
+    left = Entry.objects.filter(exit_stage__isnull=False).select_related("rider")
+    extra = {
+        "/races/{race}/{year}/stage-{number}.json": [
+            "/races/vuelta-a-espana/2023/stage-1.json",
+            "/races/tour-de-france/2023/stage-1.json",
+        ],
+        "/races/{race}/{year}/teams/{code}.json": [
+            "/races/tour-de-france/2023/teams/cof.json",
+        ],
+        "/riders/{slug}.json": [f"/riders/{left.first().rider.slug}.json"],
+    }
+    for path, validator in validators.items():
+        urls = [example_url(path, spec["paths"][path]["get"]), *extra.get(path, [])]
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert schema_errors(validator, response.json()) == [], url
+
+
+def test_the_schema_check_finds_an_undocumented_or_null_field(client, spec):
+    validator = response_validators(spec)["/races/{race}/{year}/stage-{number}.json"]
+    document = client.get("/races/tour-de-france/2023/stage-12.json").json()
+    assert schema_errors(validator, document) == []
+    assert schema_errors(validator, document | {"extra": 1}) != []
+    assert schema_errors(validator, document | {"number": None}) != []
+    document["top"][0]["rider"]["nationality"] = None
+    assert schema_errors(validator, document) != []
+
+
+def test_stage_numbers_start_at_zero_for_a_prologue(spec):
+    path = spec["paths"]["/races/{race}/{year}/stage-{number}.json"]
+    number = next(p for p in path["get"]["parameters"] if p["name"] == "number")
+    assert number["schema"]["minimum"] == 0
 
 
 def test_each_table_has_a_path_whose_fields_are_its_csv_columns(client, spec):

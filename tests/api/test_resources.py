@@ -150,6 +150,15 @@ def test_a_draft_is_404_for_visitors_and_private_for_staff(client):
         assert "private" in response["Cache-Control"], path
 
 
+@pytest.mark.parametrize("code", ["UAD", "uAd"])
+def test_team_json_in_another_case_redirects_to_lower_case(client, tour, code):
+    response = client.get(f"{TOUR}/teams/{code}.json", headers={"HX-Request": "true"})
+    assert response.status_code == 301
+    assert response["Location"] == f"{TOUR}/teams/uad.json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert client.get(response["Location"]).json()["code"] == "UAD"
+
+
 ORIGIN = {"Origin": "https://fan.example"}
 
 
@@ -166,6 +175,23 @@ def test_cors_is_open_for_get_on_json(client, tour, path):
     assert preflight.status_code == 200
     methods = {m.strip() for m in preflight["Access-Control-Allow-Methods"].split(",")}
     assert methods == {"GET", "HEAD", "OPTIONS"}
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/editions.json", f"{TOUR}.json", f"{TOUR}/stage-12/gc.json"]
+)
+def test_json_headers_are_the_same_with_or_without_origin(client, tour, path):
+    """Every site gets "*": no Vary on Origin to split a CDN's copies, and a copy
+    stored for a request without Origin serves a site's script too."""
+    plain = client.get(path)
+    cross = client.get(path, headers=ORIGIN)
+    assert plain.status_code == cross.status_code == 200
+    assert dict(plain.headers) == dict(cross.headers)
+    vary = {v.strip().lower() for v in plain.get("Vary", "").split(",")}
+    assert "origin" not in vary
+    assert "accept-encoding" in vary
+    assert plain["Access-Control-Allow-Origin"] == "*"
+    assert "etag" in plain["Access-Control-Expose-Headers"].lower()
 
 
 @pytest.mark.parametrize(

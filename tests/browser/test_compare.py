@@ -9,7 +9,15 @@ from tests.browser.conftest import screenshot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 COMPARE = "/races/tour-de-france/2023/compare/"
-QUARTET = "riders=jonas-vingegaard,tadej-pogacar,mark-cavendish,wout-van-aert"
+QUARTET = "riders=jonas-vingegaard,wout-van-aert,tadej-pogacar,mark-cavendish"
+
+
+def in_view(cells, width: int = 360) -> None:
+    """Each cell is inside the page's width (not cut at its right edge)."""
+    for cell in cells.all():
+        box = cell.bounding_box()
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= width, cell.inner_text()
 
 
 def test_rider_page_form_leads_to_the_comparison_on_a_phone(browser, tour_live):
@@ -32,6 +40,10 @@ def test_rider_page_form_leads_to_the_comparison_on_a_phone(browser, tour_live):
     box = chart.bounding_box()
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= 360
+    # Who finished ahead: both riders' names, short on a phone, in view.
+    duels = page.locator("table.h2h-duels")
+    in_view(duels.locator("tbody th, tbody td"))
+    expect(duels.locator("tbody tr").first).to_contain_text("VIN")
     screenshot(page, "compare-360")
     assert errors == []
     context.close()
@@ -47,11 +59,14 @@ def test_four_riders_tables_fit_a_phone(browser, tour_live):
     expect(region).to_be_visible()
     # Stage number and all four riders' values are in view at once.
     row = region.locator("tbody tr").nth(7)  # stage 8: Cavendish abandons
-    for cell in row.locator("th, td").all():
-        box = cell.bounding_box()
-        assert box["x"] >= 0
-        assert box["x"] + box["width"] <= 360
-    expect(row.locator("td").nth(2)).to_have_text("DNF")
+    in_view(row.locator("th, td"))
+    expect(row.locator("td").nth(3)).to_have_text("DNF")
+    # Who finished ahead: six pairs, every name and count in view.
+    duels = page.locator("table.h2h-duels")
+    expect(duels.locator("tbody tr")).to_have_count(6)
+    duels.scroll_into_view_if_needed()
+    in_view(duels.locator("tbody th, tbody td"))
+    expect(duels.get_by_text("CAV", exact=True)).to_have_count(3)
     screenshot(page, "compare-four-360")
     context.close()
 

@@ -64,3 +64,63 @@ def test_header_box_fits_and_works_on_a_phone(browser, tour_live, javascript):
     if javascript:
         screenshot(page, "search-results-360")
     context.close()
+
+
+def test_typing_with_pauses_keeps_one_history_entry_and_back_restores_it(
+    page, tour_live
+):
+    """Each pause fetches results and puts the query in the address, but in the
+    same history entry: Back leaves the search, and coming back shows the box
+    and the results of the same query."""
+    page.goto(f"{tour_live.url}{STAGE_12}")
+    page.goto(f"{tour_live.url}/search/")
+    entries = page.evaluate("() => history.length")
+    box = page.get_by_label("Rider, team, town or race")
+    for letter in "vinge":
+        box.press_sequentially(letter)
+        page.wait_for_timeout(450)  # past the 300 ms pause: one request each
+    expect(page).to_have_url(re.compile(r"/search/\?q=vinge$"))
+    results = page.locator("#search-results")
+    rider = results.get_by_role("link", name=re.compile("vingegaard", re.I))
+    expect(rider).to_be_visible()
+    status = page.locator("#search-status[role=status]")
+    expect(status).to_contain_text("for “vinge”")
+    assert "aria-live" not in (results.get_attribute("aria-live") or "")
+    assert page.evaluate("() => history.length") == entries
+    box.press("Enter")  # the same query: no second entry
+    expect(page).to_have_url(re.compile(r"/search/\?q=vinge$"))
+    assert page.evaluate("() => history.length") == entries
+
+    rider.click()
+    expect(page).to_have_url(re.compile(r"/riders/jonas-vingegaard/$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/search/\?q=vinge$"))
+    expect(box).to_have_value("vinge")
+    expect(rider).to_be_visible()
+    expect(status).to_contain_text("for “vinge”")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/stage-12/$"))
+    assert page.console_errors == []
+
+
+def test_a_restored_snapshot_refills_the_box_from_the_address(page, tour_live):
+    """htmx's own history restore (a snapshot of the page) shows the results of
+    the address: the box says the same (search.js), not what it was rendered
+    with."""
+    page.goto(f"{tour_live.url}/search/?q=kuss")
+    box = page.get_by_label("Rider, team, town or race")
+    box.fill("pogacar")
+    expect(page).to_have_url(re.compile(r"/search/\?q=pogacar$"))
+    expect(page.locator("#search-results")).to_contain_text("POGAČAR")
+    # A snapshot whose box was rendered with "kuss" while its results and
+    # address say "pogacar", as htmx keeps it: restored on popstate.
+    page.evaluate(
+        """() => {
+        history.pushState({htmx: true}, "", "/search/?q=other");
+        history.back();
+    }"""
+    )
+    expect(page).to_have_url(re.compile(r"/search/\?q=pogacar$"))
+    expect(box).to_have_value("pogacar")
+    expect(page.locator("#search-results")).to_contain_text("POGAČAR")
+    assert page.console_errors == []

@@ -5,8 +5,17 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from riders.search import QUERIES, clean_query, find, search_key
+from riders.search import (
+    MAX_CHARS,
+    MAX_WORDS,
+    QUERIES,
+    clean_query,
+    find,
+    search_key,
+)
 from tests.factories import EditionFactory, RaceFactory, StageFactory
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -327,3 +336,63 @@ def test_more_matches_than_shown_are_counted(client, tour):
     html = results_of(client, "an")
     assert re.search(r"Riders <span class=\"search-count\">\(\d{3}\)</span>", html)
     assert "The best 20 of" in html
+
+
+# Words: repeated once, at most MAX_WORDS ------------------------------------
+
+
+def _like_conditions(queries) -> int:
+    return sum(q["sql"].upper().count(" LIKE ") for q in queries)
+
+
+def test_repeated_words_count_once(client, tour):
+    html = results_of(client, " ".join(["vingegaard"] * 40))
+    assert 'href="/riders/jonas-vingegaard/"' in html
+    assert "different words were searched" not in html
+
+
+def test_at_most_six_different_words_are_searched_and_the_page_says_so(
+    client, tour, django_assert_max_num_queries
+):
+    """``?q=a+b+…`` with 31 words costs what six cost: two LIKE conditions per
+    word and kind, never eighty."""
+    six = "jonas vingegaard jo vi na ga"
+    # As many different words as 80 characters hold (each alone finds nothing).
+    wordy = " ".join([six, *"0123456789bcdfhkmpqtuwxyz"])
+    assert len(wordy.split()) == 31
+    assert len(wordy) <= MAX_CHARS
+    with CaptureQueriesContext(connection) as few:
+        results_of(client, six)
+    with django_assert_max_num_queries(QUERIES) as many:
+        html = results_of(client, wordy)
+    assert _like_conditions(many.captured_queries) == _like_conditions(few)
+    assert f"Only the first {MAX_WORDS} different words were searched." in html
+    assert 'href="/riders/jonas-vingegaard/"' in html
+    assert "different words were searched" not in results_of(client, six)
+    assert find(wordy).key == search_key(six)
+
+
+# Announced: a one-line status, not the results --------------------------------
+
+
+def test_the_status_line_is_the_only_live_region(client, tour):
+    html = results_of(client, "vingegaard")
+    assert "aria-live" not in html
+    status = re.search(r'<p id="search-status"[^>]*role="status">(.*?)</p>', html, re.S)
+    assert status.group(1).split() == [
+        "1",
+        "result",
+        "for",
+        "“vingegaard”,",
+        "best",
+        "first",
+    ]
+
+
+def test_as_you_type_the_status_line_is_refreshed_out_of_band(client, tour):
+    html = results_of(client, "izagirre", **{"HX-Request": "true"})
+    assert "aria-live" not in html
+    oob = re.search(r'<p hx-swap-oob="innerHTML:#search-status">(.*?)</p>', html, re.S)
+    assert " ".join(oob.group(1).split()) == "2 results for “izagirre”, best first"
+    # Only one element with the status's id on the page after the swap.
+    assert 'id="search-status"' not in html

@@ -44,7 +44,9 @@ def test_team_page_riders_with_bibs_and_status(client, tour):
     geschke = re.search(r"GESCHKE.*?</tr>", riders, re.S).group(0)
     assert 'title="Did not finish">DNF</abbr>' in geschke
     assert 'stage-18/">stage 18</a>' in geschke
-    assert riders.count("Finished") == 4
+    # In the Status column, and folded under the name for phones.
+    assert len(re.findall(r'<td class="col-fold"[^>]*>\s*Finished', riders)) == 4
+    assert len(re.findall(r'<span class="fold meta"[^>]*>\s*Finished', riders)) == 4
 
 
 def test_team_page_during_the_race_says_in_the_race(client, tour):
@@ -52,7 +54,7 @@ def test_team_page_during_the_race_says_in_the_race(client, tour):
     StageResult.objects.filter(stage__edition=tour, stage__number=21).delete()
     html = client.get("/races/tour-de-france/2023/teams/cof/").content.decode()
     riders = html[html.index('id="riders-title"') : html.index('id="wins-title"')]
-    assert riders.count("In the race") == 4
+    assert riders.count("In the race") == 2 * 4  # the column and the fold
     assert "Finished" not in riders
 
 
@@ -71,8 +73,14 @@ def test_team_page_queries_are_fixed(client, tour, django_assert_max_num_queries
         assert client.get("/races/tour-de-france/2023/teams/tjv/").status_code == 200
 
 
-def test_team_code_in_capitals_works_too(client, tour):
-    assert client.get("/races/tour-de-france/2023/teams/COF/").status_code == 200
+@pytest.mark.parametrize("code", ["COF", "Cof", "cOF"])
+def test_team_code_in_capitals_redirects_to_lower_case(client, tour, code):
+    """One address per team: another letter case is a permanent redirect (and
+    neither rendered nor stored apart)."""
+    response = client.get(f"/races/tour-de-france/2023/teams/{code}/", {"x": "1"})
+    assert response.status_code == 301
+    assert response["Location"] == "/races/tour-de-france/2023/teams/cof/?x=1"
+    assert client.get(response["Location"]).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -92,3 +100,13 @@ def test_unknown_team_race_or_year_is_404(client, tour, path):
     response = client.get(path)
     assert response.status_code == 404
     assert b"not on the route" in response.content
+
+
+def test_team_page_is_a_public_cacheable_page(client, tour):
+    """The lower-case redirect wrapper passes the edition on by name, so the page
+    gets its data version: an ETag, a public Cache-Control, stored once."""
+    url = "/races/tour-de-france/2023/teams/cof/"
+    response = client.get(url)
+    assert response["Cache-Control"].startswith("public")
+    again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304

@@ -62,7 +62,7 @@ def stored() -> int:
         STAGE_12,
         GC_12,
         "/races/tour-de-france/2023/teams/",
-        "/races/tour-de-france/2023/teams/ADC/",
+        "/races/tour-de-france/2023/teams/adc/",
         "/races/tour-de-france/2023/riders/",
         "/riders/jonas-vingegaard/",
         "/feed/reports.atom",

@@ -2,6 +2,7 @@
 spoilers.js), so every page is the same for everybody (a CDN can cache it); what
 the server does is mark outcomes with data-spoils and offer a feed without them."""
 
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -9,7 +10,8 @@ import pytest
 from django.template import Context, Template
 from django.test import override_settings
 
-from stages.models import Stage
+from editions.models import Entry
+from stages.models import Stage, StageResult
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 STAGE_12 = "/races/tour-de-france/2023/stage-12/"
@@ -168,3 +170,108 @@ def test_about_page_explains_the_mode_and_its_limits(client, tour):
     assert 'id="spoiler-free"' in html
     assert 'href="/feed/reports-spoiler-free.atom"' in html
     assert "JavaScript" in html
+
+
+# Pages listing a rider's or a team's race so far --------------------------------
+
+TOUR_21 = "tour-de-france/2023/21"
+MARKER = re.compile(r'<(\w+)[^>]*?\sdata-spoils="([^"]+)"')
+
+
+def markers(html: str) -> list[tuple[str, str]]:
+    """Each marked element's tag and marker, in page order."""
+    return MARKER.findall(html)
+
+
+def tour_ride(client, slug: str) -> str:
+    html = client.get(f"/riders/{slug}/").content.decode()
+    start = html.index('<section class="ride"\n               id="tour-de-france-2023"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.mark.parametrize(
+    "slug",
+    # Left on stage 2 (did not start); won stage 12; left on stage 12 (DNF).
+    ["richard-carapaz", "ion-izagirre", "wilco-kelderman"],
+)
+def test_rider_page_marks_his_race_the_same_whoever_he_is(client, tour, slug):
+    """Summary (exit, wins, jerseys, latest ranks, chart) as one block with the
+    edition's latest stage, then a row for every stage raced, each with its own:
+    the same markers for a winner, a rider who left and anybody else, so what the
+    placeholders say tells nobody apart."""
+    ride = tour_ride(client, slug)
+    assert markers(ride) == [("div", TOUR_21)] + [
+        ("tr", f"tour-de-france/2023/{n}") for n in range(1, 22)
+    ]
+    assert "{#" not in ride  # no template comment shows
+    visible = unmarked_text("<body>" + ride)
+    for hint in ("Left the race", "Stage win", "After stage", "stage 2", "Stage 12"):
+        assert hint not in visible, hint
+
+
+def test_rider_who_left_keeps_his_exit_and_rows_of_his_own(client, tour):
+    ride = tour_ride(client, "richard-carapaz")
+    summary = ride[ride.index('class="ride-summary"') : ride.index("</ul>")]
+    assert 'stage-2/">stage 2</a>' in summary  # Left the race on stage 2
+    # Stages 3 to 21 went on without him: rows for spoiler-free mode only
+    # (site.css hides them otherwise), saying so to screen readers.
+    absent = re.findall(
+        r'<tr class="is-out ride-absent" data-spoils="[^"]+/(\d+)"', ride
+    )
+    assert absent == [str(n) for n in range(3, 22)]
+    assert ride.count("not in the race") == 19
+
+
+def test_rider_page_reads_the_latest_stage_without_more_queries(
+    client, tour, django_assert_max_num_queries
+):
+    # Sepp Kuss rode all three Grand Tours: each edition's latest stage comes with
+    # the stages already read, not in a query per edition.
+    with django_assert_max_num_queries(8):
+        html = client.get("/riders/sepp-kuss/").content.decode()
+    for race in ("tour-de-france", "giro-d-italia", "vuelta-a-espana"):
+        assert f'<div class="ride-summary" data-spoils="{race}/2023/21">' in html
+
+
+@pytest.mark.parametrize("code", ["uad", "efe", "cof"])
+def test_team_page_marks_riders_and_wins_with_the_latest_stage(client, tour, code):
+    """Status, GC and wins (or "No stage win yet.") wait for the latest stage as
+    blocks, whoever left or won when; only the stage-by-stage rows carry their
+    own stage, every one of them."""
+    html = client.get(f"/races/tour-de-france/2023/teams/{code}/").content.decode()
+    days = html.index('id="days-title"')
+    assert {m for _, m in markers(html[:days])} == {TOUR_21}
+    assert [m for _, m in markers(html[days:])] == [
+        f"tour-de-france/2023/{n}" for n in range(1, 22)
+    ]
+    assert "{#" not in html
+    wins = html[html.index('id="wins-title"') : days]
+    assert wins.count("data-spoils") == 1
+    visible = unmarked_text(html)
+    for hint in ("No stage win yet", "Stage 2", "stage 18", "DNF", "Finished"):
+        assert hint not in visible, hint
+
+
+def test_team_without_a_win_says_so_inside_the_marker(client, tour):
+    html = client.get("/races/tour-de-france/2023/teams/efe/").content.decode()
+    assert re.search(
+        r'<div class="team-wins" data-spoils="tour-de-france/2023/21">\s*'
+        r"<p>No stage win yet.</p>",
+        html,
+    )
+
+
+def test_start_list_has_the_left_block_even_when_nobody_left(client, tour):
+    Entry.objects.filter(edition=tour).update(exit_stage=None, exit_status="")
+    html = client.get("/races/tour-de-france/2023/riders/").content.decode()
+    assert f'aria-labelledby="left-title" data-spoils="{TOUR_21}"' in html
+    assert re.search(
+        rf'<span data-spoils="{TOUR_21}">\s*Nobody has left the race.\s*</span>', html
+    )
+    assert "Nobody has left" not in unmarked_text(html)
+    assert "{#" not in html
+    # Before any result there is nothing to hide, and no block.
+    StageResult.objects.filter(stage__edition=tour).delete()
+    html = client.get("/races/tour-de-france/2023/riders/").content.decode()
+    assert 'id="left-title"' not in html
+    assert "data-spoils" not in html

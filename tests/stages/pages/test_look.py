@@ -116,10 +116,12 @@ def test_rider_page_marks_rows_and_summary(client):
     tour = html.split('id="tour-de-france-2023"')[1]
     marked = set(SPOILS.findall(tour))
     assert {f"tour-de-france/2023/{n}" for n in range(1, 22)} <= marked
-    # The summary: GC ranks after the last stage, his stage win, his jersey.
-    highlights = tour.split('class="ride-highlights"')[1].split("</ul>")[0]
-    assert 'data-spoils="tour-de-france/2023/21"' in highlights
-    assert 'class="ride-win" data-spoils="tour-de-france/2023/16"' in highlights
+    # The summary (GC ranks after the last stage, his stage win, his jersey, the
+    # chart) is one block marked with the edition's latest stage, not his win's.
+    assert '<div class="ride-summary" data-spoils="tour-de-france/2023/21">' in tour
+    summary = tour.split('class="ride-summary"')[1].split("</figure>")[0]
+    assert 'class="ride-win">' in summary
+    assert summary.count("data-spoils") == 1
     # The jerseys he wore fold beside the stage on a phone ("Wore" hides).
     assert 'class="fold-inline"' in tour
     assert '<th scope="col" class="col-fold">Wore</th>' in tour
@@ -134,7 +136,11 @@ def test_team_pages_and_start_list_mark_outcomes(client):
     geschke = geschke[: geschke.index("</tr>")]
     assert 'data-spoils="tour-de-france/2023/21"' in geschke
     assert 'data-spoils="tour-de-france/2023/18"' not in geschke
-    assert '<li data-spoils="tour-de-france/2023/12">' in team  # Izagirre's win
+    # The wins (Izagirre's on stage 12) as one block with the latest stage.
+    assert '<div class="team-wins" data-spoils="tour-de-france/2023/21">' in team
+    wins = team.split('class="team-wins"')[1].split("</section>")[0]
+    assert "ion-izagirre" in wins
+    assert wins.count("data-spoils") == 1
     assert '<tr data-spoils="tour-de-france/2023/21">' in team  # after stage 21
     teams = client.get("/races/tour-de-france/2023/teams/").content.decode()
     assert teams.count('<tr data-spoils="tour-de-france/2023/21">') == 22
