@@ -11,6 +11,23 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if c.isalnum() or c == " ").strip()
 
 
+# Letters that Unicode does not decompose into a base letter and an accent
+# (for search_key).
+_LETTERS = str.maketrans(
+    {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+_OTHER = re.compile(r"[^a-z0-9]+")
+
+
+def search_key(text: str | None) -> str:
+    """The folded form the site search compares names in (``Pogačar`` ->
+    ``pogacar``, ``Saint-Gervais Mont-Blanc`` -> ``saint gervais mont blanc``);
+    PostgreSQL's ``unaccent`` gives the same (``riders.search.Folded``)."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_OTHER.sub(" ", bare.translate(_LETTERS)).split())
+
+
 def slugify(value: str) -> str:
     """ASCII slug of a name (``Tour de France`` -> ``tour-de-france``), the same as
     Django's ``slugify``."""

@@ -22,8 +22,6 @@ Within a rank, by name. Each kind is one query whatever the number of matches
 :data:`QUERIES` in all, and none for a query too short to search.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -47,6 +45,7 @@ from django.db.models.expressions import Expression
 from django.db.models.functions import Cast, Concat
 
 from editions.models import Edition, Entry, Rider, Team
+from racing.text import search_key
 from stages.models import Stage
 
 MAX_CHARS = 80
@@ -62,26 +61,12 @@ CLOSE_SIMILARITY = 0.55
 QUERIES = 5
 SQLITE_FUNCTION = "toursite_search_key"
 
-# Letters that Unicode does not decompose into a base letter and an accent.
-_LETTERS = str.maketrans(
-    {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th"}
-)
-_OTHER = re.compile(r"[^a-z0-9]+")
-
 
 def clean_query(raw: str | None) -> str:
     """What a visitor typed, made safe to show and search: printable characters
     only (no NUL bytes, which PostgreSQL refuses), spaces collapsed, length capped."""
     text = "".join(ch if ch.isprintable() else " " for ch in (raw or ""))
     return " ".join(text.split())[:MAX_CHARS]
-
-
-def search_key(text: str | None) -> str:
-    """The folded form names are compared in (``Pogačar`` -> ``pogacar``,
-    ``Saint-Gervais Mont-Blanc`` -> ``saint gervais mont blanc``)."""
-    decomposed = unicodedata.normalize("NFKD", (text or "").casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_OTHER.sub(" ", bare.translate(_LETTERS)).split())
 
 
 class Folded(Func):
