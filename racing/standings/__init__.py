@@ -72,7 +72,7 @@ Awards
 
 from racing.registry import CLASSIFICATION_KEYS as CLASSIFICATIONS
 from racing.registry import JERSEY_ORDER
-from racing.standings.awards import awards, check_stage
+from racing.standings.awards import awards, check_stage, crossing_award
 from racing.standings.compute import compute
 from racing.standings.exits import Exit, exits, stage_exits
 from racing.standings.model import (
@@ -122,6 +122,7 @@ __all__ = [
     "awards",
     "check_stage",
     "compute",
+    "crossing_award",
     "default_youth_cutoff",
     "exits",
     "stage_exits",

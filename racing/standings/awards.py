@@ -11,6 +11,7 @@ from racing.standings.model import (
     TEAM_TIMES,
     TIME_TRIAL_TYPES,
     Award,
+    Checkpoint,
     StageInput,
 )
 from racing.standings.rules import Rules
@@ -53,20 +54,38 @@ def awards(stage: StageInput, rules: Rules) -> dict[int, Award]:
                 f"stage {stage.number}: crossing of unknown checkpoint "
                 f"{x.checkpoint_id}"
             )
+        try:
+            won = crossing_award(cp, x.rank, rules)
+        except ValueError as exc:
+            raise ValueError(f"stage {stage.number}: {exc}") from None
         t = totals.setdefault(x.rider_id, [0, 0, 0])
-        if cp.kind == "sprint":
-            t[0] += _pick(rules.sprint_bonus, x.rank)
-            t[1] += _pick(rules.sprint_points, x.rank) * cp.multiplier
-        elif cp.kind == "climb":
-            if cp.category not in rules.climb_points:
-                raise ValueError(
-                    f"stage {stage.number}: climb category {cp.category!r} "
-                    "has no points scale"
-                )
-            t[2] += _pick(rules.climb_points[cp.category], x.rank) * cp.multiplier
-        else:
-            t[0] += _pick(rules.checkpoint_bonus, x.rank)
+        t[0] += won.bonus
+        t[1] += won.points
+        t[2] += won.kom_points
     return {rid: Award(*t) for rid, t in totals.items()}
+
+
+def crossing_award(checkpoint: Checkpoint, rank: int, rules: Rules) -> Award:
+    """What place ``rank`` at ``checkpoint`` wins under ``rules``: at a sprint
+    ``sprint_points`` (times the multiplier) and ``sprint_bonus`` seconds; on a
+    climb the points of its scale (``scale``, else its category's) times the
+    multiplier; at a bonus point ``checkpoint_bonus`` seconds. Raises
+    ``ValueError`` for a climb whose scale the rules do not know."""
+    if checkpoint.kind == "sprint":
+        return Award(
+            _pick(rules.sprint_bonus, rank),
+            _pick(rules.sprint_points, rank) * checkpoint.multiplier,
+            0,
+        )
+    if checkpoint.kind == "climb":
+        scale = checkpoint.scale or checkpoint.category
+        if scale not in rules.climb_points:
+            what = "scale" if checkpoint.scale else "category"
+            raise ValueError(f"climb {what} {scale!r} has no points scale")
+        return Award(
+            0, 0, _pick(rules.climb_points[scale], rank) * checkpoint.multiplier
+        )
+    return Award(_pick(rules.checkpoint_bonus, rank), 0, 0)
 
 
 def check_stage(stage: StageInput) -> None:

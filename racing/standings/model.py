@@ -51,10 +51,16 @@ class Result:
 
 @dataclass(frozen=True)
 class Checkpoint:
+    """A sprint, categorised climb or bonus point of a stage. ``scale`` names the
+    ``Rules.climb_points`` scale a climb scores on when it is not its category's
+    (the Giro's cat. 1 summit finishes, the Vuelta's highest top); empty: the
+    category's."""
+
     checkpoint_id: int
     kind: str
     category: str = ""
     multiplier: int = 1
+    scale: str = ""
 
 
 @dataclass(frozen=True)
