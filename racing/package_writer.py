@@ -41,7 +41,7 @@ STAGE_COLUMNS = (
 )
 CHECKPOINT_COLUMNS = (
     *("stage", "kind", "name", "km", "category", "multiplier"),
-    "altitude",
+    *("altitude", "scale"),
 )
 # Result columns a stage may leave to the rules (RACE_PACKAGE.md): a column that
 # is present is taken as published, one that is left out is computed.
@@ -100,7 +100,7 @@ def package_to_files(package: Package) -> dict[str, bytes]:
             CHECKPOINT_COLUMNS,
             (
                 (c.stage, c.kind, c.name, c.km, c.category, c.multiplier)
-                + (c.altitude_m,)
+                + (c.altitude_m, c.scale)
                 for c in package.checkpoints
             ),
         )
@@ -225,8 +225,8 @@ _ESCAPES = {
     "\f": "\\f",
     "\r": "\\r",
 }
-# Rule keys that are tables of named scales (``points_scales.<scale>``).
-_SCALE_TABLES = ("points_scales", "climb_points")
+# Rule keys that are tables of named entries (``points_scales.<scale>``).
+_SCALE_TABLES = ("points_scales", "climb_points", "category_names")
 
 
 def edition_toml(package: Package) -> str:

@@ -19,6 +19,8 @@ POINTS = "points"
 # individual classification by its unit (TIME or POINTS).
 STAGE_RESULT = "stage"
 TEAM = "team"
+# The climbs and sprints of a stage: one row per crossing of a checkpoint.
+CHECKPOINTS = "checkpoints"
 
 _RIDER = ("rank", "bib", "rider", "team", "team_name")
 _TIMED = ("time", "gap", "time_seconds", "gap_seconds")
@@ -36,8 +38,9 @@ class Table:
     leader wears a jersey (handed down in registry order, RULES.md section 9) and
     ``csv_columns`` the CSV export's header (RACE_PACKAGE.md "Export"), which
     is also the JSON's field names, each described in :data:`COLUMNS`;
-    ``stage_result`` marks the stage result (the one table that is no
-    classification).
+    ``stage_result`` marks the stage result and ``crossings`` the climbs and
+    sprints of the stage (who scored at each checkpoint): the two tables that
+    are no classification.
     """
 
     key: str
@@ -50,6 +53,13 @@ class Table:
     jersey: bool
     csv_columns: tuple[str, ...]
     stage_result: bool = False
+    crossings: bool = False
+
+    @property
+    def of_stage(self) -> bool:
+        """A table of the stage itself (its result, its checkpoints), not a
+        classification after it."""
+        return self.stage_result or self.crossings
 
     @property
     def is_points(self) -> bool:
@@ -57,10 +67,13 @@ class Table:
 
     @property
     def kind(self) -> str:
-        """What its rows are: ``stage`` (the stage result), ``team``, or an
-        individual classification in ``time`` or ``points``."""
+        """What its rows are: ``stage`` (the stage result), ``checkpoints`` (the
+        crossings of its checkpoints), ``team``, or an individual classification
+        in ``time`` or ``points``."""
         if self.stage_result:
             return STAGE_RESULT
+        if self.crossings:
+            return CHECKPOINTS
         if not self.individual:
             return TEAM
         return self.unit
@@ -84,6 +97,34 @@ STAGE = Table(
         "penalty",
         "points",
         "kom_points",
+    ),
+)
+
+# The climbs and sprints of the stage: each checkpoint (intermediate sprint,
+# categorised climb, bonus point) in km order, who crossed it in a scoring place
+# and what that place won (``racing.standings.crossing_award``). No
+# classification: the engine never ranks it.
+CHECKPOINT_TABLE = Table(
+    key="checkpoints",
+    label="Climbs & sprints",
+    title="climbs and sprints",
+    leader_title="the climbs and sprints",
+    caption="Climbs and sprints of stage {number}",
+    unit=POINTS,
+    individual=True,
+    jersey=False,
+    crossings=True,
+    csv_columns=(
+        "checkpoint",
+        "kind",
+        "category",
+        "km",
+        "rank",
+        "bib",
+        "rider",
+        "team",
+        "points",
+        "bonus_seconds",
     ),
 )
 
@@ -153,7 +194,10 @@ CLASSIFICATIONS: tuple[Table, ...] = (
     TEAMS,
 )
 
-TABLES: dict[str, Table] = {t.key: t for t in (STAGE, *CLASSIFICATIONS)}
+# Every table of a stage page, in the order of its tabs.
+TABLES: dict[str, Table] = {
+    t.key: t for t in (STAGE, CHECKPOINT_TABLE, *CLASSIFICATIONS)
+}
 CLASSIFICATION_KEYS: tuple[str, ...] = tuple(c.key for c in CLASSIFICATIONS)
 JERSEY_ORDER: tuple[str, ...] = tuple(c.key for c in CLASSIFICATIONS if c.jersey)
 POINTS_KEYS: frozenset[str] = frozenset(c.key for c in CLASSIFICATIONS if c.is_points)
@@ -163,13 +207,14 @@ INDIVIDUAL_KEYS: tuple[str, ...] = tuple(c.key for c in CLASSIFICATIONS if c.ind
 # The columns of the tables' CSV and JSON ------------------------------------
 
 INTEGER = "integer"
+NUMBER = "number"
 STRING = "string"
 
 
 @dataclass(frozen=True)
 class Column:
-    """A column of the CSV export (a field of the JSON): its JSON type (``integer``
-    or ``string``; any cell may be empty, null in JSON) and what it holds."""
+    """A column of the CSV export (a field of the JSON): its JSON type (``integer``,
+    ``number`` or ``string``; any cell may be empty, null in JSON) and what it holds."""
 
     type: str
     description: str
@@ -178,7 +223,11 @@ class Column:
 # What each name in a table's ``csv_columns`` means (the API's documentation and
 # OpenAPI schema are written from it): a new column is described here.
 COLUMNS: dict[str, Column] = {
-    "rank": Column(INTEGER, "Place in the table; empty for a rider out of the race."),
+    "rank": Column(
+        INTEGER,
+        "Place in the table (at the checkpoint, for climbs and sprints); empty "
+        "for a rider out of the race.",
+    ),
     "bib": Column(INTEGER, "The rider's race number."),
     "rider": Column(STRING, "The rider, family name in capitals first."),
     "team": Column(STRING, "The team's UCI code (three letters)."),
@@ -192,9 +241,22 @@ COLUMNS: dict[str, Column] = {
     "penalty": Column(INTEGER, "Penalty seconds given on the stage."),
     "points": Column(
         INTEGER,
-        "Points: won on the stage (stage result) or in total (a classification).",
+        "Points: won on the stage (stage result), in total (a classification), "
+        "or at the checkpoint (climbs and sprints: points classification points "
+        "at a sprint, mountains points on a climb, multiplier included).",
     ),
     "kom_points": Column(INTEGER, "Mountains points won on the stage."),
+    "checkpoint": Column(
+        STRING, "The checkpoint's name (a sprint, climb or bonus point)."
+    ),
+    "kind": Column(STRING, "The checkpoint's kind: sprint, climb or bonus."),
+    "category": Column(
+        STRING,
+        "A climb's category as the race names it (HC, 1 to 4, Cima Coppi, "
+        "Especial); empty for a sprint or a bonus point.",
+    ),
+    "km": Column(NUMBER, "Where the checkpoint is, in km from the start."),
+    "bonus_seconds": Column(INTEGER, "Bonus seconds won at the checkpoint."),
 }
 
 

@@ -17,6 +17,7 @@ from editions.models import Edition, Entry, Rider, Team
 from racing import registry
 from racing.standings import Exit
 from riders import charts
+from riders.scored import Scored
 from stages.models import Jersey, Stage, StageResult, Standing
 
 # Start list ----------------------------------------------------------------
@@ -92,6 +93,9 @@ class EditionRide:
     last_stage: int | None  # the edition's latest stage with results
     first_date: date | None
     stage_count: int
+    # Where he scored at checkpoints (``riders.scored``; None: the edition has
+    # none). Set by the rider page.
+    scored: Scored | None = None
 
     @property
     def exit(self) -> Exit | None:

@@ -12,6 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from riders import compare as compare_queries
 from riders import queries
+from riders import scored as scored_queries
 from riders import search as site_search
 from stages import queries as stage_queries
 from toursite.http import (
@@ -34,6 +35,9 @@ def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if rider is None:
         raise Http404("No rider with that name.")
     rides = queries.rides_of(rider, drafts=staff)
+    scored = scored_queries.scored_by_entry([ride.entry for ride in rides])
+    for ride in rides:
+        ride.scored = scored.get(ride.entry.pk)
     context = {
         "rider": rider,
         "rides": rides,

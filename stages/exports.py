@@ -24,7 +24,7 @@ from racing.parsing.csvrows import write_neutralised
 from racing.timefmt import format_gap, format_race_time
 from stages import queries
 from stages.models import Stage
-from stages.queries import Row
+from stages.queries import Crossing, Row
 
 # The header of each table by key, read from the registry.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -45,11 +45,11 @@ def _timed(row: Row) -> Cells:
     }
 
 
-def _team(row: Row) -> Cells:
+def _team(row: Row | Crossing) -> Cells:
     return {"team": row.team.code, "team_name": row.team.name}
 
 
-def _rider(row: Row) -> Cells:
+def _rider(row: Row | Crossing) -> Cells:
     name = row.rider.display_name if row.rider is not None else None
     return {"rank": row.rank, "bib": row.bib, "rider": name, **_team(row)}
 
@@ -91,10 +91,31 @@ def _rider_points(stage: Stage, rows: list[Row]) -> list[Cells]:
     return [_rider(row) | {"points": row.value} for row in rows]
 
 
+def _crossings(stage: Stage, rows: list[Crossing]) -> list[Cells]:
+    """A crossing: its checkpoint (category by the race's name for it, km as a
+    number), the rider's place and what it won."""
+    out = []
+    for row in rows:
+        cp = row.checkpoint
+        out.append(
+            {
+                "checkpoint": cp.name,
+                "kind": cp.kind,
+                "category": cp.category_label,
+                "km": None if cp.km is None else float(cp.km),
+                **_rider(row),
+                "points": row.points,
+                "bonus_seconds": row.bonus,
+            }
+        )
+    return out
+
+
 # The cells of a table's rows by its kind (``registry.Table.kind``), one dict of
 # cells by column name per row.
-BUILDERS: dict[str, Callable[[Stage, list[Row]], list[Cells]]] = {
+BUILDERS: dict[str, Callable[[Stage, list], list[Cells]]] = {
     registry.STAGE_RESULT: _stage_result,
+    registry.CHECKPOINTS: _crossings,
     registry.TEAM: _team_time,
     registry.TIME: _rider_time,
     registry.POINTS: _rider_points,
@@ -125,7 +146,7 @@ def csv_rows(
 
 
 # The columns of free text, which a spreadsheet could run as a formula.
-TEXT_COLUMNS = ("rider", "team", "team_name")
+TEXT_COLUMNS = ("rider", "team", "team_name", "checkpoint", "category")
 
 
 def neutralised(rows: list[list[str]]) -> list[list[str]]:

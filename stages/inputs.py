@@ -26,16 +26,18 @@ def riders_of(edition: Edition) -> dict[int, standings.RiderInfo]:
     }
 
 
+# A checkpoint's fields the engine reads, in standings.Checkpoint's order.
+_CHECKPOINT_FIELDS = ("kind", "category", "multiplier", "scale")
+
+
 def stage_inputs(edition: Edition) -> list[standings.StageInput]:
     """Every stage of the edition that has results, as engine input (4 queries)."""
     results = _results_by_stage(edition)
     checkpoints = defaultdict(list)
-    for pk, stage_id, kind, category, multiplier in Checkpoint.objects.filter(
+    for pk, stage_id, *values in Checkpoint.objects.filter(
         stage__edition=edition
-    ).values_list("pk", "stage_id", "kind", "category", "multiplier"):
-        checkpoints[stage_id].append(
-            standings.Checkpoint(pk, kind, category, multiplier)
-        )
+    ).values_list("pk", "stage_id", *_CHECKPOINT_FIELDS):
+        checkpoints[stage_id].append(standings.Checkpoint(pk, *values))
     crossings = defaultdict(list)
     for stage_id, checkpoint_id, rank, entry_id in CheckpointCrossing.objects.filter(
         checkpoint__stage__edition=edition
@@ -106,10 +108,10 @@ def stage_input(
 ) -> standings.StageInput:
     """One stage as engine input with its checkpoints and crossings (2 queries)."""
     checkpoints = tuple(
-        standings.Checkpoint(pk, kind, category, multiplier)
-        for pk, kind, category, multiplier in Checkpoint.objects.filter(
-            stage=stage
-        ).values_list("pk", "kind", "category", "multiplier")
+        standings.Checkpoint(pk, *values)
+        for pk, *values in Checkpoint.objects.filter(stage=stage).values_list(
+            "pk", *_CHECKPOINT_FIELDS
+        )
     )
     crossings = tuple(
         standings.Crossing(checkpoint_id, rank, entry_id)

@@ -42,11 +42,8 @@ class StageStatus(models.TextChoices):
 
 class Stage(models.Model):
     Type = StageType
-
     PointsScale = StagePointsScale
-
     TeamTimes = StageTeamTimes
-
     Status = StageStatus
 
     edition = models.ForeignKey(
@@ -135,6 +132,7 @@ class Checkpoint(models.Model):
     category = models.CharField(max_length=2, choices=Category, blank=True, default="")
     multiplier = models.PositiveSmallIntegerField(default=1)
     altitude_m = models.PositiveSmallIntegerField(_("altitude"), null=True, blank=True)
+    scale = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         ordering = ["stage", "km", "name"]
@@ -147,6 +145,9 @@ class Checkpoint(models.Model):
                 condition=(Q(kind="climb") & Q(category__in=["HC", "1", "2", "3", "4"]))
                 | (~Q(kind="climb") & Q(category="")),
                 name="checkpoint_category_fits_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="climb") | Q(scale=""), name="checkpoint_scale_climb"
             ),
             models.CheckConstraint(
                 condition=Q(multiplier__gte=1), name="checkpoint_multiplier_positive"
@@ -170,11 +171,9 @@ class StageResultStatus(models.TextChoices):
 
 
 class StageResult(models.Model):
-    """One rider's result on one stage.
-
-    ``bonus``, ``points`` and ``kom_points`` left empty are computed from the
-    edition's rules and the checkpoint crossings (RACE_PACKAGE.md).
-    """
+    """One rider's result on one stage. ``bonus``, ``points`` and ``kom_points``
+    left empty are computed from the edition's rules and the checkpoint crossings
+    (RACE_PACKAGE.md)."""
 
     Status = StageResultStatus
     # What a result says, apart from whose and which stage's it is.

@@ -91,7 +91,7 @@ def paths() -> list[tuple[str, str, tuple[str, ...], str]]:
     tables = [
         (
             f"{_STAGE}/{t.key}.json",
-            f"The {t.title} {'of' if t.stage_result else 'after'} a stage",
+            f"The {t.title} {'of' if t.of_stage else 'after'} a stage",
             ("race", "year", "number", "team", "q"),
             f"Table_{t.key}",
         )

@@ -149,7 +149,7 @@ def _stages(edition: Edition) -> dict[int, StageSpec]:
 
 _CHECKPOINT_FIELDS = (
     *("pk", "stage_id", "stage__number", "kind", "name", "km", "category"),
-    *("multiplier", "altitude_m"),
+    *("multiplier", "altitude_m", "scale"),
 )
 
 
@@ -239,7 +239,7 @@ def _awards(
         points_scale=spec.points_scale,
         team_times=spec.team_times,
         checkpoints=tuple(
-            standings.Checkpoint(pk, c.kind, c.category, c.multiplier)
+            standings.Checkpoint(pk, c.kind, c.category, c.multiplier, c.scale)
             for pk, c in on_stage.items()
         ),
         crossings=tuple(

@@ -89,11 +89,13 @@ def _neighbours(stage: Stage, table: str) -> tuple[dict, dict]:
 
 
 def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
-    """Context of the table region (4 queries: teams, rows, jerseys, stages).
+    """Context of the table region (4 queries: teams, rows, jerseys, stages; the
+    climbs and sprints read checkpoints and crossings in place of rows, jerseys).
 
     ``table`` is a key of the registry; what the template shows follows the
-    table's ``kind`` (stage result, team, individual time or points); the stage
-    result adds ``stage_result_context`` (its winner, teams on a team time trial).
+    table's ``kind`` (stage result, checkpoints, team, individual time or
+    points); the stage result adds ``stage_result_context`` (its winner, teams
+    on a team time trial), the climbs and sprints ``checkpoint_context``.
     """
     info = registry.TABLES[table]
     teams = queries.edition_teams(stage.edition)
@@ -101,10 +103,11 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
     # ?team= left in the address neither narrows it nor follows to the next tab.
     codes = set() if info.kind == registry.TEAM else {t.code for t in teams}
     filters = TableFilters.from_query(query, codes)
-    all_rows = queries.table_rows(stage, table)
+    all_rows, found = _rows_of(stage, table, info.kind)
     rows = queries.filter_rows(all_rows, team=filters.team, q=filters.q)
-    # A team classification is a few dozen rows at most: every team, no top 20.
-    every = filters.show_all or info.kind == registry.TEAM
+    # A team classification is a few dozen rows at most, a stage's crossings a
+    # few dozen more: every row, no top 20.
+    every = filters.show_all or info.kind in (registry.TEAM, registry.CHECKPOINTS)
     shown = rows if every else rows[:TOP]
     neighbours, pager = _neighbours(stage, table)
     edition = stage.edition
@@ -116,10 +119,7 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
         "table": table,
         "kind": info.kind,
         "table_label": info.label,
-        "tabs": [
-            {"key": t.key, "label": t.label, "url": table_url(stage, t.key)}
-            for t in registry.TABLES.values()
-        ],
+        "tabs": tab_links(stage),
         "table_url": url,
         "canonical_url": url + filters.querystring(),
         **download_urls(stage, table, filters),
@@ -139,15 +139,65 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
         "is_live": stage.status == Stage.Status.LIVE,
         "poll_seconds": poll_seconds(),
         "caption": info.caption.format(number=stage.number),
+        "is_points": info.is_points and found is None,
+    }
+    if found is not None:
+        return context | checkpoint_context(stage, found, rows)
+    context |= _row_flags(shown)
+    if info.kind == registry.STAGE_RESULT:
+        context |= stage_result_context(stage, all_rows, filters)
+    return context
+
+
+def _rows_of(
+    stage: Stage, table: str, kind: str
+) -> tuple[list, queries.CheckpointTable | None]:
+    """Every row of the table; for the climbs and sprints its crossings, and the
+    checkpoints they are grouped by (2 queries)."""
+    if kind == registry.CHECKPOINTS:
+        found = queries.checkpoint_table(stage)
+        return found.rows, found
+    return queries.table_rows(stage, table), None
+
+
+def tab_links(stage: Stage) -> list[dict]:
+    """A tab for each table of the registry, in its order."""
+    return [
+        {"key": t.key, "label": t.label, "url": table_url(stage, t.key)}
+        for t in registry.TABLES.values()
+    ]
+
+
+def _row_flags(shown: list[Row]) -> dict:
+    """Which of the optional columns the rows shown fill."""
+    return {
         "has_bonus": any(r.bonus for r in shown),
         "has_penalty": any(r.penalty for r in shown),
         "has_status": any(r.status != "OK" for r in shown),
         "status_legend": STATUS_LEGEND,
-        "is_points": info.is_points,
     }
-    if info.kind == registry.STAGE_RESULT:
-        context |= stage_result_context(stage, all_rows, filters)
-    return context
+
+
+def checkpoint_context(
+    stage: Stage, found: queries.CheckpointTable, rows: list[queries.Crossing]
+) -> dict:
+    """The climbs and sprints: one section per checkpoint in km order with the
+    crossings the filters keep (no query). Unfiltered, every checkpoint shows,
+    one without crossings too; filtered, those with a match. ``total_count``
+    counts the checkpoints: a stage without any says so instead of a table."""
+    kept = {id(r) for r in rows}
+    filtered = len(rows) < len(found.rows)
+    sections = []
+    for checkpoint in found.checkpoints:
+        crossings = [x for x in checkpoint.crossings if id(x) in kept]
+        if crossings or not filtered:
+            sections.append((checkpoint, crossings))
+    return {
+        "checkpoint_sections": sections,
+        "total_count": len(found.checkpoints),
+        "rows": rows if filtered else found.rows,
+        "time_trial": stage.is_time_trial,
+    }
 
 
 def download_urls(stage: Stage, table: str, filters: TableFilters) -> dict:

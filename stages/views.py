@@ -17,9 +17,11 @@ from django_htmx.http import push_url
 
 from racing import registry
 from stages import charts, package_export, queries
+from stages.inputs import edition_rules
 from stages.markdown import render_inline, render_markdown
 from stages.models import Stage
 from stages.queries import live as live_queries
+from stages.strip import stage_strip
 from stages.tables import (
     TableFilters,
     key_facts,
@@ -169,7 +171,17 @@ def _stage_page(
     context |= key_facts(stage)
     reports = queries.stage_reports(stage, scheduled=staff)
     context["reports"] = [(r, render_markdown(r.body)) for r in reports]
-    context["checkpoints"] = queries.stage_checkpoints(stage)
+    sections = context.get("checkpoint_sections")
+    if sections is not None and not context["filtered"]:  # read already
+        checkpoints = [checkpoint for checkpoint, _ in sections]
+    else:
+        checkpoints = queries.stage_checkpoints(stage)
+    context["checkpoints"] = checkpoints
+    if checkpoints:
+        bonus = edition_rules(stage.edition).checkpoint_bonus
+        context["strip"] = stage_strip(
+            stage.distance_km, checkpoints, bonus_seconds=bonus
+        )
     return render(request, "stages/stage_detail.html", context)
 
 

@@ -29,7 +29,7 @@ from racing.standings import Rules
 from racing.standings.presets import NAMES, PRESETS, describe, preset_for
 from stages.forms import RowTokenForm, WritesThroughServices
 from stages.models import Stage
-from stages.services import startlist
+from stages.services import checkpoints, startlist
 from toursite.converters import form_int
 
 FIRST_YEAR = 1903  # the first Tour de France
@@ -87,7 +87,8 @@ class EditionForm(RowTokenForm):
 
     def clean_rules_with(self, race, year: int) -> None:
         """The race's preset for empty rules on a new edition; rules the engine
-        cannot read are refused with its reason."""
+        cannot read are refused with its reason, and so are rules without a scale
+        one of the edition's climbs scores on."""
         rules = self.cleaned_data["rules"]
         if not rules:
             rules = {}
@@ -103,6 +104,9 @@ class EditionForm(RowTokenForm):
             Rules.from_overrides(rules, year)
         except (ValueError, TypeError) as exc:
             self.add_error("rules", str(exc))
+            return
+        for problem in checkpoints.missing_scales(self.instance, rules, year):
+            self.add_error("rules", problem)
 
 
 class PublicationFilter(admin.SimpleListFilter):

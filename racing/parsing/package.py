@@ -1,7 +1,9 @@
 """A whole race package (RACE_PACKAGE.md) read into plain rows, from its folder,
 its zip or its files (``racing.parsing.sources``).
 
-edition.toml is read here; the race's tables (teams, riders, stages, checkpoints)
+edition.toml is read here (its ``[rules]`` on top of the race's preset,
+``racing.standings.presets.with_preset``: the package's rules are the merged
+ones); the race's tables (teams, riders, stages, checkpoints)
 in ``racing.parsing.racefiles``, the files of each stage (results, crossings,
 reports) in ``racing.parsing.stagefiles``.
 """
@@ -31,6 +33,7 @@ from racing.parsing.stagefiles import (
     read_results,
 )
 from racing.standings import Rules, default_youth_cutoff
+from racing.standings.presets import with_preset
 from racing.text import slugify
 
 # A race's URL name, as the site's URLs and the Race model take it.
@@ -71,7 +74,8 @@ def read_package(source: str | Path | PackageFiles) -> Package:
     teams = read_teams(files, errors)
     riders = read_riders(files, teams, errors)
     stages = read_stages(files, edition.year, errors)
-    checkpoints = read_checkpoints(files, stages, errors)
+    scales = edition.parsed_rules.climb_points if edition.parsed_rules else None
+    checkpoints = read_checkpoints(files, stages, errors, scales=scales)
     start_list = {bib: spec[0] for bib, spec in riders.items()}
     results = read_results(files, stages, start_list, errors)
     crossings = read_crossings(files, stages, checkpoints, start_list, errors)
@@ -115,6 +119,7 @@ class _Edition:
     year: int
     rules: dict
     youth: date
+    parsed_rules: Rules | None  # None: the rules do not read (an error says why)
 
 
 def _read_meta(files: PackageFiles, errors: list[str]) -> _Edition:
@@ -135,12 +140,22 @@ def _read_meta(files: PackageFiles, errors: list[str]) -> _Edition:
     if not isinstance(year, int) or not 1903 <= year <= 2100:
         errors.append(f"edition.toml: 'year' must be a year, not {year!r}")
         year = 2000
+    slug = str(meta.get("slug") or slugify(race_name))
+    if not SLUG.fullmatch(slug):
+        errors.append(
+            f"edition.toml: 'slug' {slug!r} must be 1 to 100 lower-case letters, "
+            "digits and hyphens (the race's address: tour-de-france)"
+        )
+    if len(race_name) > 100:
+        errors.append("edition.toml: 'race' is longer than 100 characters")
     rules = meta.get("rules", {}) or {}
     parsed_rules = None
     if not isinstance(rules, dict):
         errors.append("edition.toml: 'rules' must be a [rules] table")
         rules = {}
     else:
+        # The race's preset, with the edition's own rules on top.
+        rules = with_preset(slug, rules)
         try:
             parsed_rules = Rules.from_overrides(rules, year)
         except (ValueError, TypeError) as exc:
@@ -150,12 +165,4 @@ def _read_meta(files: PackageFiles, errors: list[str]) -> _Edition:
         if parsed_rules and parsed_rules.youth_born_on_or_after
         else default_youth_cutoff(year)
     )
-    slug = str(meta.get("slug") or slugify(race_name))
-    if not SLUG.fullmatch(slug):
-        errors.append(
-            f"edition.toml: 'slug' {slug!r} must be 1 to 100 lower-case letters, "
-            "digits and hyphens (the race's address: tour-de-france)"
-        )
-    if len(race_name) > 100:
-        errors.append("edition.toml: 'race' is longer than 100 characters")
-    return _Edition(race_name, slug, year, rules, youth)
+    return _Edition(race_name, slug, year, rules, youth, parsed_rules)

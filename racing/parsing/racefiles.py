@@ -2,7 +2,7 @@
 riders.csv, stages.csv and checkpoints.csv, read into plain validated rows."""
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -24,6 +24,7 @@ from racing.standings import (
     STAGE_TYPES,
     TEAM_TIMES,
 )
+from racing.text import fold
 
 _RIDER_COLUMNS = ("bib", "first_name", "last_name", "nationality", "birth_date", "team")
 _STAGE_COLUMNS = ("number", "date", "start", "finish", "distance_km", "type")
@@ -53,6 +54,7 @@ class CheckpointSpec:
     category: str
     multiplier: int
     altitude_m: int | None = None  # the optional ``altitude`` column, in metres
+    scale: str = ""  # the optional ``scale`` column: a climb's climb_points scale
 
 
 def _rows_of(
@@ -220,31 +222,63 @@ def _stage_spec(row: CsvRow, number: int, year: int, errors: list[str]) -> Stage
 
 
 def read_checkpoints(
-    files: PackageFiles, stages: Mapping[int, StageSpec], errors: list[str]
+    files: PackageFiles,
+    stages: Mapping[int, StageSpec | None],
+    errors: list[str],
+    *,
+    scales: Collection[str] | None = None,
+    unique_names: bool = True,
 ) -> list[CheckpointSpec]:
-    """checkpoints.csv (optional): the checkpoints of every stage, their names
-    unique on each stage."""
+    """checkpoints.csv (optional): the checkpoints of every stage. A ``scale``
+    must be one of ``scales`` (the edition's climb_points; None: not checked).
+    With ``unique_names``, names are unique on each stage, case and accents
+    ignored (crossings find their checkpoint that way)."""
     checkpoints: list[CheckpointSpec] = []
     if "checkpoints.csv" not in files:
         return checkpoints
-    names: set[tuple[int, str]] = set()
+    names: dict[tuple[int, str], tuple[int, str]] = {}
     for row in _rows_of(files, "checkpoints.csv", _CHECKPOINT_COLUMNS, errors):
-        checkpoint = _checkpoint_spec(row, stages, errors)
-        key = (checkpoint.stage, checkpoint.name)
-        if key in names:
+        checkpoint = _checkpoint_spec(row, stages, errors, scales)
+        key = (checkpoint.stage, fold(checkpoint.name))
+        first = names.setdefault(key, (row.line, checkpoint.name))
+        if unique_names and first[0] != row.line:
             errors.append(
-                problem("checkpoints.csv", row.line, "duplicate checkpoint name")
+                problem(
+                    "checkpoints.csv",
+                    row.line,
+                    name_clash(
+                        checkpoint.name,
+                        first[1],
+                        f"line {first[0]}, stage {checkpoint.stage}",
+                    ),
+                )
             )
-        names.add(key)
         checkpoints.append(checkpoint)
     return checkpoints
 
 
+def name_clash(name: str, other: str, where: str) -> str:
+    """Why a checkpoint name is refused: ``other``, the name of ``where``, is the
+    same without case and accents."""
+    if name == other:
+        return (
+            f"{name!r} is already the name of {where}: checkpoint names must "
+            "differ on a stage, case and accents ignored"
+        )
+    return (
+        f"{name!r} is the same name as {other!r} ({where}) once case and accents "
+        "are ignored: checkpoint names must differ on a stage"
+    )
+
+
 def _checkpoint_spec(
-    row: CsvRow, stages: Mapping[int, StageSpec], errors: list[str]
+    row: CsvRow,
+    stages: Mapping[int, StageSpec | None],
+    errors: list[str],
+    scales: Collection[str] | None,
 ) -> CheckpointSpec:
-    """One checkpoint of checkpoints.csv. Only a climb has a category (HC, 1-4); a
-    blank multiplier is 1; a bad stage number stands as stage 0."""
+    """One checkpoint of checkpoints.csv. Only a climb has a category (HC, 1-4)
+    and a scale; a blank multiplier is 1; a bad stage number stands as stage 0."""
     stage_no = parse_int(row, "stage", "checkpoints.csv", errors)
     if stage_no not in stages:
         errors.append(
@@ -284,5 +318,34 @@ def _checkpoint_spec(
         errors.append(
             problem("checkpoints.csv", row.line, f"altitude {altitude} m is too high")
         )
+    scale = _scale(row, kind, scales, errors)
     name = row.get("name")
-    return CheckpointSpec(stage_no or 0, kind, name, km, category, multiplier, altitude)
+    return CheckpointSpec(
+        stage_no or 0, kind, name, km, category, multiplier, altitude, scale
+    )
+
+
+def _scale(
+    row: CsvRow, kind: str, scales: Collection[str] | None, errors: list[str]
+) -> str:
+    """The optional ``scale`` of a climb: a climb_points scale of the rules."""
+    scale = row.get("scale")
+    wrong = scale_problem(scale, kind, scales)
+    if wrong:
+        errors.append(problem("checkpoints.csv", row.line, wrong))
+    return scale
+
+
+def scale_problem(scale: str, kind: str, scales: Collection[str] | None) -> str:
+    """What is wrong with a checkpoint's ``scale`` ("" when nothing): only a
+    climb has one, and it is one of ``scales`` (None: not checked)."""
+    if not scale:
+        return ""
+    if kind != "climb":
+        return f"scale {scale!r}: only a climb has a scale (this is a {kind})"
+    if scales is not None and scale not in scales:
+        return (
+            f"scale {scale!r} is not a climb_points scale of the rules "
+            f"({', '.join(scales)})"
+        )
+    return ""

@@ -9,8 +9,8 @@ same rows and say the same about a bad one. The columns, in their documented ord
 - stages: ``number,date,start,finish,distance_km,type[,points_scale,team_times]``;
 - teams: ``code,name,country``;
 - start list: ``bib,first_name,last_name,nationality,birth_date,team``;
-- a stage's checkpoints: ``km,kind,name,category[,multiplier,altitude]`` (the
-  altitude in metres).
+- a stage's checkpoints: ``km,kind,name,category[,multiplier,altitude,scale]``
+  (the altitude in metres; the scale a climb_points scale of the rules).
 
 The header row may be left out when the columns are in that order; the first row
 is the header when one of its cells names a column (``Distance km`` and
@@ -26,7 +26,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,6 +34,7 @@ from racing.parsing.csvrows import WHOLE_NUMBER, PackageError, problem, sniff
 from racing.parsing.racefiles import (
     CheckpointSpec,
     StageSpec,
+    name_clash,
     read_checkpoints,
     read_riders,
     read_stages,
@@ -47,7 +48,9 @@ STAGE_COLUMNS = (
 )
 TEAM_COLUMNS = ("code", "name", "country")
 RIDER_COLUMNS = ("bib", "first_name", "last_name", "nationality", "birth_date", "team")
-CHECKPOINT_COLUMNS = ("km", "kind", "name", "category", "multiplier", "altitude")
+CHECKPOINT_COLUMNS = (
+    *("km", "kind", "name", "category", "multiplier", "altitude", "scale"),
+)
 
 
 @dataclass(frozen=True)
@@ -320,18 +323,27 @@ def read_start_list(
 
 
 def read_checkpoint_list(
-    label: str, text: str, stage: int
+    label: str, text: str, stage: int, scales: Collection[str] | None = None
 ) -> PastedTable[CheckpointSpec]:
-    """A stage's pasted checkpoints, read by the package's ``read_checkpoints``.
-    Names are unique on the stage, case and accents ignored; a ``stage`` column,
-    when the paste has one, must name this stage."""
+    """A stage's pasted checkpoints, read by the package's ``read_checkpoints``
+    (a ``scale`` only on a climb, and one of ``scales``, the edition's
+    climb_points, when given). Names are unique on the stage, case and accents
+    ignored; a ``stage`` column, when the paste has one, must name this stage."""
 
     def read(data, cells, errors) -> list[CheckpointSpec | None]:
-        # One checkpoint per row, in order: the reader keeps them all.
+        # One checkpoint per row, in order: the reader keeps them all; the names
+        # are compared below, by pasted line.
         files = {"checkpoints.csv": data}
-        return list(read_checkpoints(files, {stage: None}, errors))
+        return list(
+            read_checkpoints(
+                files, {stage: None}, errors, scales=scales, unique_names=False
+            )
+        )
 
-    written = ("stage", "kind", "name", "km", "category", "multiplier", "altitude")
+    written = (
+        *("stage", "kind", "name", "km", "category", "multiplier", "altitude"),
+        "scale",
+    )
     table = _read(
         label,
         text,
@@ -356,11 +368,8 @@ def _check_checkpoints(label: str, table: PastedTable, stage: int) -> None:
             found.append(f"stage {named!r} is not this stage ({stage})")
         name = row.cells.get("name", "")
         first = seen.setdefault(fold(name), (row.line, name)) if name else None
-        if first and first[0] != row.line and first[1] != name:
-            found.append(
-                f"{name!r} is the checkpoint of line {first[0]} ({first[1]!r}): "
-                "names are compared without case or accents"
-            )
+        if first and first[0] != row.line:
+            found.append(name_clash(name, first[1], f"line {first[0]}"))
         for message in found:
             row.problems.append(problem(label, row.line, message))
             table.problems.append(row.problems[-1])

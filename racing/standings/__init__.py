@@ -3,7 +3,8 @@
 Pure Python (standard library only, no Django). Dataclasses go in, sorted
 dataclasses come out; the caller feeds it from the database or a race package.
 The rules follow RULES.md; its section "Checked against the real 2023 data"
-overrides section 5 for team time trials.
+overrides section 5 for team time trials, and its section "Checked against the
+2023 crossings" gives the points and mountains tie-breaks below.
 
 General classification (GC)
     Total = sum over stages of (``gc_time`` if set, else ``time``) - ``bonus``
@@ -26,11 +27,15 @@ Points and mountains
     Riders still in the race whose total is not zero (a negative total, after a
     deduction, is listed). Most points first. Points ties: more stage wins (team
     time trials do not count), then more intermediate-sprint wins, then better GC
-    position. Mountains ties: more first places on climbs of the hardest category,
-    then of the next one, and so on (categories ordered by the first-place points
-    of their scale, highest first: HC, 1, 2, 3, 4 by default), then better GC
-    position. Sprint and climb wins come from the stage's crossings; without
-    crossings these ties fall through to the GC position.
+    position. Mountains ties: more first places on climbs of the first class of
+    ``Rules.climb_order``, then of the next one, and so on, then better GC
+    position. A climb's first place counts in the class of its ``scale`` when
+    ``climb_order`` lists that scale (the Vuelta's ``top`` climb, ahead of its
+    Especial climbs), otherwise in its category's (the Giro's ``summit-1``
+    climbs count as cat. 1); a class ``climb_order`` does not list breaks no
+    tie. Default order: the categories HC, 1, 2, 3, 4 that have a scale, by
+    first-place points. Sprint and climb wins come from the stage's crossings;
+    without crossings these ties fall through to the GC position.
 
 Teams
     Each stage, a team's time is the sum of the three best ``time`` values of its
@@ -67,7 +72,12 @@ Awards
     Fields of a ``Result`` left at ``None`` (``bonus``, ``points``,
     ``kom_points``) are computed by :func:`awards` from the rules, the finishing
     ranks and the checkpoint crossings; fields that are set are taken as
-    published.
+    published, and the crossings never add to them (they still give the
+    sprint and climb wins of the ties). What one place at one checkpoint is
+    worth is :func:`crossing_award`: a climb scores on its ``scale`` of
+    ``Rules.climb_points`` when it names one, else on its category's, times its
+    multiplier. ``Rules.category_label`` names a category or scale as the race
+    does (Cima Coppi, Especial).
 """
 
 from racing.registry import CLASSIFICATION_KEYS as CLASSIFICATIONS

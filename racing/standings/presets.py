@@ -6,9 +6,15 @@ Keyed by race slug; a race without a preset gets the Tour's rules (no override).
 Bonus seconds at the Giro's and the Vuelta's intermediate bonus sprints are
 ``checkpoint_bonus``: a race package makes each place that gives seconds a
 ``bonus`` checkpoint of its own (RACE_PACKAGE.md), so ``sprint_bonus`` stays empty
-and no sprint counts its seconds twice. What no scale expresses stays for the
-editor to enter as published values: the Giro's cat. 1 summit finishes
-(50-24-16-…) and the Vuelta's highest top (20-15-10-6-4-2), both on one climb.
+and no sprint counts its seconds twice. Scales beyond the categories are named
+by the climbs that use them (checkpoints.csv ``scale``): the Giro's cat. 1 summit
+finishes (``summit-1``, 50-24-16-…) and the Vuelta's highest top (``top``,
+20-15-10-6-4-2). ``climb_order`` and ``category_names`` give the mountains
+tie-break and the names the races print (Cima Coppi, Especial).
+
+An edition's rules are its race's preset with its own ``[rules]`` on top
+(:func:`with_preset`): what the edition names replaces the preset's, entry by entry
+inside the tables.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 
+from racing.standings.model import CLIMB_CATEGORIES
 from racing.standings.rules import Rules
 
 TOUR = "tour-de-france"
@@ -43,7 +50,10 @@ PRESETS: dict[str, dict[str, object]] = {
             "2": [18, 8, 6, 4, 2, 1],
             "3": [9, 4, 2, 1],
             "4": [3, 2, 1],
+            # The cat. 1 summit finishes of 2023 (four stages).
+            "summit-1": [50, 24, 16, 9, 6, 4, 2, 1],
         },
+        "category_names": {"HC": "Cima Coppi"},
     },
     VUELTA: {
         # Finish points: the Tour's 50, 30 and 20 scales by stage type.
@@ -55,9 +65,16 @@ PRESETS: dict[str, dict[str, object]] = {
             "1": [10, 6, 4, 2, 1],
             "2": [5, 3, 1],
             "3": [3, 2, 1],
+            # The race's highest top (the Tourmalet in 2023).
+            "top": [20, 15, 10, 6, 4, 2],
         },
+        "climb_order": ["top", "HC", "1", "2", "3"],
+        "category_names": {"HC": "Especial", "top": "Especial"},
     },
 }
+
+# Tables whose entries an edition's [rules] override one by one.
+TABLES = ("points_scales", "climb_points", "category_names")
 
 NAMES = {TOUR: "Tour de France", GIRO: "Giro d'Italia", VUELTA: "Vuelta a España"}
 
@@ -67,6 +84,26 @@ def preset_for(race_slug: str) -> dict[str, object]:
     the caller may store and change it); the Tour's rules, no override, for a race
     without a preset."""
     return copy.deepcopy(PRESETS.get(race_slug, {}))
+
+
+def with_preset(race_slug: str, overrides: Mapping[str, object]) -> dict[str, object]:
+    """The race's preset with ``overrides`` (an edition's ``[rules]``) on top: a
+    key replaces the preset's, except the tables of :data:`TABLES`, where each
+    entry replaces the preset's entry of that name (dotted keys such as
+    ``climb_points.1`` too). A value that is no table is kept as given, for
+    ``Rules.from_overrides`` to refuse."""
+    merged = preset_for(race_slug)
+    for key, value in overrides.items():
+        head, _, tail = str(key).partition(".")
+        entries = {tail: value} if tail else value
+        if head in TABLES and isinstance(entries, Mapping):
+            table = merged.get(head)
+            if not isinstance(table, dict):
+                table = merged[head] = {}
+            table.update({str(k): copy.deepcopy(v) for k, v in entries.items()})
+        else:
+            merged[str(key)] = copy.deepcopy(value)
+    return merged
 
 
 def describe(overrides: Mapping[str, object], year: int) -> list[tuple[str, str]]:
@@ -85,10 +122,34 @@ def describe(overrides: Mapping[str, object], year: int) -> list[tuple[str, str]
     ]
     lines.append(("Intermediate-sprint points", _places(rules.sprint_points)))
     lines += [
-        (f"Climb points, category {category}", _places(rules.climb_points[category]))
-        for category in rules.category_order()
+        (_climb_line(rules, name), _places(rules.climb_points[name]))
+        for name in rules.category_order()
+    ]
+    lines.append(
+        (
+            "Mountains ties: first places on",
+            ", then ".join(_climb_class(rules, name) for name in rules.climb_order),
+        )
+    )
+    lines += [
+        (f"Name of {_what(name)}", label)
+        for name, label in rules.category_names.items()
     ]
     return lines
+
+
+def _what(name: str) -> str:
+    return f"category {name}" if name in CLIMB_CATEGORIES else f"scale {name}"
+
+
+def _climb_line(rules: Rules, name: str) -> str:
+    label = rules.category_names.get(name)
+    return f"Climb points, {_what(name)}" + (f" ({label})" if label else "")
+
+
+def _climb_class(rules: Rules, name: str) -> str:
+    label = rules.category_names.get(name)
+    return f"{name} ({label})" if label else name
 
 
 def _places(scale: tuple[int, ...]) -> str:

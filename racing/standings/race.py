@@ -71,12 +71,13 @@ class Race:
     """
 
     def __init__(self, riders: Mapping[int, RiderInfo], rules: Rules) -> None:
-        categories = rules.category_order()
         self.rules = rules
         self.riders = riders
-        self.category_index = {c: i for i, c in enumerate(categories)}
+        # The classes of climbs whose first places break mountains ties.
+        self.climb_index = {c: i for i, c in enumerate(rules.climb_order)}
         self.in_race: dict[int, RiderTotals] = {
-            rid: RiderTotals(info, len(categories)) for rid, info in riders.items()
+            rid: RiderTotals(info, len(rules.climb_order))
+            for rid, info in riders.items()
         }
         self.teams: dict[int, TeamTotals] = {
             info.team_id: TeamTotals(info.team_id) for info in riders.values()
@@ -99,7 +100,7 @@ class Race:
         self.finished = _score_finishers(stage, self.in_race, self._awards(stage))
         for rid in [rid for rid in self.in_race if rid not in self.finished]:
             del self.in_race[rid]
-        _count_checkpoint_wins(stage, self.in_race, self.category_index)
+        _count_checkpoint_wins(stage, self.in_race, self.rules, self.climb_index)
         self.gc_order = sorted(self.in_race.values(), key=gc_key)
         self.gc_rank = {p.info.rider_id: i for i, p in enumerate(self.gc_order, 1)}
         _score_teams(stage, self.finished, self.teams, self.riders)
@@ -157,10 +158,13 @@ def _add_result(
 def _count_checkpoint_wins(
     stage: StageInput,
     in_race: Mapping[int, RiderTotals],
-    category_index: Mapping[str, int],
+    rules: Rules,
+    climb_index: Mapping[str, int],
 ) -> None:
     """First places at sprints and climbs, for the points and mountains ties
-    (riders who left the race on this stage no longer count)."""
+    (riders who left the race on this stage no longer count). A climb's first
+    place counts in its class of ``Rules.climb_order`` (``Rules.climb_class``:
+    its scale if listed, else its category), or nowhere when neither is listed."""
     kinds = {c.checkpoint_id: c for c in stage.checkpoints}
     for x in stage.crossings:
         rider = in_race.get(x.rider_id)
@@ -169,8 +173,10 @@ def _count_checkpoint_wins(
             continue
         if cp.kind == "sprint":
             rider.sprint_wins += 1
-        elif cp.kind == "climb" and cp.category in category_index:
-            rider.climb_wins[category_index[cp.category]] += 1
+        elif cp.kind == "climb":
+            climb_class = rules.climb_class(cp.category, cp.scale)
+            if climb_class is not None:
+                rider.climb_wins[climb_index[climb_class]] += 1
 
 
 def _score_teams(

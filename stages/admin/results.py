@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import F, OuterRef, Subquery
 
 from racing.timefmt import format_gap, format_time
+from stages.admin.checkpoints import CheckpointForm
 from stages.forms import (
     CheckpointCrossingForm,
     FoldedSearch,
@@ -20,7 +21,8 @@ from toursite.converters import form_int
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(WritesThroughServices):
-    list_display = ["name", "stage", "kind", "category", "multiplier", "km"]
+    form = CheckpointForm
+    list_display = ["name", "stage", "kind", "category", "scale", "multiplier", "km"]
     list_filter = ["stage__edition", "kind"]
     list_select_related = ["stage__edition__race"]
     search_fields = ["name", "stage__edition__race__name"]

@@ -7,6 +7,7 @@ from django.db.models import Count, F, Max
 from django.http import HttpRequest
 
 from editions.models import Entry
+from stages.admin.checkpoints import CheckpointInline
 from stages.admin.live import LiveDeskViews
 from stages.admin.paste import PasteViews
 from stages.forms import RowTokenInline, StageResultForm, WritesThroughServices
@@ -18,12 +19,6 @@ from stages.services.stage import (
     stages_delete,
 )
 from toursite.converters import form_int
-
-
-class CheckpointInline(RowTokenInline):
-    model = Checkpoint
-    fields = ["kind", "name", "km", "category", "multiplier", "altitude_m"]
-    extra = 0
 
 
 class EntryAutocomplete(AutocompleteSelect):

@@ -4,6 +4,7 @@ in its docstring), whatever the number of riders, and returns plain rows.
 - ``rows``: the rows every table is made of;
 - ``results``: a stage's tables (result, by teams on a team time trial,
   classifications), jerseys, name filter;
+- ``checkpoints``: a stage's sprints, climbs and bonus points, who scored there;
 - ``races``: the stage or edition of a URL, editions, leaders, GC gaps, reports.
 
 Which tables exist is the registry's (``racing.registry``); ``TABLES`` is its map
@@ -11,6 +12,13 @@ of table keys, re-exported for the views' check of a URL's table.
 """
 
 from racing.registry import TABLES
+from stages.queries.checkpoints import (
+    CheckpointTable,
+    Crossing,
+    StageCheckpoint,
+    checkpoint_table,
+    stage_checkpoints,
+)
 from stages.queries.races import (
     URL_INT_MAX,
     EditionCard,
@@ -28,7 +36,6 @@ from stages.queries.races import (
     leaders,
     next_stage,
     report_groups,
-    stage_checkpoints,
     stage_of,
     stage_reports,
     team_codes,
@@ -52,6 +59,10 @@ from stages.queries.rows import RiderRef, Row, TeamRef, TeamResult
 __all__ = [
     "team_codes",
     "TABLES",
+    "CheckpointTable",
+    "Crossing",
+    "StageCheckpoint",
+    "checkpoint_table",
     "URL_INT_MAX",
     "EditionCard",
     "GapSeries",

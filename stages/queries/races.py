@@ -13,7 +13,7 @@ from django.db.models import Exists, Max, Min, OuterRef, Q
 
 from editions.models import Edition, Team
 from racing import registry
-from stages.models import Checkpoint, RaceReport, Stage, StageResult, Standing
+from stages.models import RaceReport, Stage, StageResult, Standing
 from stages.queries.results import RESULT_FIELDS, result_row, team_time_trial
 from stages.queries.rows import (
     RIDER_FIELDS,
@@ -203,11 +203,6 @@ def stage_reports(stage: Stage, *, scheduled: bool = False) -> list[RaceReport]:
     else:
         reports = reports.published()
     return list(reports.order_by("-published_at"))
-
-
-def stage_checkpoints(stage: Stage) -> list[Checkpoint]:
-    """Sprints, climbs and bonus points of the stage by km (1 query)."""
-    return list(Checkpoint.objects.filter(stage=stage).order_by("km", "name"))
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ from racing import registry, standings
 from racing.text import fold
 from stages.inputs import edition_rules, stage_input
 from stages.models import Jersey, Stage, StageResult, Standing
+from stages.queries.checkpoints import checkpoint_table
 from stages.queries.rows import (
     RIDER_FIELDS,
     TEAM_FIELDS,
@@ -215,9 +216,12 @@ def table_rows(stage: Stage, table: str) -> list[Row]:
     stage (awarded after the previous one), as in the race photos; an individual
     classification after the stage shows who leads the classifications now, i.e.
     who will wear the jerseys on the next stage (the final winners after the last
-    one); a team classification shows none.
+    one); a team classification shows none. The climbs and sprints are its
+    crossings (``checkpoints.Crossing``, filtered as rows), without jerseys.
     """
     kind = registry.TABLES[table].kind
+    if kind == registry.CHECKPOINTS:
+        return checkpoint_table(stage).rows
     if kind == registry.STAGE_RESULT:
         rows = stage_result_rows(stage)
         worn = jerseys_after(stage.edition, stage.number - 1)

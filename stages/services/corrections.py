@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 
 from stages.models import Checkpoint, CheckpointCrossing, StageResult
+from stages.services.checkpoints import checkpoint_validate, stage_names_check
 from stages.services.writes import Touched, editions_of, write
 
 StageRow = StageResult | Checkpoint | CheckpointCrossing
@@ -78,10 +79,12 @@ def rows_write(
 
 
 def rows_validate(row: StageRow) -> None:
-    """The model's own checks, and the rule no constraint can state: a result or a
-    crossing is of a rider on the start list of its stage's race."""
+    """The model's own checks, and the rules no constraint can state: a result or
+    a crossing is of a rider on the start list of its stage's race; a climb's
+    scale is one of its edition's rules (``checkpoints``)."""
     row.full_clean()
     if isinstance(row, Checkpoint):
+        checkpoint_validate(row)
         return
     stage = row.stage if isinstance(row, StageResult) else row.checkpoint.stage
     if row.entry.edition_id != stage.edition_id:
@@ -92,8 +95,9 @@ def rows_validate(row: StageRow) -> None:
 
 def rows_apply(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> None:
     """Delete, then validate and save each row: a new row may take the rank or the
-    rider of a deleted one; a changed row must still be there. Call it inside the
-    write's transaction (under the lock)."""
+    rider of a deleted one; a changed row must still be there; then the names of
+    the checkpoints of the stages saved must differ, case and accents ignored.
+    Call it inside the write's transaction (under the lock)."""
     for row in deleted:
         row.delete()
     for row in saved:
@@ -109,6 +113,8 @@ def rows_apply(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> None:
         rows_validate(row)
         # A stored row is updated, never inserted again under its old id.
         row.save(force_update=stored)
+    # Names compared without case or accents, once every row is in place.
+    stage_names_check({row.stage_id for row in saved if isinstance(row, Checkpoint)})
 
 
 def _locked(row: StageRow) -> bool:

@@ -103,6 +103,7 @@ def _award(
                 checkpoint.kind,
                 checkpoint.category,
                 checkpoint.multiplier,
+                checkpoint.scale,
             ),
         ),
         crossings=(standings.Crossing(checkpoint.pk, rank, 0),),

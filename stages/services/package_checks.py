@@ -73,6 +73,7 @@ def checkpoint_of(spec: CheckpointSpec, **fields: object) -> Checkpoint:
         category=spec.category,
         multiplier=spec.multiplier,
         altitude_m=spec.altitude_m,
+        scale=spec.scale,
         **fields,
     )
 

@@ -5,17 +5,21 @@ ignored; the pasted spelling is kept) or is added. Checkpoints the paste leaves 
 stay, unless the editor asks to replace the stage's checkpoints: then those without
 crossings are removed, and those with crossings stay, each named with its
 crossings (their crossings are deleted first, on the stage's page). A change of the
-kind, category or multiplier of a checkpoint with crossings recomputes the
-standings from the stage.
+kind, category, multiplier or scale of a checkpoint with crossings recomputes the
+standings from the stage. A climb's ``scale`` must be a climb_points scale of the
+edition's rules; names are unique on the stage, case and accents ignored.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.db.models import Count
 
-from racing.parsing.racefiles import CheckpointSpec
-from racing.parsing.setup_paste import read_checkpoint_list
+from editions.models import Edition
+from racing.parsing.csvrows import problem
+from racing.parsing.racefiles import CheckpointSpec, scale_problem
+from racing.parsing.setup_paste import PastedTable, read_checkpoint_list
 from racing.text import fold
+from stages.inputs import edition_rules
 from stages.models import Checkpoint, Stage
 from stages.services.setup_paste import (
     CHANGED,
@@ -36,12 +40,12 @@ from stages.services.writes import row_token
 
 CHECKPOINTS_LABEL = "Pasted checkpoints"
 CHECKPOINT_HEADERS = (
-    *("Km", "Kind", "Name", "Category", "Points ×", "Altitude (m)"),
+    *("Km", "Kind", "Name", "Category", "Points ×", "Altitude (m)", "Scale"),
     "Crossings",
 )
-FIELDS = ("name", "kind", "km", "category", "multiplier", "altitude_m")
-SCORING = frozenset({"kind", "category", "multiplier"})
-_PASTED = ("km", "kind", "name", "category", "multiplier", "altitude")
+FIELDS = ("name", "kind", "km", "category", "multiplier", "altitude_m", "scale")
+SCORING = frozenset({"kind", "category", "multiplier", "scale"})
+_PASTED = ("km", "kind", "name", "category", "multiplier", "altitude", "scale")
 
 
 def checkpoints_preview(
@@ -54,6 +58,7 @@ def checkpoints_preview(
     if not text.strip():
         return preview.refuse("Paste the checkpoints first.")
     table = read_checkpoint_list(CHECKPOINTS_LABEL, text, stage.number)
+    _check_scales(stage, table)
     preview.read(table)
     stored = list(
         Checkpoint.objects.filter(stage=stage).annotate(crossings_n=Count("crossings"))
@@ -105,6 +110,26 @@ def checkpoints_preview(
     return preview
 
 
+def _check_scales(stage: Stage, table: PastedTable[CheckpointSpec]) -> None:
+    """Each pasted scale is one of the edition's climb_points scales (the rules
+    are read only when a row names a scale: 1 query then)."""
+    named = [row for row in table.rows if row.spec is not None and row.spec.scale]
+    if not named:
+        return
+    edition = Edition.objects.get(pk=stage.edition_id)
+    try:
+        scales: Collection[str] | None = edition_rules(edition).climb_points
+    except ValueError as exc:
+        scales, message = None, f"the rules of {edition} do not read ({exc})"
+        named[0].problems.append(problem(CHECKPOINTS_LABEL, named[0].line, message))
+        table.problems.append(named[0].problems[-1])
+    for row in named:
+        wrong = scale_problem(row.spec.scale, row.spec.kind, scales)
+        if wrong and wrong not in " ".join(row.problems):
+            row.problems.append(problem(CHECKPOINTS_LABEL, row.line, wrong))
+            table.problems.append(row.problems[-1])
+
+
 def _finder(stored: list[Checkpoint]) -> Callable[[str], Checkpoint | None]:
     """The stored checkpoint of a pasted name: the one of that very name, or else
     the first whose name is the same without case or accents."""
@@ -116,13 +141,16 @@ def _finder(stored: list[Checkpoint]) -> Callable[[str], Checkpoint | None]:
 
 
 def _values(spec: CheckpointSpec, columns: frozenset[str]) -> dict[str, object]:
-    """What a pasted checkpoint sets: the optional columns only when pasted."""
+    """What a pasted checkpoint sets: the optional columns only when pasted (a
+    checkpoint pasted as no climb loses its scale)."""
     values = {"name": spec.name, "kind": spec.kind, "km": spec.km}
     values["category"] = spec.category
     if "multiplier" in columns:
         values["multiplier"] = spec.multiplier
     if "altitude" in columns:
         values["altitude_m"] = spec.altitude_m
+    if "scale" in columns or spec.kind != "climb":  # only a climb has a scale
+        values["scale"] = spec.scale
     return values
 
 
@@ -161,6 +189,7 @@ def _cells(checkpoint: Checkpoint) -> tuple[str, ...]:
         checkpoint.category,
         shown(checkpoint.multiplier),
         shown(checkpoint.altitude_m),
+        checkpoint.scale,
         shown(checkpoint.crossings_n),
     )
 

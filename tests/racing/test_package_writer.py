@@ -68,8 +68,9 @@ def small_package() -> Package:
         rules={
             "finish_bonus": [10, 6, 4],
             "points_scales.flat": [40, 20, 10],
-            "climb_points": {"HC": [25, 15], "5": [1]},
+            "climb_points": {"HC": [25, 15], "5": [1], "summit": [30, 20]},
             "sprint_bonus": [3, 2, 1],
+            "category_names": {"summit": "Summit finish"},
         },
         youth_born_on_or_after=date(1998, 1, 1),
         teams={"AAA": ("-Team", "FR"), "BBB": ("+Plus Team", "DK")},
@@ -84,7 +85,9 @@ def small_package() -> Package:
         },
         checkpoints=[
             CheckpointSpec(1, "sprint", "-Town", None, "", 1),
-            CheckpointSpec(1, "climb", "Col du Test", Decimal("120.0"), "HC", 2, 1850),
+            CheckpointSpec(
+                1, "climb", "Col du Test", Decimal("120.0"), "HC", 2, 1850, "summit"
+            ),
             CheckpointSpec(1, "bonus", "Bonus", Decimal("150.0"), "", 1),
         ],
         results={
@@ -229,9 +232,9 @@ def test_cells_a_spreadsheet_would_run_are_neutralised():
     assert stage[:4] == ["1", "2023-07-01", "'=Lille", "Arras"]
     assert lines(package, "crossings/stage-01.csv")[1] == "'-Town,1,4"
     assert lines(package, "checkpoints.csv")[1:] == [
-        "1,sprint,'-Town,,,1,",
-        "1,climb,Col du Test,120.0,HC,2,1850",
-        "1,bonus,Bonus,150.0,,1,",
+        "1,sprint,'-Town,,,1,,",
+        "1,climb,Col du Test,120.0,HC,2,1850,summit",
+        "1,bonus,Bonus,150.0,,1,,",
     ]
 
 
@@ -298,8 +301,9 @@ def test_edition_toml_reads_back_to_the_same_rules():
     assert meta["rules"] == {
         "finish_bonus": [10, 6, 4],
         "points_scales": {"flat": [40, 20, 10]},
-        "climb_points": {"HC": [25, 15], "5": [1]},
+        "climb_points": {"HC": [25, 15], "5": [1], "summit": [30, 20]},
         "sprint_bonus": [3, 2, 1],
+        "category_names": {"summit": "Summit finish"},
         "youth_born_on_or_after": date(1998, 1, 1),
     }
     rules = Rules.from_overrides(meta["rules"], 2023)
@@ -308,6 +312,7 @@ def test_edition_toml_reads_back_to_the_same_rules():
     )
     assert rules.points_scales["flat"] == (40, 20, 10)
     assert rules.climb_points["5"] == (1,)
+    assert rules.category_label("HC", "summit") == "Summit finish"
 
 
 def test_edition_toml_writes_the_stored_youth_cut_off_over_the_rules_one():

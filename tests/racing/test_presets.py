@@ -54,7 +54,12 @@ def test_describe_lists_bonuses_and_scales():
     assert lines["Bonus-point seconds (s)"] == "6-4-2"
     assert lines["Sprint seconds (s)"] == "none"
     assert lines["Intermediate-sprint points"] == "20-17-15-13-10"
-    assert lines["Climb points, category HC"] == "15-10-6-4-2-1"
+    assert lines["Climb points, category HC (Especial)"] == "15-10-6-4-2-1"
+    assert lines["Climb points, scale top (Especial)"] == "20-15-10-6-4-2"
+    assert lines["Mountains ties: first places on"] == (
+        "top (Especial), then HC (Especial), then 1, then 2, then 3"
+    )
+    assert lines["Name of category HC"] == "Especial"
     assert lines["Finish points, flat stages"].startswith("50-30-20-18")
     with pytest.raises(ValueError, match="unknown key"):
         describe({"finish_bonuses": [1]}, 2024)

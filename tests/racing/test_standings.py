@@ -650,13 +650,15 @@ GIRO_2023 = {
     },
     "climb_points.1": [40, 18, 12, 9, 6, 4, 2, 1],
     "climb_points": {"Cima Coppi": [50, 30, 20, 14, 10, 6, 4, 2, 1]},
+    # A category of its own breaks ties only where climb_order lists it.
+    "climb_order": ["Cima Coppi", "1", "2", "3", "4"],
 }
 
 
 def test_giro_rules_edition_from_crossings():
     rules = Rules.from_overrides(GIRO_2023, 2023)
     assert rules.youth_born_on_or_after == date(1998, 1, 1)
-    assert rules.category_order()[:2] == ("Cima Coppi", "1")
+    assert rules.climb_order[:2] == ("Cima Coppi", "1")
     riders = field({1: [1, 2, 3], 2: [4, 5, 6]}, {6: YOUNG})
     s1 = StageInput(
         1,

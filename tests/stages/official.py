@@ -12,11 +12,18 @@ with what the site computed, then assert on the :class:`Report`::
 UCI code (str) on the teams table; ``value`` is total seconds (gc, youth, teams)
 or points (points, mountains).
 
-A mismatch is *explained* when it is a documented source error or gap
+A mismatch is *explained* when it is a documented source error or gap, or an
+order inside a group of equal totals that the rules and the data cannot settle
 (:data:`EXCEPTIONS`, taken from each edition's SOURCES.md and checked against
-the packages), or when it is a position inside a group of rows with equal
-totals whose order needs data the packages lack (:data:`TIE_ORDERS`: time-trial
-hundredths, intermediate-sprint and climb results).
+the packages, each naming the rows it covers), or when it is a GC or youth
+position inside a group of equal times whose order needs the time-trial
+hundredths the packages lack (:data:`TIE_ORDERS`).
+
+Points and mountains ties are ordered from the crossings (RULES.md "Checked
+against the 2023 crossings"): :data:`POSITION_FIGURES` holds, per edition and
+classification, how many positions a reference computation with the crossings
+gets right; the site must get at least as many. :func:`unused_exceptions` lists
+exemptions that explain nothing, so that none outlives the difference it names.
 """
 
 from __future__ import annotations
@@ -98,6 +105,9 @@ class KnownDifference:
     kinds: tuple[str, ...]
     reason: str
     ranks: tuple[int, int] | None = None
+    # Only a position inside the official group of rows with the same total
+    # (an order inside a tie), not a row that moved out of its group.
+    tie: bool = False
 
     def covers(self, m: Mismatch) -> bool:
         if self.ranks is not None and not (
@@ -122,16 +132,9 @@ class TieOrder:
     reason: str
 
 
-ALL_STAGES = tuple(range(1, 22))
-_NO_SPRINTS = "order inside equal points needs the intermediate-sprint results"
-_NO_CLIMBS = "order inside equal points needs the climb-by-climb results"
-
-
 def _ties(first_tt: int, tt_reason: str) -> tuple[TieOrder, ...]:
     from_tt = tuple(range(first_tt, 22))
     return (
-        TieOrder("points", ALL_STAGES, _NO_SPRINTS),
-        TieOrder("mountains", ALL_STAGES, _NO_CLIMBS),
         TieOrder("gc", from_tt, tt_reason),
         TieOrder("youth", from_tt, tt_reason),
     )
@@ -147,6 +150,96 @@ TIE_ORDERS: dict[str, tuple[TieOrder, ...]] = {
         1, "GC tie-break (1) needs the TTT/ITT hundredths (stages 1, 10)"
     ),
 }
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Positions equal in a classification, summed over the stages.
+
+    ``reference``: what a reference computation with the crossings gets right
+    (RULES.md "Checked against the 2023 crossings", SOURCES.md "Checks"), whose
+    last tie-break is the *official* GC position; ``rows``: the official rows.
+    ``gc_ties``: rows of that reference whose order falls back to two riders
+    with equal GC times, which the site's GC orders differently for want of the
+    time-trial hundredths (the rows are :data:`EXCEPTIONS` entries too).
+    """
+
+    reference: int
+    rows: int
+    gc_ties: int = 0
+
+    @property
+    def required(self) -> int:
+        return self.reference - self.gc_ties
+
+
+POSITION_FIGURES: dict[str, dict[str, Figure]] = {
+    "tdf2023": {"points": Figure(1987, 2019), "mountains": Figure(881, 886)},
+    "giro2023": {
+        "points": Figure(1367, 1445, gc_ties=2),
+        "mountains": Figure(867, 874, gc_ties=2),
+    },
+    "vuelta2023": {"points": Figure(1578, 1595), "mountains": Figure(787, 787)},
+}
+
+
+def _tie_orders(
+    classification: str, reason: str, keys_by_stage: Mapping[int, tuple[int, ...]]
+) -> tuple[KnownDifference, ...]:
+    """One exemption per stage for the order inside ties of these riders only."""
+    return tuple(
+        KnownDifference(classification, (stage,), keys, ("position",), reason, tie=True)
+        for stage, keys in keys_by_stage.items()
+    )
+
+
+_SOURCE_ORDER = (
+    "source order: the official table orders these equal totals by neither the "
+    "tie-break rule nor GC position ({})"
+)
+# Tour points and mountains after stage 15 (stages 14 and 16 follow the rules).
+_TOUR_15 = _SOURCE_ORDER.format("Tour, after stage 15 only")
+_TOUR_POINTS_15 = (64, 78, 53, 92, 218, 126, 162, 112, 167, 69, 166, 96, 205)
+_TOUR_POINTS_15 += (102, 8, 152, 128, 5, 107, 104, 85, 207, 84)
+# Giro points, stages 3-16: the official order also counts wins at the bonus
+# sprints (3/2/1 s, no points); counting them breaks stages 18-21, which follow
+# RULES.md, so the rule is not changed.
+_GIRO_BONUS_SPRINTS = (
+    "official order counts wins at the bonus sprints (Giro stages 3-16 only; "
+    "stages 18-21 follow RULES.md)"
+)
+_GIRO_POINTS_BONUS_WINS = {
+    3: (173, 175),
+    4: (173, 175),
+    6: (133, 161, 104, 21),
+    7: (133, 118, 161, 104, 21),
+    8: (133, 118, 104, 21),
+    9: (83, 104, 133, 21),
+    11: (133, 88),
+    12: (133, 47),
+    13: (133, 47),
+    14: (133, 47),
+    15: (122, 161, 133, 47),
+    16: (83, 122, 161),
+}
+_GIRO_17 = (
+    "source order after Giro stage 17: a stage winner placed behind riders "
+    "without a win, other groups neither by the rules nor by GC"
+)
+_GIRO_POINTS_17 = (31, 81, 127, 63, 151, 181, 83, 216, 175, 176, 88, 178, 158)
+_GIRO_POINTS_17 += (134, 101, 74, 94, 38, 107, 121, 37, 194, 146, 153, 47, 25)
+_GIRO_POINTS_17 += (96, 112, 73, 65, 215, 218, 197, 113, 105, 195, 66, 12, 62)
+_GIRO_POINTS_17 += (115, 35, 85)
+_GIRO_GC_TIE = (
+    "equal totals and no wins: the order falls back to two riders with equal GC "
+    "times, whose order needs the time-trial hundredths"
+)
+_GIRO_MOUNTAINS_8 = _SOURCE_ORDER.format(
+    "Giro, after stage 8: riders who scored on stage 8 ahead, no climb wins"
+)
+_VUELTA_6 = _SOURCE_ORDER.format("Vuelta, after stage 6 only")
+_VUELTA_POINTS_6 = (15, 216, 133, 146, 194, 213, 6, 98, 174, 54, 66, 82, 214)
+_VUELTA_POINTS_6 += (56, 122, 147, 168)
 
 _BAUHAUS = "Bauhaus (bib 64) is listed with a blank points cell at 0 points"
 _VERVAEKE = "Vervaeke (bib 8): source GC time 581 s too high after stages 9 and 10"
@@ -170,15 +263,18 @@ EXCEPTIONS: dict[str, tuple[KnownDifference, ...]] = {
         KnownDifference("points", (5,), (101, 43), ("position",), _BAUHAUS),
         KnownDifference("points", (6,), (43,), ("position",), _BAUHAUS),
         # RULES.md §3: the source's stage-21 table is broken below the top three
-        # (totals lower than after stage 20, order copied from stage 20).
+        # (totals lower than after stage 20, order copied from stage 20, so the
+        # positions match).
         KnownDifference(
             "mountains",
             (21,),
             (),
-            ("total", "position"),
+            ("total",),
             "source stage-21 mountains totals broken from position 4 down",
             ranks=(4, 999),
         ),
+        *_tie_orders("points", _TOUR_15, {15: _TOUR_POINTS_15}),
+        *_tie_orders("mountains", _TOUR_15, {15: (187, 135, 175, 54, 182)}),
         # RULES.md §5: team totals after the neutralised stage 21, unexplained:
         # MOV +53 s, COF +53 s, LTK +49 s, EFE +3:18 in the source.
         KnownDifference(
@@ -210,13 +306,20 @@ EXCEPTIONS: dict[str, tuple[KnownDifference, ...]] = {
         ),
         # RULES.md §3: two rows share position 36 (Matthews, Mayrhofer), so the
         # source numbers the next rows one place lower.
+        # Matthews (191) and Mayrhofer (185) both at 36 with 1 point: the site
+        # breaks the tie, the rows below sit one place higher here.
         KnownDifference(
             "mountains",
             (10,),
-            (168, 151),
+            (191, 168, 151),
             ("position",),
             "source gives position 36 twice after stage 10",
         ),
+        *_tie_orders("points", _GIRO_BONUS_SPRINTS, _GIRO_POINTS_BONUS_WINS),
+        *_tie_orders("points", _GIRO_GC_TIE, {4: (118, 51)}),
+        *_tie_orders("points", _GIRO_17, {17: _GIRO_POINTS_17}),
+        *_tie_orders("mountains", _GIRO_MOUNTAINS_8, {8: (135, 104, 158, 134)}),
+        *_tie_orders("mountains", _GIRO_GC_TIE, {12: (97, 146)}),
     ),
     "vuelta2023": (
         # RULES.md §1: a transient source error (consistent again after stage 11);
@@ -233,6 +336,7 @@ EXCEPTIONS: dict[str, tuple[KnownDifference, ...]] = {
             ("extra",),
             "source team table after stage 16 lacks two teams",
         ),
+        *_tie_orders("points", _VUELTA_6, {6: _VUELTA_POINTS_6}),
     ),
 }
 
@@ -324,16 +428,50 @@ def _explain(
     exceptions: Iterable[KnownDifference],
     ties: Iterable[TieOrder],
 ) -> str:
+    inside = _inside_tie(m, official)
     for kd in exceptions:
-        if kd.covers(m):
+        if kd.covers(m) and (inside or not kd.tie):
             return kd.reason
-    if m.kind == "position" and m.official_value == m.computed_value:
-        span = [r.rank for r in official if r.value == m.official_value]
-        if len(span) > 1 and min(span) <= (m.computed_rank or 0) <= max(span):
-            for t in ties:
-                if t.classification == m.classification and m.stage in t.stages:
-                    return f"tie order: {t.reason}"
+    if inside:
+        for t in ties:
+            if t.classification == m.classification and m.stage in t.stages:
+                return f"tie order: {t.reason}"
     return ""
+
+
+def _inside_tie(m: Mismatch, official: Sequence[OfficialRow]) -> bool:
+    """A position mismatch of a row whose total is right and whose computed rank
+    lies inside the official ranks of the rows with that total."""
+    if m.kind != "position" or m.official_value != m.computed_value:
+        return False
+    span = [r.rank for r in official if r.value == m.official_value]
+    return len(span) > 1 and min(span) <= (m.computed_rank or 0) <= max(span)
+
+
+def unused_exceptions(report: Report) -> list[str]:
+    """The exemptions of ``report``'s edition that explain no mismatch, per stage,
+    key (each key an exemption names) and kind: an exemption must not cover rows
+    that match, or a regression there would pass unnoticed."""
+    found = report.mismatches()
+    out = []
+    for kd in EXCEPTIONS.get(report.edition_key, ()):
+        for stage in kd.stages:
+            for key in kd.keys or (None,):
+                for kind in kd.kinds:
+                    if not any(
+                        m.stage == stage
+                        and m.kind == kind
+                        and (key is None or m.key == key)
+                        and m.explanation == kd.reason
+                        and kd.covers(m)
+                        for m in found
+                    ):
+                        what = "any row" if key is None else key
+                        out.append(
+                            f"{kd.classification} stage {stage} {what} {kind}: "
+                            f"{kd.reason}"
+                        )
+    return out
 
 
 def compare(

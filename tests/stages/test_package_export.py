@@ -81,6 +81,14 @@ def snapshot(edition: Edition) -> dict[str, list[tuple]]:
                 "stage__number", "entry__bib", *StageResult.VALUE_FIELDS
             )
         ),
+        "checkpoints": list(
+            Checkpoint.objects.filter(stage__edition=edition)
+            .order_by("stage__number", "name")
+            .values_list(
+                *("stage__number", "name", "kind", "km", "category", "multiplier"),
+                *("altitude_m", "scale"),
+            )
+        ),
     }
 
 
@@ -96,11 +104,12 @@ def imported_again(data: bytes, tmp_path: Path, folder: str) -> Edition:
     return edition
 
 
-@pytest.mark.parametrize("fixture", ["tour", "vuelta"])
+@pytest.mark.parametrize("fixture", ["tour", "giro", "vuelta"])
 def test_a_grand_tour_exported_and_imported_again_has_the_same_standings(
     request, tmp_path, fixture
 ):
-    # The Vuelta adds a team time trial and a stage neutralised for the teams.
+    # The Vuelta adds a team time trial and a stage neutralised for the teams;
+    # the Giro and the Vuelta climbs scored on scales of their own (summit-1, top).
     edition = request.getfixturevalue(fixture)
     before = snapshot(edition)
     assert len({row[0] for row in before["standings"]}) == 21
@@ -110,7 +119,25 @@ def test_a_grand_tour_exported_and_imported_again_has_the_same_standings(
     assert not Edition.objects.filter(pk=edition.pk).exists()
     assert snapshot(again) == before
     assert again.youth_born_on_or_after == edition.youth_born_on_or_after
+    assert again.rules == edition.rules
     assert edition_package_zip(again) == data
+
+
+def test_the_giro_package_names_the_scale_of_its_summit_finishes(giro):
+    with zipfile.ZipFile(io.BytesIO(edition_package_zip(giro))) as archive:
+        checkpoints = archive.read("giro-d-italia-2023/checkpoints.csv").decode()
+        toml = archive.read("giro-d-italia-2023/edition.toml").decode()
+    lines = checkpoints.splitlines()
+    assert lines[0] == "stage,kind,name,km,category,multiplier,altitude,scale"
+    assert [line for line in lines if line.endswith(",summit-1")] == [
+        "7,climb,Campo Imperatore,218.0,1,1,,summit-1",
+        "13,climb,Crans Montana,74.6,1,1,,summit-1",
+        "16,climb,Monte Bondone,203.0,1,1,,summit-1",
+        "20,climb,Monte Lussari,18.6,1,1,,summit-1",
+    ]
+    # The merged rules: the preset's scales and names travel with the package.
+    assert "summit-1 = [50, 24, 16, 9, 6, 4, 2, 1]" in toml
+    assert 'HC = "Cima Coppi"' in toml
 
 
 def test_the_tour_package_holds_its_report_and_its_name(tour, tmp_path):

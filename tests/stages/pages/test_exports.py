@@ -143,7 +143,9 @@ def test_computed_values_are_exported(client, tour):
     stage = tour.stages.get(number=12)
     StageResult.objects.filter(stage=stage).update(bonus=None, points=None)
     rows = read(client, "stage")
-    assert rows[0]["bonus"] == "10"  # finish bonus of the stage winner
+    # The stage winner's finish bonus (10 s) and the 8 s he took at the bonus
+    # point of the Col de la Croix Montmain.
+    assert rows[0]["bonus"] == "18"
     assert rows[0]["points"] != ""
 
 

@@ -3,6 +3,7 @@ registry (``racing.registry``): a classification added there shows up on the
 pages without a change to the page code."""
 
 import csv
+import html as html_module
 import io
 import re
 from dataclasses import replace
@@ -65,6 +66,7 @@ def test_each_table_has_the_kind_its_fields_say():
     kinds = {key: t.kind for key, t in registry.TABLES.items()}
     assert kinds == {
         "stage": "stage",
+        "checkpoints": "checkpoints",
         "gc": "time",
         "points": "points",
         "mountains": "points",
@@ -86,7 +88,7 @@ def test_tabs_are_the_registry_tables_in_order(client):
     html = client.get(STAGE_12).content.decode()
     start = html.index('class="tabs"')
     nav = html[start : html.index("</nav>", start)]
-    labels = re.findall(r">([^<>]+)</a>", nav)
+    labels = [html_module.unescape(s) for s in re.findall(r">([^<>]+)</a>", nav)]
     assert labels == [t.label for t in registry.TABLES.values()]
 
 

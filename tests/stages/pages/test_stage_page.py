@@ -104,7 +104,7 @@ def test_tabs_are_aria_tabs_and_still_links(client):
     html = squash(client.get(f"{STAGE_12}gc/?team=uad").content.decode())
     tablist = part(html, 'role="tablist"', "</ul>")
     tabs = re.findall(r"<a [^>]*>", tablist)
-    assert len(tabs) == 6
+    assert len(tabs) == 7
     assert all('role="tab"' in t and 'aria-controls="table-panel"' in t for t in tabs)
     chosen = [t for t in tabs if 'aria-selected="true"' in t]
     assert len(chosen) == 1

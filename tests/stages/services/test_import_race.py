@@ -1,6 +1,7 @@
 """Race-package import: the 2023 demo, idempotence, and refusal of bad input."""
 
 import shutil
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,14 @@ from django.core.management import CommandError, call_command
 from editions.models import Edition, Entry, Rider
 from racing.parsing.csvrows import PackageError
 from racing.timefmt import TimeFormatError, format_gap, format_time, parse_time_cell
-from stages.models import CheckpointCrossing, RaceReport, Stage, StageResult, Standing
+from stages.models import (
+    Checkpoint,
+    CheckpointCrossing,
+    RaceReport,
+    Stage,
+    StageResult,
+    Standing,
+)
 from stages.services.packages import package_import as import_race
 
 RACES = Path(settings.BASE_DIR) / "races"
@@ -148,6 +156,38 @@ def test_loading_the_demo_again_changes_nothing():
     before = db_fingerprint()
     call_command("load_demo", verbosity=0)
     assert db_fingerprint() == before
+
+
+@pytest.mark.django_db
+def test_a_demo_loaded_without_checkpoints_gets_them_with_replace(tour, giro, vuelta):
+    # A database loaded before the packages had checkpoints.
+    Checkpoint.objects.all().delete()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert out.getvalue().splitlines()[:2] == [
+        "Tour de France 2023: already loaded (0 checkpoints, 0 crossings).",
+        "  races/tour-de-france-2023 has 95 checkpoints: run load_demo --replace to "
+        "load them (it loads the edition again).",
+    ]
+    assert not Checkpoint.objects.exists()
+    out = StringIO()
+    call_command("load_demo", "--replace", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "Tour de France 2023: loaded again (95 checkpoints, 548 crossings).",
+        "Giro d'Italia 2023: loaded again (83 checkpoints, 463 crossings).",
+        "Vuelta a España 2023: loaded again (86 checkpoints, 337 crossings).",
+    ]
+    # The Giro's and the Vuelta's rules are their presets: their scales with them.
+    scales = set(Checkpoint.objects.exclude(scale="").values_list("name", "scale"))
+    assert scales == {
+        ("Campo Imperatore", "summit-1"),
+        ("Crans Montana", "summit-1"),
+        ("Monte Bondone", "summit-1"),
+        ("Monte Lussari", "summit-1"),
+        ("Col du Tourmalet", "top"),
+    }
+    vuelta = Edition.objects.get(race__slug="vuelta-a-espana", year=2023)
+    assert vuelta.rules["climb_order"] == ["top", "HC", "1", "2", "3"]
 
 
 @pytest.mark.django_db
@@ -371,6 +411,7 @@ CROIX_MONTMAIN = (
 @pytest.mark.django_db
 def test_crossings_are_imported_with_their_checkpoints(tour_copy):
     (tour_copy / "checkpoints.csv").write_text(CROIX_MONTMAIN, encoding="utf-8")
+    shutil.rmtree(tour_copy / "crossings")  # the real ones name other checkpoints
     (tour_copy / "crossings").mkdir()
     (tour_copy / "crossings/stage-12.csv").write_text(
         # Checkpoint names match with case and accents ignored.
@@ -400,6 +441,7 @@ def test_crossings_are_imported_with_their_checkpoints(tour_copy):
 )
 def test_a_bad_crossing_is_refused_and_nothing_changes(tour_copy, rows, message):
     (tour_copy / "checkpoints.csv").write_text(CROIX_MONTMAIN, encoding="utf-8")
+    shutil.rmtree(tour_copy / "crossings")  # the real ones name other checkpoints
     (tour_copy / "crossings").mkdir()
     (tour_copy / "crossings/stage-12.csv").write_text(
         "checkpoint,rank,bib\n" + rows, encoding="utf-8"

@@ -41,7 +41,11 @@ def _vuelta(year: int = 2034, **changes: tuple[str, str]) -> dict[str, bytes]:
             "edition.toml: 'slug' '../x' must be 1 to 100 lower-case letters",
         ),
         (
-            {"edition_toml": ('slug = "vuelta-a-espana"', 'slug = "la-vuelta"')},
+            {
+                "edition_toml": ('slug = "vuelta-a-espana"', 'slug = "la-vuelta"'),
+                # Without the Vuelta's preset its rules have no "top" scale.
+                "checkpoints_csv": (",top\n", ",\n"),
+            },
             "edition.toml: the race 'Vuelta a España' has the address "
             "'vuelta-a-espana' here, not 'la-vuelta'",
         ),
@@ -61,6 +65,22 @@ def test_a_package_the_database_would_refuse_is_a_problem(changes, problem):
     with pytest.raises(PackageRefused):
         package_upload_save(files=_vuelta(**changes))
     assert not Edition.objects.filter(year=2034).exists()
+
+
+def test_a_scale_the_rules_do_not_have_is_refused_naming_the_line():
+    # Another race's slug: no Vuelta preset, so no "top" scale.
+    files = _vuelta(edition_toml=('slug = "vuelta-a-espana"', 'slug = "vuelta-bis"'))
+    files["edition.toml"] = files["edition.toml"].replace(
+        "Vuelta a España".encode(), b"Vuelta Bis"
+    )
+    preview = package_preview(files)
+    assert preview.problems == [
+        "checkpoints.csv line 45: scale 'top' is not a climb_points scale of the "
+        "rules (HC, 1, 2, 3, 4)"
+    ]
+    # Given in edition.toml, the scale is the edition's.
+    files["edition.toml"] += b"climb_points.top = [20, 15, 10, 6, 4, 2]\n"
+    assert package_preview(files).problems == []
 
 
 def test_the_same_rider_on_two_bibs_is_refused():

@@ -230,7 +230,8 @@ def sprint(stage12) -> Checkpoint:
 @pytest.fixture
 def climb(stage12) -> Checkpoint:
     return Checkpoint.objects.create(
-        stage=stage12, kind="climb", name="Col de la Croix Rosier", category="1"
+        # Not one of the stage's real climbs (the demo data has them).
+        stage=stage12, kind="climb", name="Col du Fictif", category="1"
     )
 
 
@@ -256,14 +257,14 @@ def test_crossing_preview_reads_rows_and_awards(stage12, sprint, climb):
     text = (
         "Sprint de Belleville,1,213\n"
         "sprint de belleville,2,124\n"  # case ignored
-        "Col de la Croix Rosier,1,124\n"
+        "Col du Fictif,1,124\n"
     )
     preview = crossing_paste.crossing_preview(stage12, text)
     assert preview.ok, preview.problems
     assert [(r.checkpoint, r.rank, r.bib) for r in preview.rows] == [
         ("Sprint de Belleville", 1, 213),
         ("Sprint de Belleville", 2, 124),
-        ("Col de la Croix Rosier", 1, 124),
+        ("Col du Fictif", 1, 124),
     ]
     assert [r.award for r in preview.rows] == [
         "20 points",
@@ -318,20 +319,20 @@ def test_crossing_save_computes_awards(stage12, sprint):
 def test_crossing_save_replaces_only_named_checkpoints(stage12, sprint, climb):
     results.crossing_paste_save(
         stage=stage12,
-        text="Sprint de Belleville,1,213\nCol de la Croix Rosier,1,124\n",
+        text="Sprint de Belleville,1,213\nCol du Fictif,1,124\n",
     )
     results.crossing_paste_save(stage=stage12, text="Sprint de Belleville,1,124\n")
     assert list(
-        CheckpointCrossing.objects.order_by("checkpoint__name").values_list(
-            "checkpoint__name", "entry__bib"
-        )
-    ) == [("Col de la Croix Rosier", 124), ("Sprint de Belleville", 124)]
+        CheckpointCrossing.objects.filter(checkpoint__in=[sprint, climb])
+        .order_by("checkpoint__name")
+        .values_list("checkpoint__name", "entry__bib")
+    ) == [("Col du Fictif", 124), ("Sprint de Belleville", 124)]
 
 
 def test_crossing_save_refuses_bad_rows(stage12, sprint):
     with pytest.raises(results.PasteRefused):
         results.crossing_paste_save(stage=stage12, text="Nowhere,1,124\n")
-    assert not CheckpointCrossing.objects.exists()
+    assert not CheckpointCrossing.objects.filter(checkpoint=sprint).exists()
 
 
 def test_preview_warns_about_riders_left_out(stage12):

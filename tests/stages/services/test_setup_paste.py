@@ -432,8 +432,8 @@ def test_a_checkpoint_paste_names_the_line_of_a_bad_row(edition):
     preview = checkpoints_preview(stage, text)
     assert preview.problems == [
         "Pasted checkpoints line 2: climb category '5' is not HC or 1-4",
-        "Pasted checkpoints line 3: 'col b' is the checkpoint of line 2 ('Col B'): "
-        "names are compared without case or accents",
+        "Pasted checkpoints line 3: 'col b' is the same name as 'Col B' (line 2) "
+        "once case and accents are ignored: checkpoint names must differ on a stage",
     ]
     with pytest.raises(SetupRefused):
         checkpoints_paste_save(stage=stage, text=text)

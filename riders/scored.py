@@ -1,0 +1,150 @@
+"""Where a rider scored at the checkpoints (sprints, climbs, bonus points) of
+each edition he rode: the rider page's "Climbs and sprints".
+
+What a place is worth is the engine's (``racing.standings.crossing_award``, with
+the edition's rules), a category's name the rules' too (the Giro's Cima Coppi,
+the Vuelta's Especial), as on the stage's "Climbs & sprints" table. Two queries
+whatever the number of editions and crossings.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from editions.models import Edition, Entry
+from racing import standings
+from stages.inputs import edition_rules
+from stages.models import Checkpoint, CheckpointCrossing
+
+_FIELDS = (
+    "entry_id",
+    "rank",
+    "checkpoint_id",
+    "checkpoint__name",
+    "checkpoint__kind",
+    "checkpoint__km",
+    "checkpoint__category",
+    "checkpoint__multiplier",
+    "checkpoint__stage__number",
+    "checkpoint__scale",
+)
+KIND_NAMES = {"sprint": "Sprint", "climb": "Climb", "bonus": "Bonus point"}
+
+
+@dataclass(frozen=True)
+class ScoredAt:
+    """One place of his at a checkpoint that won something."""
+
+    stage: int
+    name: str
+    kind: str
+    km: Decimal | None
+    category: str  # as the race names it ("" for a sprint or bonus point)
+    rank: int
+    points: int  # points classification at a sprint, mountains on a climb
+    bonus: int  # seconds
+
+    @property
+    def won(self) -> bool:
+        return self.rank == 1
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES.get(self.kind, self.kind)
+
+
+@dataclass
+class Scored:
+    """His places that won something in one edition, by stage then km."""
+
+    rows: list[ScoredAt] = field(default_factory=list)
+
+    def _won(self, kind: str) -> int:
+        return sum(1 for r in self.rows if r.won and r.kind == kind)
+
+    def _total(self, kind: str, what: str = "points") -> int:
+        return sum(getattr(r, what) for r in self.rows if r.kind == kind)
+
+    @property
+    def summary(self) -> str:
+        """ "3 climbs won, 2 sprints won; 57 mountains points and 20 sprint
+        points at checkpoints; 8 s of bonus"."""
+        won = [
+            f"{n} {word}{'s' if n != 1 else ''} won"
+            for n, word in (
+                (self._won("climb"), "climb"),
+                (self._won("sprint"), "sprint"),
+                (self._won("bonus"), "bonus point"),
+            )
+            if n
+        ]
+        points = [
+            f"{n} {word} point{'s' if n != 1 else ''}"
+            for n, word in (
+                (self._total("climb"), "mountains"),
+                (self._total("sprint"), "sprint"),
+            )
+            if n
+        ]
+        parts = [", ".join(won)] if won else []
+        if points:
+            parts.append(" and ".join(points) + " at checkpoints")
+        bonus = sum(r.bonus for r in self.rows)
+        if bonus:
+            parts.append(f"{bonus} s of bonus")
+        return "; ".join(parts)
+
+
+def scored_by_entry(entries: list[Entry]) -> dict[int, Scored]:
+    """For each entry whose edition has checkpoints, his places that won
+    something (an empty ``Scored`` if none); editions without checkpoints are
+    left out (2 queries)."""
+    editions: dict[int, Edition] = {e.edition_id: e.edition for e in entries}
+    with_checkpoints = set(
+        Checkpoint.objects.filter(stage__edition__in=list(editions))
+        .values_list("stage__edition_id", flat=True)
+        .distinct()
+    )
+    found: dict[int, Scored] = {
+        e.pk: Scored() for e in entries if e.edition_id in with_checkpoints
+    }
+    if not found:
+        return {}
+    rules = {pk: edition_rules(editions[pk]) for pk in with_checkpoints}
+    edition_of = {e.pk: e.edition_id for e in entries}
+    rows: dict[int, list[ScoredAt]] = defaultdict(list)
+    for values in CheckpointCrossing.objects.filter(entry__in=list(found)).values_list(
+        *_FIELDS
+    ):
+        entry_id, row = values[0], _row(values, rules[edition_of[values[0]]])
+        if row is not None:
+            rows[entry_id].append(row)
+    for entry_id, scored in found.items():
+        scored.rows = sorted(
+            rows[entry_id], key=lambda r: (r.stage, r.km is None, r.km or 0, r.name)
+        )
+    return found
+
+
+def _row(values: tuple, rules: standings.Rules) -> ScoredAt | None:
+    """A crossing as a row, or None when the place won nothing (or the climb's
+    scale is unknown to the rules: nothing to show, never an error)."""
+    _, rank, pk, name, kind, km, category, multiplier, stage, scale = values
+    checkpoint = standings.Checkpoint(pk, kind, category, multiplier, scale)
+    try:
+        won = standings.crossing_award(checkpoint, rank, rules)
+    except ValueError:
+        return None
+    points = won.kom_points if kind == "climb" else won.points
+    if not (points or won.bonus):
+        return None
+    return ScoredAt(
+        stage=stage,
+        name=name,
+        kind=kind,
+        km=km,
+        category=rules.category_label(category, scale) if category else "",
+        rank=rank,
+        points=points,
+        bonus=won.bonus,
+    )
