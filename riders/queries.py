@@ -18,7 +18,7 @@ from racing import registry
 from racing.standings import Exit
 from riders import charts
 from riders.scored import Scored
-from stages.models import Jersey, Stage, StageResult, Standing
+from stages.models import Checkpoint, Jersey, Stage, StageResult, Standing
 
 # Start list ----------------------------------------------------------------
 
@@ -149,6 +149,9 @@ def rider_by_slug(slug: str, *, drafts: bool = False) -> Rider | None:
     return riders.first()
 
 
+# An edition with sprints, climbs or bonus points.
+_has_checkpoints = Exists(Checkpoint.objects.filter(stage__edition=OuterRef("edition")))
+
 # A stage with results (what spoiler-free markers count up to).
 _has_results = Exists(StageResult.objects.filter(stage=OuterRef("pk")))
 
@@ -180,7 +183,12 @@ def rides_of(rider: Rider, *, drafts: bool = False) -> list[EditionRide]:
     entries = Entry.objects.filter(rider=rider)
     if not drafts:
         entries = entries.filter(edition__published=True)
-    entries = list(entries.select_related("edition__race", "team"))
+    # Whether the edition has checkpoints, for ``riders.scored`` (no query more).
+    entries = list(
+        entries.select_related("edition__race", "team").annotate(
+            has_checkpoints=_has_checkpoints
+        )
+    )
     if not entries:
         return []
     for entry in entries:

@@ -3,8 +3,8 @@ each edition he rode: the rider page's "Climbs and sprints".
 
 What a place is worth is the engine's (``racing.standings.crossing_award``, with
 the edition's rules), a category's name the rules' too (the Giro's Cima Coppi,
-the Vuelta's Especial), as on the stage's "Climbs & sprints" table. Two queries
-whatever the number of editions and crossings.
+the Vuelta's Especial), as on the stage's "Climbs & sprints" table. One or two
+queries whatever the number of editions and crossings.
 """
 
 from collections import defaultdict
@@ -98,13 +98,17 @@ class Scored:
 def scored_by_entry(entries: list[Entry]) -> dict[int, Scored]:
     """For each entry whose edition has checkpoints, his places that won
     something (an empty ``Scored`` if none); editions without checkpoints are
-    left out (2 queries)."""
+    left out. 1 query when the entries carry ``has_checkpoints`` (as
+    ``riders.queries.rides_of`` reads them), else 2."""
     editions: dict[int, Edition] = {e.edition_id: e.edition for e in entries}
-    with_checkpoints = set(
-        Checkpoint.objects.filter(stage__edition__in=list(editions))
-        .values_list("stage__edition_id", flat=True)
-        .distinct()
-    )
+    if all(hasattr(e, "has_checkpoints") for e in entries):
+        with_checkpoints = {e.edition_id for e in entries if e.has_checkpoints}
+    else:
+        with_checkpoints = set(
+            Checkpoint.objects.filter(stage__edition__in=list(editions))
+            .values_list("stage__edition_id", flat=True)
+            .distinct()
+        )
     found: dict[int, Scored] = {
         e.pk: Scored() for e in entries if e.edition_id in with_checkpoints
     }

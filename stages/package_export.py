@@ -72,7 +72,7 @@ def edition_package(edition: Edition) -> Package:
         race_name=race.name,
         slug=race.slug,
         year=edition.year,
-        rules=dict(edition.rules or {}),
+        rules=_in_order(edition.rules or {}),
         youth_born_on_or_after=edition.youth_born_on_or_after,
         teams=_teams(edition),
         riders={rider.bib: (rider, nat, born) for rider, nat, born in stored.riders()},
@@ -135,6 +135,16 @@ _STAGE_FIELDS = (
     *("pk", "number", "date", "start", "finish", "distance_km", "type"),
     *("points_scale", "team_times"),
 )
+
+
+def _in_order(rules: dict) -> dict:
+    """The rules with their keys sorted, tables' too: the same rules export the
+    same edition.toml whatever order the database keeps them in (PostgreSQL's
+    jsonb sorts keys its own way)."""
+    return {
+        key: _in_order(value) if isinstance(value, dict) else value
+        for key, value in sorted(rules.items())
+    }
 
 
 def _stages(edition: Edition) -> dict[int, StageSpec]:

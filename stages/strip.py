@@ -109,13 +109,13 @@ def _item_text(cp: CheckpointLike) -> str:
 
 def _stop(km: Decimal, group: list[CheckpointLike], badge: str) -> Stop:
     """One stop from the checkpoints at ``km`` (in KIND_ORDER, hardest climb
-    first)."""
+    first); ``badge``: the seconds a bonus point gives ("" if unknown)."""
     main = [c for c in group if c.kind != "bonus"] or group
     first = main[0]
     merged = len(main) < len(group)
-    parts = [f"km {km_text(km)}", *(_item_text(c) for c in main if c.kind != "bonus")]
-    if first.kind == "bonus":
-        parts.append("bonus")
+    parts = [f"km {km_text(km)}", *(_item_text(c) for c in main)]
+    if merged:
+        badge = badge or "◆\u00a0bonus point"
     return Stop(
         km=km,
         kind=first.kind,
@@ -197,7 +197,7 @@ def stage_strip(
         return None
     distance = Decimal(str(distance_km))
     seconds = "/".join(map(str, bonus_seconds))
-    badge = f"◆\u00a0+{seconds}\u00a0s" if seconds else "◆\u00a0bonus"
+    badge = f"◆\u00a0+{seconds}\u00a0s" if seconds else ""
     stops = stops_of(distance, placed, badge)
     counts: dict[str, int] = {}
     for c in placed:

@@ -26,7 +26,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -323,22 +323,19 @@ def read_start_list(
 
 
 def read_checkpoint_list(
-    label: str, text: str, stage: int, scales: Collection[str] | None = None
+    label: str, text: str, stage: int
 ) -> PastedTable[CheckpointSpec]:
     """A stage's pasted checkpoints, read by the package's ``read_checkpoints``
-    (a ``scale`` only on a climb, and one of ``scales``, the edition's
-    climb_points, when given). Names are unique on the stage, case and accents
-    ignored; a ``stage`` column, when the paste has one, must name this stage."""
+    (a ``scale`` only on a climb; the caller checks it against the edition's
+    rules, ``racefiles.scale_problem``). Names are unique on the stage, case and
+    accents ignored; a ``stage`` column, when the paste has one, must name this
+    stage."""
 
     def read(data, cells, errors) -> list[CheckpointSpec | None]:
         # One checkpoint per row, in order: the reader keeps them all; the names
         # are compared below, by pasted line.
         files = {"checkpoints.csv": data}
-        return list(
-            read_checkpoints(
-                files, {stage: None}, errors, scales=scales, unique_names=False
-            )
-        )
+        return list(read_checkpoints(files, {stage: None}, errors, unique_names=False))
 
     written = (
         *("stage", "kind", "name", "km", "category", "multiplier", "altitude"),

@@ -47,6 +47,14 @@ def test_place_name_and_points_fit_a_phone(phone, tour_live):
     # The team and bib fold under the name; their columns hide.
     expect(first.locator(".row-meta")).to_be_visible()
     expect(first.locator(".col-team")).to_be_hidden()
+    # Seven tabs still fit the phone's width (they wrap), each tappable.
+    assert outside(phone, '[role="tab"]') == []
+    tabs = phone.get_by_role("tab")
+    expect(tabs).to_have_count(7)
+    for i in range(7):
+        box = tabs.nth(i).bounding_box()
+        assert box["width"] >= 24
+        assert box["height"] >= 24
     no_sideways_scroll(phone)
     screenshot(phone, "checkpoints-360")
     loze.screenshot(path=str(ARTIFACTS / "checkpoints-360-loze.png"))

@@ -2,16 +2,12 @@
 1280 px (Tour 2023 stage 17, the Col de la Loze), and the rider page's "Climbs
 and sprints" shows where Giulio Ciccone won his mountains points."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, screenshot
 
 STAGE_17 = "/races/tour-de-france/2023/stage-17/"
-SITE_CSS = Path(settings.BASE_DIR) / "static/css/site.css"
 WIDTHS = [360, 1280]
 
 
@@ -29,10 +25,6 @@ def sized(request, browser):
 
 def open_page(page, url: str) -> None:
     page.goto(url)
-    if "strip__svg" not in SITE_CSS.read_text(encoding="utf-8"):
-        # Until the lead merges static/css/incoming-h3b.css into site.css.
-        page.add_style_tag(url="/static/css/incoming-h3b.css")
-        page.wait_for_function("() => document.styleSheets.length > 1")
 
 
 def label_boxes(page) -> list[dict]:

@@ -20,15 +20,20 @@ def test_arrow_keys_move_and_open_the_tabs(page, tour_live):
     tabs = page.get_by_role("tab")
     expect(page.get_by_role("tablist")).to_be_visible()
     # Roving tabindex: only the selected tab is in the Tab order.
-    assert [tabs.nth(i).get_attribute("tabindex") for i in range(6)] == [
+    expect(tabs).to_have_count(7)
+    assert [tabs.nth(i).get_attribute("tabindex") for i in range(7)] == [
         "0",
-        *["-1"] * 5,
+        *["-1"] * 6,
     ]
     expect(tabs.first).to_have_attribute("aria-controls", "table-panel")
     expect(page.get_by_role("tabpanel")).to_have_attribute(
         "aria-labelledby", "tab-stage"
     )
     tabs.first.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#checkpoints-table")).to_be_visible()
+    expect(selected(page)).to_have_text("Climbs & sprints")
+    expect(selected(page)).to_be_focused()
     page.keyboard.press("ArrowRight")
     expect(page.locator("#gc-table")).to_be_visible()
     expect(selected(page)).to_have_text("General")
@@ -53,7 +58,7 @@ def test_arrow_keys_move_and_open_the_tabs(page, tour_live):
     page.on(
         "request", lambda r: requests.append(r.url) if "/stage-12/" in r.url else None
     )
-    for _ in range(4):
+    for _ in range(5):
         page.keyboard.press("ArrowRight")
     expect(page.locator("#youth-table")).to_be_visible()
     assert [r.split("/stage-12/")[1] for r in requests] == ["youth/"]

@@ -2,6 +2,7 @@
 and teams, and the add form with each race's preset rules. Through the test
 client, as an editor who is not a superuser."""
 
+import json
 from datetime import date
 
 import pytest
@@ -279,3 +280,32 @@ def test_rules_the_engine_cannot_read_are_refused_clearly(editor_client, giro):
         'Write the rules as a table: {"finish_bonus": [10, 6, 4]}.'
     ]
     assert not Edition.objects.filter(race=giro.race, year=2026).exists()
+
+
+def test_rules_without_a_scale_the_climbs_score_on_are_refused(editor_client, giro):
+    page = editor_client.get(change_url(giro))
+    form = page.context["adminform"].form
+    rules = dict(giro.rules)
+    rules["climb_points"] = {
+        k: v for k, v in rules["climb_points"].items() if k != "summit-1"
+    }
+    data = {
+        "race": giro.race_id,
+        "year": giro.year,
+        "rules": json.dumps(rules),
+        "youth_born_on_or_after": "1998-01-01",
+        "row_token": form.initial["row_token"],
+    }
+    response = editor_client.post(change_url(giro), data)
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert errors[0] == (
+        "stage 7: the climb 'Campo Imperatore' scores on the scale 'summit-1', which "
+        "these rules do not have (add it to climb_points, or change the climb)"
+    )
+    assert len(errors) == 4  # the four summit finishes
+    giro.refresh_from_db()
+    assert "summit-1" in giro.rules["climb_points"]
+    # With the scale, the same rules save.
+    data["rules"] = json.dumps(giro.rules)
+    assert editor_client.post(change_url(giro), data).status_code == 302

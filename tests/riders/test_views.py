@@ -99,10 +99,10 @@ def test_rider_page_queries_do_not_grow_with_editions(
     client, tour, django_assert_max_num_queries
 ):
     # Sepp Kuss rode all three 2023 Grand Tours.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         response = client.get("/riders/sepp-kuss/")
     assert response.content.decode().count('class="ride"') == 3
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         client.get("/riders/ion-izagirre/")
 
 

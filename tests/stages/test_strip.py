@@ -251,3 +251,16 @@ def test_template_is_two_accessible_svgs_linking_the_table():
     assert "style=" not in html
     assert "<script" not in html
     assert html.count(">Col de la Loze<") == 2
+
+
+def test_without_the_seconds_a_bonus_point_still_shows():
+    alone = stage_strip(100, [cp("Cortina", "bonus", 60)]).stops[1]
+    assert (alone.detail, alone.badge) == ("km 60 · bonus point", "")
+    merged = stage_strip(
+        100, [cp("Giau", "climb", 60, "1"), cp("Giau (bonus point)", "bonus", 60)]
+    ).stops[1]
+    assert (merged.names, merged.detail, merged.badge) == (
+        ["Giau"],
+        "km 60 · cat. 1",
+        "◆\u00a0bonus point",
+    )

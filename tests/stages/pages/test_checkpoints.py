@@ -136,6 +136,36 @@ def test_a_stage_without_checkpoints_downloads_a_header_only(client, tour):
     assert client.get(f"{STAGE_17}checkpoints.json").json()["rows"] == []
 
 
+@pytest.mark.parametrize(
+    ("url", "climb", "category", "first"),
+    [
+        # The Giro's highest climb is its Cima Coppi; a cat. 1 summit finish
+        # scores on its own scale (50 for the first, not cat. 1's 40).
+        (
+            "/races/giro-d-italia/2023/stage-19/",
+            "Tre Cime di Lavaredo",
+            "Cima Coppi",
+            "50",
+        ),
+        ("/races/giro-d-italia/2023/stage-7/", "Campo Imperatore", "1", "50"),
+        # The Vuelta's Especial: the Tourmalet on its "top" scale (20 points).
+        ("/races/vuelta-a-espana/2023/stage-13/", "Col du Tourmalet", "Especial", "20"),
+    ],
+)
+def test_categories_and_points_follow_the_race_rules(
+    client, giro, vuelta, url, climb, category, first
+):
+    rows = read_csv(client, f"{url.rstrip('/')}/checkpoints.csv")
+    found = [r for r in rows if r["checkpoint"] == climb]
+    assert (found[0]["category"], found[0]["rank"], found[0]["points"]) == (
+        category,
+        "1",
+        first,
+    )
+    html = squash(client.get(f"{url}checkpoints/").content.decode())
+    assert category in squash(section(html, climb))
+
+
 # The page -----------------------------------------------------------------------
 
 
@@ -285,6 +315,9 @@ def test_totals_link_to_where_the_rider_scored(client, tour, table):
     first = html.split("<tbody>")[1].split("</tr>")[0]
     slug = re.search(r'href="/riders/([^/"]+)/"', first).group(1)
     assert f'href="/riders/{slug}/#scored-tour-de-france-2023"' in first
+    # The link lands on his climbs and sprints of that edition.
+    rider_page = client.get(f"/riders/{slug}/").content.decode()
+    assert 'id="scored-tour-de-france-2023"' in rider_page
 
 
 def test_the_team_classification_links_no_total(client, tour):

@@ -231,7 +231,10 @@ def sprint(stage12) -> Checkpoint:
 def climb(stage12) -> Checkpoint:
     return Checkpoint.objects.create(
         # Not one of the stage's real climbs (the demo data has them).
-        stage=stage12, kind="climb", name="Col du Fictif", category="1"
+        stage=stage12,
+        kind="climb",
+        name="Col du Fictif",
+        category="1",
     )
 
 
