@@ -200,6 +200,8 @@ def stage(
                 "kind": c.kind,
                 "name": c.name,
                 "category": c.category,
+                "category_label": c.category_label,
+                "multiplier": c.multiplier,
                 "altitude_m": c.altitude_m,
             }
             for c in checkpoints

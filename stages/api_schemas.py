@@ -243,9 +243,17 @@ def _stage(refs: dict, tables: dict) -> dict:
                 kind=_str("sprint, climb or bonus."),
                 name=_str("Name."),
                 category=_str("A climb's category: HC, 1 to 4, or '' for none."),
+                category_label=_str(
+                    "The category as the race names it (HC, 1 to 4, Cima Coppi, "
+                    "Especial), or '' for none."
+                ),
+                multiplier=_int(
+                    "A climb's points are multiplied by this (2: doubled)."
+                ),
                 altitude_m=_int("Altitude in metres.", null=True),
             ),
-            "Sprints and climbs, in order.",
+            "Sprints, climbs and bonus points, in km order; who scored at each is "
+            "the stage's checkpoints table.",
         ),
         top=_list(ref("Placing"), "The first ten of the stage."),
         top_teams=_list(

@@ -253,7 +253,7 @@ def test_a_stages_checkpoints_are_pasted_on_its_paste_page(client):
     CheckpointFactory(stage=stage, name="Sprint never crossed")
     page = reverse("admin:stages_stage_paste_checkpoints", args=[stage.pk])
     form = client.get(page).content.decode()
-    assert "<code>km,kind,name,category[,multiplier,altitude]</code>" in form
+    assert "<code>km,kind,name,category[,multiplier,altitude,scale]</code>" in form
     assert '<label for="id_remove"' in form
     text = "km\tkind\tname\tcategory\taltitude\n98\tclimb\tCol Test\t2\t1410\n"
     html = client.post(
