@@ -98,6 +98,15 @@ class EditionRide:
     scored: Scored | None = None
 
     @property
+    def scored_stage(self) -> int | None:
+        """The stage that marks his "Climbs and sprints" (spoilers): the later
+        of the edition's latest stage with results and his latest crossing's
+        stage (crossings may come before their stage's results); None when
+        neither exists."""
+        stages = [self.last_stage, self.scored.last_stage if self.scored else None]
+        return max((s for s in stages if s is not None), default=None)
+
+    @property
     def exit(self) -> Exit | None:
         """Where he left the race, as stored on his entry."""
         return self.entry.exit

@@ -1,7 +1,7 @@
 """Where a rider scored at the checkpoints (sprints, climbs, bonus points) of
 each edition he rode: the rider page's "Climbs and sprints".
 
-What a place is worth is the engine's (``racing.standings.crossing_award``, with
+What a place is worth is the engine's (``racing.standings.checkpoint_points``, with
 the edition's rules), a category's name the rules' too (the Giro's Cima Coppi,
 the Vuelta's Especial), as on the stage's "Climbs & sprints" table. One or two
 queries whatever the number of editions and crossings.
@@ -15,6 +15,7 @@ from editions.models import Edition, Entry
 from racing import standings
 from stages.inputs import edition_rules
 from stages.models import Checkpoint, CheckpointCrossing
+from stages.queries.checkpoints import KIND_LABELS, category_label, category_text
 
 _FIELDS = (
     "entry_id",
@@ -28,7 +29,6 @@ _FIELDS = (
     "checkpoint__stage__number",
     "checkpoint__scale",
 )
-KIND_NAMES = {"sprint": "Sprint", "climb": "Climb", "bonus": "Bonus point"}
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ class ScoredAt:
     name: str
     kind: str
     km: Decimal | None
-    category: str  # as the race names it ("" for a sprint or bonus point)
+    category: str  # the climb's code ("" for a sprint or bonus point)
+    category_label: str  # as the race names it (HC, Cima Coppi, Especial)
     rank: int
     points: int  # points classification at a sprint, mountains on a climb
     bonus: int  # seconds
@@ -49,8 +50,12 @@ class ScoredAt:
         return self.rank == 1
 
     @property
-    def kind_name(self) -> str:
-        return KIND_NAMES.get(self.kind, self.kind)
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def category_text(self) -> str:
+        return category_text(self.category, self.category_label)
 
 
 @dataclass
@@ -58,6 +63,13 @@ class Scored:
     """His places that won something in one edition, by stage then km."""
 
     rows: list[ScoredAt] = field(default_factory=list)
+
+    @property
+    def last_stage(self) -> int | None:
+        """The highest stage among his rows (None without rows): crossings may
+        be entered before their stage has results, so the page marks what it
+        shows with this stage too."""
+        return max((r.stage for r in self.rows), default=None)
 
     def _won(self, kind: str) -> int:
         return sum(1 for r in self.rows if r.won and r.kind == kind)
@@ -135,20 +147,18 @@ def _row(values: tuple, rules: standings.Rules) -> ScoredAt | None:
     scale is unknown to the rules: nothing to show, never an error)."""
     _, rank, pk, name, kind, km, category, multiplier, stage, scale = values
     checkpoint = standings.Checkpoint(pk, kind, category, multiplier, scale)
-    try:
-        won = standings.crossing_award(checkpoint, rank, rules)
-    except ValueError:
+    won = standings.checkpoint_points(checkpoint, rank, rules)
+    if won is None or not any(won):
         return None
-    points = won.kom_points if kind == "climb" else won.points
-    if not (points or won.bonus):
-        return None
+    points, bonus = won
     return ScoredAt(
         stage=stage,
         name=name,
         kind=kind,
         km=km,
-        category=rules.category_label(category, scale) if category else "",
+        category=category,
+        category_label=category_label(rules, category, scale),
         rank=rank,
         points=points,
-        bonus=won.bonus,
+        bonus=bonus,
     )

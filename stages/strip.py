@@ -1,22 +1,11 @@
-"""Geometry of the stage strip: the stage's distance as a line with its start,
-sprints, climbs, bonus points and finish (pure Python, no Django).
+"""The stage strip's stops: the stage's distance as a line with its start,
+sprints, climbs, bonus points and finish, grouped by km. How they are drawn, in
+a wide and a narrow layout, is ``stages.strip_layout``'s (its docstring says
+how labels are placed).
 
-Two layouts of the same stops (``stages.strip_layout``), both server-rendered
-and switched by the stylesheet as the gap chart is (``stages.charts``):
-
-- ``wide``: the distance runs left to right; labels stand above the line in
-  staggered rows, each joined to its marker by a vertical leader. Rows are
-  assigned right to left so that no label overlaps another and no leader runs
-  through a label (``_rows``).
-- ``narrow`` (phones): the distance runs top to bottom; labels sit right of the
-  line, pushed apart where stops are close (``_spread``), each joined to its
-  marker by a short leader.
-
-Positions along the line are proportional to km. A bonus point at the same km as
-a climb (or sprint) is that stop's badge ("+8/5/2 s"), not a label of its own.
-There is no elevation profile: the
-data has no altitudes along the road, only (sometimes) a climb's summit, which
-its label prints.
+A bonus point at the same km as a climb (or sprint) is that stop's badge
+("+8/5/2 s"), not a label of its own. A climb's category reads as the stage
+table prints it (``category_text`` of the checkpoint rows).
 """
 
 from collections.abc import Sequence
@@ -24,10 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from racing.standings import CLIMB_CATEGORIES
 from stages.strip_layout import Layout, narrow_layout, wide_layout
 
 KIND_ORDER = ("climb", "sprint", "bonus")  # a stop's marker: its first kind here
-CATEGORY_ORDER = ("HC", "1", "2", "3", "4")
+CATEGORY_ORDER = tuple(CLIMB_CATEGORIES)  # hardest first
 
 
 class CheckpointLike(Protocol):
@@ -36,6 +26,7 @@ class CheckpointLike(Protocol):
     km: Decimal | None
     category: str
     category_label: str
+    category_text: str  # "cat. 1", HC, Cima Coppi (stages.queries.checkpoints)
     multiplier: int
     altitude_m: int | None
 
@@ -47,11 +38,6 @@ def km_text(km: Decimal | float) -> str:
     """165.7, 46 (no trailing .0)."""
     value = Decimal(str(km)).quantize(Decimal("0.1"))
     return f"{value:f}".removesuffix(".0")
-
-
-def category_text(label: str) -> str:
-    """ "cat. 1" for a number, else the race's own name (HC, Cima Coppi...)."""
-    return f"cat. {label}" if label.isdigit() else label
 
 
 # Stops -----------------------------------------------------------------------
@@ -68,7 +54,6 @@ class Stop:
     detail: str  # "km 159.1 · HC ×2"
     badge: str = ""  # "+8/5/2 s": a bonus point merged into this stop
     category: str = ""  # the climb's code, for its colour and size
-    merged_bonus: bool = False
 
     def marker(self, x: float, y: float) -> str:
         """The marker's polygon, centred on (x, y): a triangle for a climb
@@ -97,7 +82,7 @@ class Stop:
 
 def _item_text(cp: CheckpointLike) -> str:
     if cp.kind == "climb":
-        text = category_text(cp.category_label or cp.category)
+        text = cp.category_text
     else:
         text = "sprint" if cp.kind == "sprint" else "bonus point"
     if cp.multiplier and cp.multiplier > 1:
@@ -123,7 +108,6 @@ def _stop(km: Decimal, group: list[CheckpointLike], badge: str) -> Stop:
         detail=" · ".join(parts),
         badge=badge if merged or first.kind == "bonus" else "",
         category=first.category if first.kind == "climb" else "",
-        merged_bonus=merged,
     )
 
 

@@ -1,6 +1,8 @@
 """Geometry of the stage strip's two layouts (pure Python, no Django): where
 each stop's marker, label lines and leader go, in SVG user units. ``stages.strip``
-makes the stops; see its docstring for the design.
+makes the stops. Positions along the line are proportional to km. There is no
+elevation profile: the data has no altitudes along the road, only (sometimes) a
+climb's summit, which its label prints.
 
 - ``wide_layout``: the distance runs left to right; labels stand above the line
   in staggered rows, each joined to its marker by a vertical leader. Rows are

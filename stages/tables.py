@@ -14,6 +14,7 @@ from stages.markdown import render_inline
 from stages.models import Stage, StageResult
 from stages.queries import Row
 from stages.queries import live as live_queries
+from stages.queries.checkpoints import edition_has_checkpoints
 
 TOP = 20
 KEY_FACTS_TOP = 10
@@ -24,6 +25,10 @@ DEFAULT_POLL_SECONDS = 5
 # Rows of the virtual GC shown before "show all".
 LIVE_TOP = 10
 TTT_CAPTION = "Result of stage {number}, a team time trial: teams by their time"
+# Kinds of table that show every row, never a top 20 (so "show all" changes
+# nothing): a team classification is a few dozen rows at most, a stage's
+# crossings a few dozen more.
+EVERY_ROW = (registry.TEAM, registry.CHECKPOINTS)
 STATUS_LEGEND = [
     (code, label) for code, label in StageResult.Status.choices if code != "OK"
 ]
@@ -90,11 +95,11 @@ def _neighbours(stage: Stage, table: str) -> tuple[dict, dict]:
 
 def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
     """Context of the table region (4 queries: teams, rows, jerseys, stages; the
-    climbs and sprints read checkpoints and crossings in place of rows, jerseys).
+    climbs and sprints read checkpoints and crossings in place of rows, jerseys;
+    points and mountains 1 more, whether the edition has checkpoints).
 
-    ``table`` is a key of the registry; what the template shows follows the
-    table's ``kind`` (stage result, checkpoints, team, individual time or
-    points); the stage result adds ``stage_result_context`` (its winner, teams
+    ``table`` is a key of the registry; what the template shows follows its
+    ``kind``; the stage result adds ``stage_result_context`` (its winner, teams
     on a team time trial), the climbs and sprints ``checkpoint_context``.
     """
     info = registry.TABLES[table]
@@ -105,12 +110,11 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
     filters = TableFilters.from_query(query, codes)
     all_rows, found = _rows_of(stage, table, info.kind)
     rows = queries.filter_rows(all_rows, team=filters.team, q=filters.q)
-    # A team classification is a few dozen rows at most, a stage's crossings a
-    # few dozen more: every row, no top 20.
-    every = filters.show_all or info.kind in (registry.TEAM, registry.CHECKPOINTS)
+    every = filters.show_all or info.kind in EVERY_ROW
     shown = rows if every else rows[:TOP]
     neighbours, pager = _neighbours(stage, table)
     edition = stage.edition
+    is_points = info.is_points and found is None
     url = table_url(stage, table)
     context = {
         "stage": stage,
@@ -139,7 +143,9 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
         "is_live": stage.status == Stage.Status.LIVE,
         "poll_seconds": poll_seconds(),
         "caption": info.caption.format(number=stage.number),
-        "is_points": info.is_points and found is None,
+        "is_points": is_points,
+        # Totals link to the rider page's "Climbs and sprints", if any (1 query).
+        "scored_links": is_points and edition_has_checkpoints(edition.pk),
     }
     if found is not None:
         return context | checkpoint_context(stage, found, rows)

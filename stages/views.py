@@ -5,6 +5,7 @@ Every page goes through ``toursite.http.public_page``: ETag and 304,
 shared Cache-Control, and the rendered page (or fragment) stored per data version.
 """
 
+import dataclasses
 import functools
 
 from django.contrib.syndication.views import Feed
@@ -23,6 +24,7 @@ from stages.models import Stage
 from stages.queries import live as live_queries
 from stages.strip import stage_strip
 from stages.tables import (
+    EVERY_ROW,
     TableFilters,
     key_facts,
     live_context,
@@ -88,6 +90,9 @@ def stage_variant(
                 return None
             codes = _team_codes(race, year, current.token)
         filters = TableFilters.from_query(request.GET, codes)
+        if filters.show_all and info is not None and info.kind in EVERY_ROW:
+            # These tables show every row anyway: "all" is no other page.
+            filters = dataclasses.replace(filters, show_all=False)
     return Variant(key=(filters, _trigger_class(request)), store=not filters.q)
 
 

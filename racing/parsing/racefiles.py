@@ -2,10 +2,11 @@
 riders.csv, stages.csv and checkpoints.csv, read into plain validated rows."""
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from racing.parsing.csvrows import (
     CsvRow,
@@ -236,24 +237,15 @@ def read_checkpoints(
     checkpoints: list[CheckpointSpec] = []
     if "checkpoints.csv" not in files:
         return checkpoints
-    names: dict[tuple[int, str], tuple[int, str]] = {}
+    named: list[tuple[tuple[int, int], str]] = []
     for row in _rows_of(files, "checkpoints.csv", _CHECKPOINT_COLUMNS, errors):
-        checkpoint = _checkpoint_spec(row, stages, errors, scales)
-        key = (checkpoint.stage, fold(checkpoint.name))
-        first = names.setdefault(key, (row.line, checkpoint.name))
-        if unique_names and first[0] != row.line:
-            errors.append(
-                problem(
-                    "checkpoints.csv",
-                    row.line,
-                    name_clash(
-                        checkpoint.name,
-                        first[1],
-                        f"line {first[0]}, stage {checkpoint.stage}",
-                    ),
-                )
-            )
-        checkpoints.append(checkpoint)
+        checkpoints.append(_checkpoint_spec(row, stages, errors, scales))
+        named.append(((checkpoints[-1].stage, row.line), checkpoints[-1].name))
+    if unique_names:
+        for clash in name_clashes(named, stage_of=lambda label: label[0]):
+            (stage, line), (_, first) = clash.label, clash.first
+            where = f"line {first}, stage {stage}"
+            errors.append(problem("checkpoints.csv", line, clash.message(where)))
     return checkpoints
 
 
@@ -269,6 +261,45 @@ def name_clash(name: str, other: str, where: str) -> str:
         f"{name!r} is the same name as {other!r} ({where}) once case and accents "
         "are ignored: checkpoint names must differ on a stage"
     )
+
+
+class NameClash(NamedTuple):
+    """A name that repeats an earlier one of its stage, case and accents ignored:
+    ``label`` and ``name`` the later, ``first`` and ``first_name`` the earlier."""
+
+    label: Hashable
+    name: str
+    first: Hashable
+    first_name: str
+
+    def message(self, where: str) -> str:
+        """Why the later name is refused, ``where`` saying what the earlier is."""
+        return name_clash(self.name, self.first_name, where)
+
+
+def name_clashes(
+    named: Iterable[tuple[Hashable, str]],
+    *,
+    stage_of: Callable[[Hashable], Hashable] = lambda label: None,
+    written: Collection[Hashable] | None = None,
+) -> list[NameClash]:
+    """The ONE check that checkpoint names differ on a stage: ``named`` are
+    (label, name) in order (labels unique; ``stage_of`` a label's stage, by
+    default all of one stage). Each name that is the same as an earlier one of
+    its stage without case and accents clashes with the first of them.
+
+    With ``written``, the labels a write adds or renames: the other names stand
+    first, and only a written one is refused (two stored names that already
+    clash, from before the rule, are not this write's to refuse)."""
+    if written is not None:
+        named = sorted(named, key=lambda item: item[0] in written)
+    seen: dict[tuple[Hashable, str], tuple[Hashable, str]] = {}
+    clashes = []
+    for label, name in named:
+        first = seen.setdefault((stage_of(label), fold(name)), (label, name))
+        if first[0] != label and (written is None or label in written):
+            clashes.append(NameClash(label, name, *first))
+    return clashes
 
 
 def _checkpoint_spec(

@@ -34,13 +34,12 @@ from racing.parsing.csvrows import WHOLE_NUMBER, PackageError, problem, sniff
 from racing.parsing.racefiles import (
     CheckpointSpec,
     StageSpec,
-    name_clash,
+    name_clashes,
     read_checkpoints,
     read_riders,
     read_stages,
     read_teams,
 )
-from racing.text import fold
 
 STAGE_COLUMNS = (
     *("number", "date", "start", "finish", "distance_km", "type"),
@@ -357,16 +356,16 @@ def read_checkpoint_list(
 def _check_checkpoints(label: str, table: PastedTable, stage: int) -> None:
     """Names unique without case or accents; the ``stage`` column, if any, this
     stage's."""
-    seen: dict[str, tuple[int, str]] = {}
+    names = [(row.line, row.cells.get("name", "")) for row in table.rows]
+    clashes = {c.label: c for c in name_clashes(n for n in names if n[1])}
     for row in table.rows:
         found = []
         named = row.cells.get("stage", "")
         if named and _number(named) != stage:
             found.append(f"stage {named!r} is not this stage ({stage})")
-        name = row.cells.get("name", "")
-        first = seen.setdefault(fold(name), (row.line, name)) if name else None
-        if first and first[0] != row.line:
-            found.append(name_clash(name, first[1], f"line {first[0]}"))
+        clash = clashes.get(row.line)
+        if clash:
+            found.append(clash.message(f"line {clash.first}"))
         for message in found:
             row.problems.append(problem(label, row.line, message))
             table.problems.append(row.problems[-1])

@@ -76,13 +76,19 @@ Awards
     sprint and climb wins of the ties). What one place at one checkpoint is
     worth is :func:`crossing_award`: a climb scores on its ``scale`` of
     ``Rules.climb_points`` when it names one, else on its category's, times its
-    multiplier. ``Rules.category_label`` names a category or scale as the race
-    does (Cima Coppi, Especial).
+    multiplier; :func:`checkpoint_points` is the same as a table shows it
+    (points, bonus seconds). ``Rules.category_label`` names a category or scale
+    as the race does (Cima Coppi, Especial).
 """
 
 from racing.registry import CLASSIFICATION_KEYS as CLASSIFICATIONS
 from racing.registry import JERSEY_ORDER
-from racing.standings.awards import awards, check_stage, crossing_award
+from racing.standings.awards import (
+    awards,
+    check_stage,
+    checkpoint_points,
+    crossing_award,
+)
 from racing.standings.compute import compute
 from racing.standings.exits import Exit, exits, stage_exits
 from racing.standings.model import (
@@ -131,6 +137,7 @@ __all__ = [
     "Standing",
     "awards",
     "check_stage",
+    "checkpoint_points",
     "compute",
     "crossing_award",
     "default_youth_cutoff",

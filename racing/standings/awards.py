@@ -88,6 +88,21 @@ def crossing_award(checkpoint: Checkpoint, rank: int, rules: Rules) -> Award:
     return Award(_pick(rules.checkpoint_bonus, rank), 0, 0)
 
 
+def checkpoint_points(
+    checkpoint: Checkpoint, rank: int, rules: Rules
+) -> tuple[int, int] | None:
+    """What place ``rank`` at ``checkpoint`` wins as a table shows it: ``(points,
+    bonus seconds)``, the points being the mountains points on a climb and the
+    points classification's elsewhere (:func:`crossing_award`); None when the
+    rules cannot score it (a climb scale they do not know)."""
+    try:
+        won = crossing_award(checkpoint, rank, rules)
+    except ValueError:
+        return None
+    points = won.kom_points if checkpoint.kind == "climb" else won.points
+    return points, won.bonus
+
+
 def check_stage(stage: StageInput) -> None:
     if stage.type not in STAGE_TYPES:
         raise ValueError(f"stage {stage.number}: unknown stage type {stage.type!r}")

@@ -5,13 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from racing.standings.model import StageInput
+from racing.standings.model import CLIMB_CATEGORIES, StageInput
 
-# The climb categories (racing.standings.model.CLIMB_CATEGORIES), hardest first.
-_CATEGORIES = ("HC", "1", "2", "3", "4")
 _MOUNTAIN_SCALE = (20, 17, 15, 13, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)
 
 
@@ -159,7 +155,9 @@ def _by_first_place(
 def default_climb_order(climb_points: Mapping[str, tuple[int, ...]]) -> tuple[str, ...]:
     """The categories HC, 1, 2, 3, 4 that have a scale, by first-place points
     (then in that order): other scales count as their climbs' categories."""
-    return _by_first_place(climb_points, [c for c in _CATEGORIES if c in climb_points])
+    return _by_first_place(
+        climb_points, [c for c in CLIMB_CATEGORIES if c in climb_points]
+    )
 
 
 def _entries(key: object, tail: str, value: object) -> dict[str, object]:
@@ -209,7 +207,7 @@ def _check_references(
             f"rules: climb_order names {', '.join(map(repr, missing))}, which "
             f"climb_points does not have (it has {', '.join(climb_points)})"
         )
-    known = {*_CATEGORIES, *climb_points}
+    known = {*CLIMB_CATEGORIES, *climb_points}
     unknown = sorted(n for n in names if n not in known)
     if unknown:
         raise ValueError(

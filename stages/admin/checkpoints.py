@@ -54,8 +54,9 @@ class InlineCheckpointForm(CheckpointForm):
 
 
 class CheckpointFormSet(forms.BaseInlineFormSet):
-    """A stage's checkpoints: two rows of one name (case and accents ignored)
-    are refused, the later one naming the earlier."""
+    """A stage's checkpoints: a row added or renamed with the name of another
+    (case and accents ignored) is refused, naming the other; two stored rows
+    that already share a name (from before the rule) are left to be fixed."""
 
     def clean(self):
         super().clean()
@@ -67,7 +68,12 @@ class CheckpointFormSet(forms.BaseInlineFormSet):
             and not form.cleaned_data.get("DELETE")
         }
         named = [(label, form.cleaned_data["name"]) for label, form in kept.items()]
-        for label, message in names_problems(named).items():
+        written = {
+            label
+            for label, form in kept.items()
+            if form.instance.pk is None or "name" in form.changed_data
+        }
+        for label, message in names_problems(named, written).items():
             kept[label].add_error("name", ValidationError(message, code="name"))
 
 

@@ -3,7 +3,7 @@ and who scored at each: the stage page's "Climbs & sprints" table, its CSV and
 JSON, and the route and strip of the stage page.
 
 What a place at a checkpoint is worth is the engine's
-(``racing.standings.crossing_award``, with the edition's rules); a category's
+(``racing.standings.checkpoint_points``, with the edition's rules); a category's
 name is the rules' too (the Giro's Cima Coppi, the Vuelta's Especial). Each
 function runs a fixed number of queries (stated in its docstring), whatever the
 number of checkpoints and crossings.
@@ -18,7 +18,7 @@ from stages.models import Checkpoint, CheckpointCrossing, Stage
 from stages.queries.rows import RIDER_FIELDS, TEAM_FIELDS_ENTRY, RiderRef, TeamRef
 from stages.queries.rows import rider_ref as make_rider_ref
 
-# A checkpoint's kind as its section heading names it.
+# A checkpoint's kind as the pages name it (stage table, strip, rider page).
 KIND_LABELS = {
     Checkpoint.Kind.SPRINT: "Sprint",
     Checkpoint.Kind.CLIMB: "Climb",
@@ -47,6 +47,10 @@ class StageCheckpoint:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def category_text(self) -> str:
+        return category_text(self.category, self.category_label)
 
     @property
     def engine(self) -> standings.Checkpoint:
@@ -95,6 +99,20 @@ def category_label(rules: standings.Rules, category: str, scale: str = "") -> st
     return rules.category_label(category, scale) if category else ""
 
 
+def category_text(code: str, label: str = "") -> str:
+    """A climb's category as the pages print it: "cat. 1" for a numbered
+    category the race does not rename, else its label (HC, Cima Coppi,
+    Especial); "" for none (a sprint, a bonus point)."""
+    label = label or code
+    return f"cat. {label}" if label.isdigit() else label
+
+
+def edition_has_checkpoints(edition_id: int) -> bool:
+    """Whether any stage of the edition has a checkpoint: the rider pages then
+    say where each rider scored (1 query)."""
+    return Checkpoint.objects.filter(stage__edition_id=edition_id).exists()
+
+
 def stage_checkpoints(stage: Stage) -> list[StageCheckpoint]:
     """The stage's sprints, climbs and bonus points by km, then name (1 query;
     the stage's edition is read, not queried, when the stage came with it)."""
@@ -117,17 +135,6 @@ def stage_checkpoints(stage: Stage) -> list[StageCheckpoint]:
     return found
 
 
-def _award(checkpoint: StageCheckpoint, rank: int, rules: standings.Rules):
-    """``(points, bonus seconds)`` of ``rank`` at ``checkpoint``; ``(None, None)``
-    for a climb scale the rules do not know (shown blank, never an error)."""
-    try:
-        won = standings.crossing_award(checkpoint.engine, rank, rules)
-    except ValueError:
-        return None, None
-    points = won.kom_points if checkpoint.kind == Checkpoint.Kind.CLIMB else won.points
-    return points, won.bonus
-
-
 def checkpoint_table(stage: Stage) -> CheckpointTable:
     """The stage's checkpoints with their crossings and what each place won
     (2 queries)."""
@@ -141,7 +148,8 @@ def checkpoint_table(stage: Stage) -> CheckpointTable:
     ):
         checkpoint = by_pk[values[0]]
         entry_id, bib, rider = make_rider_ref(tuple(values[2:8]))
-        points, bonus = _award(checkpoint, values[1], rules)
+        won = standings.checkpoint_points(checkpoint.engine, values[1], rules)
+        points, bonus = won if won is not None else (None, None)
         checkpoint.crossings.append(
             Crossing(
                 checkpoint,

@@ -3,17 +3,16 @@
 unique on its stage with case and accents ignored (crossings find their checkpoint
 that way), and a climb's ``scale`` is a climb_points scale of its edition's rules.
 The pastes and the package import check the same with the readers of
-``racing.parsing`` (``name_clash``, ``scale_problem``).
+``racing.parsing`` (``name_clashes``, ``scale_problem``).
 """
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
 
 from editions.models import Edition
 from racing import standings
-from racing.parsing.racefiles import name_clash, scale_problem
-from racing.text import fold
+from racing.parsing.racefiles import name_clashes, scale_problem
 from stages.inputs import edition_rules
 from stages.models import Checkpoint
 
@@ -22,39 +21,44 @@ def checkpoint_problems(
     checkpoint: Checkpoint, *, stored_names: bool = True
 ) -> dict[str, str]:
     """The problems of an unsaved checkpoint by field: a scale its edition's rules
-    do not have (1 query, only when it names one), and with ``stored_names`` a
-    name another checkpoint of its stage already has, case and accents ignored
-    (1 query)."""
+    do not have (only when it names one: its stage and edition are read when not
+    loaded already), and with ``stored_names`` a name another checkpoint of its
+    stage already has, case and accents ignored (1 query; a stored checkpoint
+    that keeps its name and stage is not refused for a clash stored before the
+    rule)."""
     problems: dict[str, str] = {}
-    stage_id = checkpoint.stage_id
-    if checkpoint.scale and stage_id is not None:
-        wrong = scale_problem(
-            checkpoint.scale, checkpoint.kind, _scales(checkpoint.stage.edition_id)
-        )
+    if checkpoint.stage_id is None:
+        return problems
+    if checkpoint.scale:
+        scales = _scales(checkpoint.stage.edition)
+        wrong = scale_problem(checkpoint.scale, checkpoint.kind, scales)
         if wrong:
             problems["scale"] = wrong
-    if stored_names and stage_id is not None and checkpoint.name:
-        others = Checkpoint.objects.filter(stage_id=stage_id)
-        if checkpoint.pk is not None:
-            others = others.exclude(pk=checkpoint.pk)
-        for other in others.values_list("name", flat=True):
-            if fold(other) == fold(checkpoint.name):
-                where = "a checkpoint of this stage"
-                problems["name"] = name_clash(checkpoint.name, other, where)
-                break
+    if stored_names and checkpoint.name:
+        stored = dict(
+            Checkpoint.objects.filter(stage_id=checkpoint.stage_id)
+            .order_by("pk")
+            .values_list("pk", "name")
+        )
+        if stored.get(checkpoint.pk) != checkpoint.name:
+            stored.pop(checkpoint.pk, None)
+            named = [*stored.items(), (None, checkpoint.name)]
+            for clash in name_clashes(named, written={None}):
+                problems["name"] = clash.message("a checkpoint of this stage")
     return problems
 
 
-def names_problems(names: Iterable[tuple[str, str]]) -> dict[str, str]:
+def names_problems(
+    names: Iterable[tuple[str, str]], written: Collection[str] | None = None
+) -> dict[str, str]:
     """Names given together for one stage, as (label, name) in order: the labels
-    of those that repeat an earlier one, case and accents ignored, with why."""
-    seen: dict[str, tuple[str, str]] = {}
-    problems = {}
-    for label, name in names:
-        first = seen.setdefault(fold(name), (label, name))
-        if first[0] != label:
-            problems[label] = name_clash(name, first[1], first[0])
-    return problems
+    of those that repeat another, case and accents ignored, with why (with
+    ``written``, only those labels, which a write adds or renames, are refused:
+    ``racefiles.name_clashes``)."""
+    return {
+        clash.label: clash.message(clash.first)
+        for clash in name_clashes(names, written=written)
+    }
 
 
 def checkpoint_validate(checkpoint: Checkpoint) -> None:
@@ -66,24 +70,48 @@ def checkpoint_validate(checkpoint: Checkpoint) -> None:
         raise ValidationError(problems, code="checkpoint")
 
 
-def stage_names_check(stage_ids: Collection[int]) -> None:
-    """Raise ``ValidationError`` when two checkpoints of one of these stages have
-    one name, case and accents ignored (1 query): call it inside the write, after
-    its rows are saved, so that nothing is kept."""
+def stored_names(checkpoints: Iterable[Checkpoint]) -> dict[int, tuple[int, str]]:
+    """pk -> (stage id, name) of the stored checkpoints of these checkpoints'
+    stages, read inside a write before it saves them, for
+    :func:`stage_names_check` (1 query; none without checkpoints)."""
+    stage_ids = {checkpoint.stage_id for checkpoint in checkpoints}
     if not stage_ids:
+        return {}
+    rows = Checkpoint.objects.filter(stage_id__in=stage_ids).order_by("pk")
+    return {
+        pk: (stage_id, name)
+        for pk, stage_id, name in rows.values_list("pk", "stage_id", "name")
+    }
+
+
+def stage_names_check(
+    checkpoints: Sequence[Checkpoint], before: Mapping[int, tuple[int, str]]
+) -> None:
+    """Raise ``ValidationError`` when a checkpoint of ``checkpoints``, saved by a
+    write, that the write adds, renames or moves has the name of another
+    checkpoint of its stage, case and accents ignored; ``before``: the stored
+    names as :func:`stored_names` read them before the saves. Call it inside the
+    write, after its rows are saved, so that nothing is kept. Two checkpoints
+    stored with one name before the rule do not block other writes."""
+    saved = {checkpoint.pk: checkpoint for checkpoint in checkpoints}
+    written = {
+        pk
+        for pk, checkpoint in saved.items()
+        if before.get(pk) != (checkpoint.stage_id, checkpoint.name)
+    }
+    if not written:
         return
-    seen: dict[tuple[int, str], str] = {}
-    for stage_id, number, name in (
-        Checkpoint.objects.filter(stage_id__in=stage_ids)
-        .order_by("stage_id", "pk")
-        .values_list("stage_id", "stage__number", "name")
-    ):
-        key = (stage_id, fold(name))
-        if key in seen:
-            where = "a checkpoint of this stage"
-            message = f"Stage {number}: {name_clash(name, seen[key], where)}"
-            raise ValidationError({"name": message}, code="name")
-        seen[key] = name
+    now = {**before, **{pk: (c.stage_id, c.name) for pk, c in saved.items()}}
+    named = [((stage_id, pk), name) for pk, (stage_id, name) in now.items()]
+    clashes = name_clashes(
+        named,
+        stage_of=lambda label: label[0],
+        written={(now[pk][0], pk) for pk in written},
+    )
+    for clash in clashes:
+        number = saved[clash.label[1]].stage.number
+        message = clash.message("a checkpoint of this stage")
+        raise ValidationError({"name": f"Stage {number}: {message}"}, code="name")
 
 
 def scales_in_use(edition: Edition) -> list[tuple[int, str, str]]:
@@ -117,10 +145,9 @@ def missing_scales(
     ]
 
 
-def _scales(edition_id: int) -> Collection[str] | None:
+def _scales(edition: Edition) -> Collection[str] | None:
     """The climb_points scales of the edition's rules (None when they do not
     read: the recompute says why)."""
-    edition = Edition.objects.get(pk=edition_id)
     try:
         return edition_rules(edition).climb_points
     except ValueError:

@@ -10,7 +10,11 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 
 from stages.models import Checkpoint, CheckpointCrossing, StageResult
-from stages.services.checkpoints import checkpoint_validate, stage_names_check
+from stages.services.checkpoints import (
+    checkpoint_validate,
+    stage_names_check,
+    stored_names,
+)
 from stages.services.writes import Touched, editions_of, write
 
 StageRow = StageResult | Checkpoint | CheckpointCrossing
@@ -95,11 +99,14 @@ def rows_validate(row: StageRow) -> None:
 
 def rows_apply(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> None:
     """Delete, then validate and save each row: a new row may take the rank or the
-    rider of a deleted one; a changed row must still be there; then the names of
-    the checkpoints of the stages saved must differ, case and accents ignored.
+    rider of a deleted one; a changed row must still be there; then a checkpoint
+    added, renamed or moved must not have the name of another of its stage, case
+    and accents ignored.
     Call it inside the write's transaction (under the lock)."""
     for row in deleted:
         row.delete()
+    checkpoints = [row for row in saved if isinstance(row, Checkpoint)]
+    names_before = stored_names(checkpoints)
     for row in saved:
         stored = row.pk is not None
         if stored and not _locked(row):
@@ -114,7 +121,7 @@ def rows_apply(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> None:
         # A stored row is updated, never inserted again under its old id.
         row.save(force_update=stored)
     # Names compared without case or accents, once every row is in place.
-    stage_names_check({row.stage_id for row in saved if isinstance(row, Checkpoint)})
+    stage_names_check(checkpoints, names_before)
 
 
 def _locked(row: StageRow) -> bool:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from racing.parsing.package import CheckpointSpec, read_package
+from racing.parsing.racefiles import NameClash, name_clashes
 from racing.standings import Rules
 from tests.racing.test_package import FILES, problems, write
 
@@ -108,3 +109,16 @@ def test_one_name_on_two_stages_is_fine(tmp_path):
         "crossings__stage-01.csv": None,
     }
     assert len(read_package(write(tmp_path, **files)).checkpoints) == 2
+
+
+def test_name_clashes_names_the_first_of_each_stage():
+    named = [((1, 2), "Jaizkibel"), ((2, 3), "JAIZKIBEL"), ((1, 4), "Jaízkibel")]
+    clashes = name_clashes(named, stage_of=lambda label: label[0])
+    assert clashes == [NameClash((1, 4), "Jaízkibel", (1, 2), "Jaizkibel")]
+
+
+def test_name_clashes_refuses_only_the_names_written():
+    stored = [("a", "Jaizkibel"), ("b", "JAIZKIBEL"), ("c", "Town")]
+    assert name_clashes([*stored, ("new", "Alto")], written={"new"}) == []
+    [clash] = name_clashes([("new", "jaizkibel"), *stored], written={"new"})
+    assert (clash.label, clash.first, clash.first_name) == ("new", "a", "Jaizkibel")

@@ -6,7 +6,7 @@ from html import unescape
 
 from editions.models import Entry
 from riders.scored import scored_by_entry
-from stages.models import Standing
+from stages.models import CheckpointCrossing, StageResult, Standing
 
 
 def scored_section(html: str, anchor: str) -> str:
@@ -60,7 +60,9 @@ def test_gall_won_the_col_de_la_loze_double_points_and_its_bonus(client, tour):
 
 def test_places_that_won_nothing_are_left_out(client, tour):
     html = client.get("/riders/giulio-ciccone/").content.decode()
-    for row in rows(scored_section(html, "tour-de-france-2023")):
+    found = rows(scored_section(html, "tour-de-france-2023"))
+    assert len(found) > 10  # he scored on many climbs: rows to look at
+    for row in found:
         assert re.search(r"\d+&nbsp;<abbr", row), text(row)
 
 
@@ -96,6 +98,46 @@ def test_spoiler_free_hides_the_block_whoever_he_is(client, tour):
         before = section[: section.index(block)]
         assert "data-spoils" not in before  # only the heading is outside
         assert "<tr" not in before
+
+
+def block_stage(html: str, anchor: str) -> int:
+    """The stage the "Climbs and sprints" block of ``anchor`` waits for."""
+    section = scored_section(html, anchor)
+    found = re.search(r'class="ride-scored__body" data-spoils="[^"]+/(\d+)"', section)
+    return int(found.group(1))
+
+
+def test_crossings_entered_before_the_results_wait_for_their_own_stage(client, tour):
+    """Crossings may be entered before their stage has results: the block sums
+    them, so it waits for the latest stage among them, not only for the
+    edition's latest stage with results (which would give a later stage's
+    scores away)."""
+    StageResult.objects.filter(stage__edition=tour, stage__number=21).delete()
+    scorer = (
+        CheckpointCrossing.objects.filter(
+            checkpoint__stage__edition=tour, checkpoint__stage__number=21, rank=1
+        )
+        .select_related("entry__rider")
+        .first()
+    )
+    assert scorer is not None  # someone won a checkpoint of stage 21
+    html = client.get(scorer.entry.rider.get_absolute_url()).content.decode()
+    assert block_stage(html, "tour-de-france-2023") == 21
+    assert "Stage 21" in scored_section(html, "tour-de-france-2023")
+    # Ciccone: the block waits at least for his latest scoring stage.
+    html = client.get("/riders/giulio-ciccone/").content.decode()
+    section = scored_section(html, "tour-de-france-2023")
+    marked = [int(n) for n in re.findall(r"/2023/(\d+)\"", section)]
+    assert block_stage(html, "tour-de-france-2023") >= max(marked) >= 20
+    # Whoever scored nothing waits for the latest stage with results, now 20.
+    nobody = (
+        Entry.objects.filter(edition=tour, crossings__isnull=True)
+        .select_related("rider")
+        .order_by("bib")
+        .first()
+    )
+    html = client.get(nobody.rider.get_absolute_url()).content.decode()
+    assert block_stage(html, "tour-de-france-2023") == 20
 
 
 def test_checkpoint_climb_points_add_up_to_the_tour_mountains_totals(tour):

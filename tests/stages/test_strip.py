@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 from django.template.loader import render_to_string
 
+from stages.queries.checkpoints import category_text
 from stages.strip import stage_strip
 from stages.strip_layout import W_MARGIN, W_WIDTH
 
@@ -25,6 +26,7 @@ def cp(name, kind, km, category="", label=None, multiplier=1, altitude=None):
         km=None if km is None else Decimal(str(km)),
         category=category,
         category_label=label or category,
+        category_text=category_text(category, label or category),
         multiplier=multiplier,
         altitude_m=altitude,
     )
@@ -120,7 +122,7 @@ def test_bonus_point_at_a_summit_is_the_climbs_badge():
     loze = strip.stops[5]
     assert loze.detail == "km 159.1 · HC ×2"
     assert loze.badge == "◆\u00a0+8/5/2\u00a0s"
-    assert loze.merged_bonus
+    assert loze.names == ["Col de la Loze"]  # the bonus point is no name here
     assert loze.category == "HC"
     for layout in (strip.wide, strip.narrow):
         texts = [line for label in layout.labels for line in label.lines]

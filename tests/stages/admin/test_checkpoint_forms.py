@@ -181,3 +181,67 @@ def test_the_service_refuses_a_clash_the_form_did_not_see(race):
     with pytest.raises(ValidationError, match="same name as 'Côte de Bagnols'"):
         corrections.checkpoint_save(checkpoint=clash)
     assert Checkpoint.objects.filter(stage=stage).count() == 1
+
+
+@pytest.fixture
+def legacy_pair(race):
+    """Two checkpoints of one name stored before the rule, and a third."""
+    stage = race.stage(1)
+    for name, category in (("Jaizkibel", "1"), ("JAIZKIBEL", "2")):
+        Checkpoint.objects.create(
+            stage=stage, kind="climb", name=name, km=10, category=category
+        )
+    Checkpoint.objects.create(stage=stage, kind="sprint", name="Town", km=80)
+    return stage
+
+
+def change_checkpoint(client: Client, checkpoint: Checkpoint, **fields):
+    url = reverse("admin:stages_checkpoint_change", args=[checkpoint.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = post_data(page.context["adminform"].form)
+    data.update(fields)
+    return client.post(url, data)
+
+
+def test_a_stored_pair_of_one_name_keeps_its_stage_page_saving(
+    editor_client, legacy_pair
+):
+    climb = {"kind": "climb", "category": "3", "multiplier": "1"}
+    url, data = inline_data(
+        editor_client, legacy_pair, [{**climb, "name": "Alto", "km": "50"}]
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    assert Checkpoint.objects.filter(stage=legacy_pair).count() == 4
+
+
+def test_a_row_renamed_to_the_pairs_name_on_the_stage_page_is_refused(
+    editor_client, legacy_pair
+):
+    url, data = inline_data(editor_client, legacy_pair, [])
+    [town] = [k for k, v in data.items() if k.endswith("-name") and v == "Town"]
+    data[town] = "jaizkibel"
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    errors = [
+        error
+        for inline in response.context["inline_admin_formsets"]
+        for form_errors in inline.formset.errors
+        for error in form_errors.get("name", [])
+    ]
+    assert len(errors) == 1
+    assert errors[0].startswith("'jaizkibel' is the same name")
+    assert Checkpoint.objects.filter(stage=legacy_pair, name="Town").exists()
+
+
+def test_one_of_a_stored_pair_is_corrected_on_its_own_page(editor_client, legacy_pair):
+    climb = Checkpoint.objects.get(stage=legacy_pair, name="JAIZKIBEL")
+    response = change_checkpoint(editor_client, climb, km="12.5")
+    assert response.status_code == 302
+    assert str(Checkpoint.objects.get(pk=climb.pk).km) == "12.5"
+    response = change_checkpoint(editor_client, climb, name="Jaízkibel")
+    assert errors_of(response) == [
+        "'Jaízkibel' is the same name as 'Jaizkibel' (a checkpoint of this stage) "
+        "once case and accents are ignored: checkpoint names must differ on a stage"
+    ]

@@ -217,6 +217,20 @@ def test_the_fragment_is_the_table_region_only(client, tour):
     assert 'data-spoils="tour-de-france/2023/17"' in html
 
 
+def test_each_checkpoint_is_one_named_region_not_two(client, tour):
+    """A screen reader's list of landmarks names each checkpoint once: its
+    table's scroll region (focusable), not the section around it as well."""
+    html = client.get(CHECKPOINTS_17).content.decode()
+    ids = re.findall(r'<h3 id="(checkpoint-\d+)"', html)
+    assert len(ids) == 6
+    for name in ids:
+        labelled = re.findall(rf'<(\w+)[^>]*aria-labelledby="{name}"[^>]*>', html)
+        assert labelled == ["div"], name
+        region = re.search(rf'<div[^>]*aria-labelledby="{name}"[^>]*>', html)
+        assert 'role="region"' in region.group(0)
+        assert 'tabindex="0"' in region.group(0)
+
+
 @pytest.mark.parametrize("number", [16, 17, 19])
 def test_queries_do_not_grow_with_checkpoints_or_crossings(
     client, tour, number, django_assert_num_queries
@@ -244,12 +258,45 @@ def test_name_and_team_filters_keep_the_checkpoints_with_a_match(client, tour):
     assert body.count("<tr") == body.count('<span class="team-code">ACT</span>') > 0
 
 
-@pytest.mark.parametrize("query", ["?team=NOPE", "?all=2", "?q=%00%01", "?page=x"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?team=NOPE",  # no team of this race
+        "?team=%00ACT",  # a real team behind a control character
+        "?q=%00%01%07%1b",  # a name of control characters only
+        "?all=2&all=yes",  # junk "all"
+        "?all=1",  # the table shows every row anyway
+        "?team=NOPE&q=%0b%0c&all=x",
+    ],
+)
 def test_bad_parameters_fall_back_to_the_whole_table(client, tour, query):
-    whole = client.get(CHECKPOINTS_17).content.decode()
+    whole = client.get(CHECKPOINTS_17)
     response = client.get(CHECKPOINTS_17 + query)
     assert response.status_code == 200
-    assert response.content.decode().count("<tr") == whole.count("<tr")
+    html = response.content.decode()
+    assert "(filtered)" not in html
+    assert "Nothing matches" not in html
+    assert html.count("<tr") == whole.content.decode().count("<tr") > 40
+    # The same page as without the parameters: no second copy stored.
+    assert response["ETag"] == whole["ETag"]
+    assert response.content == whole.content
+
+
+@pytest.mark.parametrize("table", ["checkpoints", "teams"])
+def test_show_all_is_no_new_variant_of_a_table_that_shows_every_row(
+    client, tour, table
+):
+    """Climbs & sprints and the team classification show every row: ``?all=1``
+    gives the same page (same ETag), not a second stored copy; a top-20 table
+    still gets its own."""
+    url = f"{STAGE_17}{table}/"
+    plain = client.get(url)
+    every = client.get(f"{url}?all=1")
+    assert every["ETag"] == plain["ETag"]
+    fragment = client.get(url, headers=HX)
+    assert client.get(f"{url}?all=1", headers=HX)["ETag"] == fragment["ETag"]
+    gc = client.get(f"{STAGE_17}gc/")
+    assert client.get(f"{STAGE_17}gc/?all=1")["ETag"] != gc["ETag"]
 
 
 def test_a_stage_without_checkpoints_says_so(client, tour):
@@ -318,6 +365,34 @@ def test_totals_link_to_where_the_rider_scored(client, tour, table):
     # The link lands on his climbs and sprints of that edition.
     rider_page = client.get(f"/riders/{slug}/").content.decode()
     assert 'id="scored-tour-de-france-2023"' in rider_page
+
+
+# Points: version, stage, teams, rows, jerseys, stage numbers, whether the
+# edition has checkpoints, key facts (stage top ten, GC top ten, its jerseys,
+# leaders), reports, the stage's checkpoints (route and strip).
+POINTS_QUERIES = 13
+
+
+@pytest.mark.parametrize("table", ["points", "mountains"])
+def test_without_checkpoints_the_totals_link_nowhere(
+    client, tour, table, django_assert_num_queries
+):
+    """An edition without checkpoints has no "Climbs and sprints" on the rider
+    pages: its totals are plain numbers, not links to a missing anchor."""
+    with django_assert_num_queries(POINTS_QUERIES):
+        linked = client.get(f"{STAGE_17}{table}/").content.decode()
+    assert 'class="scored-link"' in linked
+    Checkpoint.objects.filter(stage__edition=tour).delete()
+    with django_assert_num_queries(POINTS_QUERIES):
+        html = client.get(f"{STAGE_17}{table}/").content.decode()
+    first = html.split("<tbody>")[1].split("</tr>")[0]
+    assert "#scored-" not in html
+    assert 'class="scored-link"' not in html
+    slug = re.search(r'href="/riders/([^/"]+)/"', first).group(1)
+    total = re.search(r'<td class="num col-points">\s*(\d+)\s*</td>', first)
+    assert total is not None  # the total is still shown, as a number
+    rider_page = client.get(f"/riders/{slug}/").content.decode()
+    assert 'id="scored-tour-de-france-2023"' not in rider_page
 
 
 def test_the_team_classification_links_no_total(client, tour):
