@@ -14,7 +14,6 @@ from collections.abc import Callable, Collection
 
 from django.db.models import Count
 
-from editions.models import Edition
 from racing.parsing.csvrows import problem
 from racing.parsing.racefiles import CheckpointSpec, scale_problem
 from racing.parsing.setup_paste import PastedTable, read_checkpoint_list
@@ -116,7 +115,7 @@ def _check_scales(stage: Stage, table: PastedTable[CheckpointSpec]) -> None:
     named = [row for row in table.rows if row.spec is not None and row.spec.scale]
     if not named:
         return
-    edition = Edition.objects.get(pk=stage.edition_id)
+    edition = stage.edition
     try:
         scales: Collection[str] | None = edition_rules(edition).climb_points
     except ValueError as exc:
