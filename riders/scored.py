@@ -15,7 +15,7 @@ from editions.models import Edition, Entry
 from racing import standings
 from stages.inputs import edition_rules
 from stages.models import Checkpoint, CheckpointCrossing
-from stages.queries.checkpoints import KIND_LABELS, category_label, category_text
+from stages.queries.checkpoints import CheckpointWords
 
 _FIELDS = (
     "entry_id",
@@ -32,7 +32,7 @@ _FIELDS = (
 
 
 @dataclass(frozen=True)
-class ScoredAt:
+class ScoredAt(CheckpointWords):
     """One place of his at a checkpoint that won something."""
 
     stage: int
@@ -48,14 +48,6 @@ class ScoredAt:
     @property
     def won(self) -> bool:
         return self.rank == 1
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def category_text(self) -> str:
-        return category_text(self.category, self.category_label)
 
 
 @dataclass
@@ -157,7 +149,7 @@ def _row(values: tuple, rules: standings.Rules) -> ScoredAt | None:
         kind=kind,
         km=km,
         category=category,
-        category_label=category_label(rules, category, scale),
+        category_label=rules.category_label(category, scale),
         rank=rank,
         points=points,
         bonus=bonus,

@@ -27,8 +27,27 @@ KIND_LABELS = {
 _FIELDS = ("pk", "name", "kind", "km", "category", "multiplier", "altitude_m", "scale")
 
 
+class CheckpointWords:
+    """How the pages name a checkpoint's kind and a climb's category, for any
+    row with ``kind``, ``category`` (the code) and ``category_label`` (the race's
+    name for it): the stage's table and strip, the rider page."""
+
+    __slots__ = ()
+    kind: str
+    category: str
+    category_label: str
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def category_text(self) -> str:
+        return category_text(self.category, self.category_label)
+
+
 @dataclass(slots=True)
-class StageCheckpoint:
+class StageCheckpoint(CheckpointWords):
     """A checkpoint of a stage: ``category`` the climb's code (HC, 1-4),
     ``category_label`` its name in the race's rules, ``scale`` the climb scale it
     scores on when not its category's ("" for that)."""
@@ -43,14 +62,6 @@ class StageCheckpoint:
     altitude_m: int | None
     scale: str = ""
     crossings: list["Crossing"] = field(default_factory=list)
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def category_text(self) -> str:
-        return category_text(self.category, self.category_label)
 
     @property
     def engine(self) -> standings.Checkpoint:
@@ -93,12 +104,6 @@ class CheckpointTable:
     rows: list[Crossing]
 
 
-def category_label(rules: standings.Rules, category: str, scale: str = "") -> str:
-    """A climb's category as the race names it (``Rules.category_label``: HC,
-    1-4, Cima Coppi, Especial); "" for a sprint or a bonus point."""
-    return rules.category_label(category, scale) if category else ""
-
-
 def category_text(code: str, label: str = "") -> str:
     """A climb's category as the pages print it: "cat. 1" for a numbered
     category the race does not rename, else its label (HC, Cima Coppi,
@@ -124,7 +129,7 @@ def stage_checkpoints(stage: Stage) -> list[StageCheckpoint]:
         .values_list(*_FIELDS)
     ):
         pk, name, kind, km, category, multiplier, altitude, scale = values
-        label = category_label(rules, category, scale)
+        label = rules.category_label(category, scale)
         found.append(
             StageCheckpoint(
                 pk, name, kind, km, category, label, multiplier, altitude, scale
