@@ -7,6 +7,7 @@ Without Chromium the tests skip with a reason, unless TOURSITE_REQUIRE_BROWSER i
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,15 +51,36 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+PHONE = {"width": 360, "height": 800}
+WIDE = {"width": 1280, "height": 900}
+
+
+@contextmanager
+def browser_page(browser, viewport: dict):
+    """A page of a new browser context at ``viewport``, its console errors in
+    ``page.console_errors``; the context closes after."""
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.console_errors = errors
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser):
+    with browser_page(browser, WIDE) as page:
+        yield page
+
+
+@pytest.fixture
+def phone(browser):
+    """A page on a 360 px phone."""
+    with browser_page(browser, PHONE) as page:
+        yield page
 
 
 @pytest.fixture

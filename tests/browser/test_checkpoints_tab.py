@@ -5,24 +5,12 @@ address works without JavaScript."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, screenshot
-from tests.browser.test_stage_phone import PHONE, no_sideways_scroll, outside
+from tests.browser.test_stage_phone import no_sideways_scroll, outside
 
 STAGE_17 = "/races/tour-de-france/2023/stage-17/"
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.console_errors = errors
-    yield page
-    context.close()
 
 
 def test_place_name_and_points_fit_a_phone(phone, tour_live):

@@ -8,7 +8,7 @@ to look at; the assertions are what a fan would notice."""
 import pytest
 
 from stages.models import RaceReport
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import PHONE, WIDE, screenshot
 
 PAGES = {
     "home": "/",
@@ -18,7 +18,6 @@ PAGES = {
     "teams": "/races/tour-de-france/2023/teams/",
     "start-list": "/races/tour-de-france/2023/riders/",
 }
-PHONE = {"width": 360, "height": 800}
 
 # Every visible cell of each table's first rows: its box, and the table box's
 # sideways overflow. Tables inside a closed <details> (the chart's data table)
@@ -45,14 +44,6 @@ TAP_TARGETS = """() => [...document.querySelectorAll(
   .map(e => { const r = e.getBoundingClientRect();
     return {text: e.textContent.trim().slice(0, 30),
             width: r.width, height: r.height}; })"""
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_tables_fit_a_phone_with_rank_name_and_time_in_view(phone, tour_live):
@@ -127,7 +118,7 @@ def colour_of(page, selector: str, prop: str) -> str:
     )
 
 
-@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 900}])
+@pytest.mark.parametrize("viewport", [PHONE, WIDE])
 def test_dark_mode_follows_the_system(browser, tour_live, viewport):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()

@@ -10,23 +10,11 @@ from playwright.sync_api import expect
 from racing import registry
 from stages.models import Stage
 from stages.services.replay import replay_prepare
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import PHONE, screenshot
 
 STAGE_12 = "/races/tour-de-france/2023/stage-12/"
-PHONE = {"width": 360, "height": 800}
 TABS = ["stage", "gc", "points", "mountains", "youth", "teams"]
 FIRST_ROWS = 5
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.console_errors = errors
-    yield page
-    context.close()
 
 
 def outside(page, selector: str) -> list[str]:

@@ -5,7 +5,7 @@ and sprints" shows where Giulio Ciccone won his mountains points."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, browser_page, screenshot
 
 STAGE_17 = "/races/tour-de-france/2023/stage-17/"
 WIDTHS = [360, 1280]
@@ -13,14 +13,9 @@ WIDTHS = [360, 1280]
 
 @pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
 def sized(request, browser):
-    context = browser.new_context(viewport={"width": request.param, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.console_errors = errors
-    page.width = request.param
-    yield page
-    context.close()
+    with browser_page(browser, {"width": request.param, "height": 900}) as page:
+        page.width = request.param
+        yield page
 
 
 def open_page(page, url: str) -> None:
