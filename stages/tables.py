@@ -188,7 +188,8 @@ def checkpoint_context(
     stage: Stage, found: queries.CheckpointTable, rows: list[queries.Crossing]
 ) -> dict:
     """The climbs and sprints: one section per checkpoint in km order with the
-    crossings the filters keep (no query). Unfiltered, every checkpoint shows,
+    crossings the filters keep (no query), and every checkpoint (``checkpoints``,
+    the route's). Unfiltered, every checkpoint shows,
     one without crossings too; filtered, those with a match. ``total_count``
     counts the checkpoints: a stage without any says so instead of a table."""
     kept = {id(r) for r in rows}
@@ -199,6 +200,7 @@ def checkpoint_context(
         if crossings or not filtered:
             sections.append((checkpoint, crossings))
     return {
+        "checkpoints": found.checkpoints,
         "checkpoint_sections": sections,
         "total_count": len(found.checkpoints),
         "rows": rows if filtered else found.rows,

@@ -176,12 +176,9 @@ def _stage_page(
     context |= key_facts(stage)
     reports = queries.stage_reports(stage, scheduled=staff)
     context["reports"] = [(r, render_markdown(r.body)) for r in reports]
-    sections = context.get("checkpoint_sections")
-    if sections is not None and not context["filtered"]:  # read already
-        checkpoints = [checkpoint for checkpoint, _ in sections]
-    else:
-        checkpoints = queries.stage_checkpoints(stage)
-    context["checkpoints"] = checkpoints
+    if "checkpoints" not in context:  # the climbs and sprints read them already
+        context["checkpoints"] = queries.stage_checkpoints(stage)
+    checkpoints = context["checkpoints"]
     if checkpoints:
         bonus = edition_rules(stage.edition).checkpoint_bonus
         context["strip"] = stage_strip(
