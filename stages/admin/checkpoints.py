@@ -42,7 +42,7 @@ class CheckpointForm(RowTokenForm):
                 setattr(probe, name, data[name])
         if "stage" in self.fields and "stage" not in data:
             return data  # no stage to compare with: its field says why
-        problems = checkpoint_problems(probe, stored_names=self.stored_names)
+        problems = checkpoint_problems(probe, check_names=self.stored_names)
         for name, message in problems.items():
             if name in self.fields and name not in self.errors:
                 self.add_error(name, ValidationError(message, code=name))

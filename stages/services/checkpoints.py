@@ -12,17 +12,17 @@ from django.core.exceptions import ValidationError
 
 from editions.models import Edition
 from racing import standings
-from racing.parsing.racefiles import name_clashes, scale_problem
+from racing.parsing.racefiles import NameClash, name_clashes, scale_problem
 from stages.inputs import edition_rules
 from stages.models import Checkpoint
 
 
 def checkpoint_problems(
-    checkpoint: Checkpoint, *, stored_names: bool = True
+    checkpoint: Checkpoint, *, check_names: bool = True
 ) -> dict[str, str]:
     """The problems of an unsaved checkpoint by field: a scale its edition's rules
     do not have (only when it names one: its stage and edition are read when not
-    loaded already), and with ``stored_names`` a name another checkpoint of its
+    loaded already), and with ``check_names`` a name another checkpoint of its
     stage already has, case and accents ignored (1 query; a stored checkpoint
     that keeps its name and stage is not refused for a clash stored before the
     rule)."""
@@ -34,17 +34,13 @@ def checkpoint_problems(
         wrong = scale_problem(checkpoint.scale, checkpoint.kind, scales)
         if wrong:
             problems["scale"] = wrong
-    if stored_names and checkpoint.name:
-        stored = dict(
-            Checkpoint.objects.filter(stage_id=checkpoint.stage_id)
-            .order_by("pk")
-            .values_list("pk", "name")
-        )
-        if stored.get(checkpoint.pk) != checkpoint.name:
-            stored.pop(checkpoint.pk, None)
-            named = [*stored.items(), (None, checkpoint.name)]
-            for clash in name_clashes(named, written={None}):
-                problems["name"] = clash.message("a checkpoint of this stage")
+    if check_names and checkpoint.name:
+        placed = (checkpoint.stage_id, checkpoint.name)
+        stored = stored_names([checkpoint])
+        if stored.get(checkpoint.pk) != placed:
+            clash = _written_clash(stored, {checkpoint.pk: placed})
+            if clash is not None:
+                problems["name"] = clash[1].message("a checkpoint of this stage")
     return problems
 
 
@@ -65,7 +61,7 @@ def checkpoint_validate(checkpoint: Checkpoint) -> None:
     """Raise ``ValidationError`` (by field) for the problems of
     :func:`checkpoint_problems` but the name: names are checked once every row
     of a write is saved (:func:`stage_names_check`)."""
-    problems = checkpoint_problems(checkpoint, stored_names=False)
+    problems = checkpoint_problems(checkpoint, check_names=False)
     if problems:
         raise ValidationError(problems, code="checkpoint")
 
@@ -95,23 +91,36 @@ def stage_names_check(
     stored with one name before the rule do not block other writes."""
     saved = {checkpoint.pk: checkpoint for checkpoint in checkpoints}
     written = {
-        pk
+        pk: (checkpoint.stage_id, checkpoint.name)
         for pk, checkpoint in saved.items()
         if before.get(pk) != (checkpoint.stage_id, checkpoint.name)
     }
+    clash = _written_clash(before, written)
+    if clash is not None:
+        pk, why = clash
+        message = why.message("a checkpoint of this stage")
+        number = saved[pk].stage.number
+        raise ValidationError({"name": f"Stage {number}: {message}"}, code="name")
+
+
+def _written_clash(
+    stored: Mapping[int | None, tuple[int, str]],
+    written: Mapping[int | None, tuple[int, str]],
+) -> tuple[int | None, NameClash] | None:
+    """The first checkpoint of ``written`` (pk, None for a new one -> (stage id,
+    name)) whose name another checkpoint of its stage has, stored or written,
+    case and accents ignored, with the clash; None when there is none. Only a
+    written checkpoint is refused (``racefiles.name_clashes``)."""
     if not written:
-        return
-    now = {**before, **{pk: (c.stage_id, c.name) for pk, c in saved.items()}}
+        return None
+    now = {**stored, **written}
     named = [((stage_id, pk), name) for pk, (stage_id, name) in now.items()]
     clashes = name_clashes(
         named,
         stage_of=lambda label: label[0],
         written={(now[pk][0], pk) for pk in written},
     )
-    for clash in clashes:
-        number = saved[clash.label[1]].stage.number
-        message = clash.message("a checkpoint of this stage")
-        raise ValidationError({"name": f"Stage {number}: {message}"}, code="name")
+    return (clashes[0].label[1], clashes[0]) if clashes else None
 
 
 def scales_in_use(edition: Edition) -> list[tuple[int, str, str]]:
