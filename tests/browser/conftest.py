@@ -7,6 +7,7 @@ Without Chromium the tests skip with a reason, unless TOURSITE_REQUIRE_BROWSER i
 
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -81,6 +82,54 @@ def phone(browser):
     """A page on a 360 px phone."""
     with browser_page(browser, PHONE) as page:
         yield page
+
+
+# With SQLite the test database is in memory, and the live server's threads use the
+# test's own connection (Django shares it): two threads on it at once mix up their
+# result rows. Every request then runs whole under this lock, and a test that writes
+# while a page is open holds it too (``db_lock``). PostgreSQL gives each thread its
+# own connection and needs none of this.
+DB_LOCK = threading.RLock()
+
+
+def _one_request_at_a_time(app):
+    def serialised(environ, start_response):
+        with DB_LOCK:
+            result = app(environ, start_response)
+            try:
+                return list(result)  # a streamed body reads the database too
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+
+    return serialised
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, its requests one at a time on a shared
+    connection."""
+    if live_server.thread.connections_override:
+        httpd = live_server.thread.httpd
+        httpd.set_app(_one_request_at_a_time(httpd.get_app()))
+    return live_server
+
+
+@contextmanager
+def db_lock():
+    """The test's own database writes, never while the live server serves."""
+    with DB_LOCK:
+        yield
+
+
+@contextmanager
+def db_unlocked():
+    """Inside ``db_lock``: let the live server serve (while the test waits)."""
+    DB_LOCK.release()
+    try:
+        yield
+    finally:
+        DB_LOCK.acquire()
 
 
 @pytest.fixture

@@ -11,17 +11,10 @@ from playwright.sync_api import expect
 
 from stages.models import Stage
 from stages.services.replay import replay_play, replay_prepare
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import db_lock, db_unlocked, screenshot
 from tests.browser.test_editor_flow import log_in_as_editor
 
 STAGE_12 = "/races/tour-de-france/2023/stage-12/"
-
-
-def _one_at_a_time(page):
-    """Requests are fetched by Playwright from the test's thread, so the test's
-    writes never overlap a request (SQLite's shared in-memory test database locks
-    whole tables)."""
-    page.route("**/*", lambda route: route.fulfill(response=route.fetch()))
 
 
 def _stage_12():
@@ -41,7 +34,6 @@ def test_a_fans_page_follows_the_desk_without_a_reload(
     desk = desk_context.new_page()
     log_in_as_editor(desk, tour_live.url)
     desk.goto(f"{tour_live.url}/admin/stages/stage/{stage.pk}/live/")
-    _one_at_a_time(page)
     page.goto(tour_live.url + STAGE_12)
     expect(page.locator("#live-panel")).to_be_visible()
     page.evaluate("() => { window.notReloaded = true; }")
@@ -100,18 +92,19 @@ def test_a_replay_fills_the_stage_tab_and_ends_official(page, tour_live, setting
     settings.TOURSITE_LIVE_POLL_SECONDS = 1
     stage = _stage_12()
     replay = replay_prepare(stage=stage)
-    _one_at_a_time(page)
     page.goto(tour_live.url + STAGE_12)
     expect(page.locator(".live-note")).to_be_visible()
     seen = []
 
     def wait(at):  # before each write: what the fan sees, a poll or two later
-        page.wait_for_timeout(400)
+        with db_unlocked():
+            page.wait_for_timeout(400)
         rows = page.locator("#stage-table tbody tr").count()
         if not seen or rows != seen[-1]:
             seen.append(rows)
 
-    replay_play(replay, speed=1e9, wait=wait)
+    with db_lock():  # the replay writes from this thread
+        replay_play(replay, speed=1e9, wait=wait)
     expect(page.locator(".stage-winner")).to_contain_text("Stage winner", timeout=5_000)
     expect(page.locator("#table-poll")).to_have_count(0)
     expect(page.locator("#stage-table tbody tr").first).to_contain_text("IZAGIRRE")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from editions.models import Edition
 from stages.models import Stage, StageResult
 from stages.services import recompute
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import db_lock, screenshot
 
 STAGE_12 = "/races/tour-de-france/2023/stage-12/"
 
@@ -120,13 +120,15 @@ def test_live_stage_picks_up_a_saved_result(page, tour_live, settings):
     expect(page.locator(".live-note")).to_be_visible()
     expect(first_row(page, "gc")).to_contain_text("VINGEGAARD")
     # The commissaires give Vingegaard a minute's penalty: Pogačar leads.
-    StageResult.objects.filter(
-        stage__edition=edition, stage__number=12, entry__bib=1
-    ).update(penalty=60)
-    recompute.recompute_standings(edition, from_stage=12)
+    with db_lock():  # the page polls meanwhile
+        StageResult.objects.filter(
+            stage__edition=edition, stage__number=12, entry__bib=1
+        ).update(penalty=60)
+        recompute.recompute_standings(edition, from_stage=12)
     expect(first_row(page, "gc")).to_contain_text("POGAČAR", timeout=10_000)
     # The stage ends: the next poll renders the table without the poller.
-    Stage.objects.filter(edition=edition, number=12).update(status="finished")
+    with db_lock():
+        Stage.objects.filter(edition=edition, number=12).update(status="finished")
     expect(page.locator("#table-poll")).to_have_count(0, timeout=10_000)
     assert page.console_errors == []
 
