@@ -142,6 +142,16 @@ def test_the_stage_page_shows_the_scale_of_its_climbs(editor_client, race):
     assert 'value="summit-1"' in page.content.decode()
 
 
+def inline_name_errors(response) -> list[str]:
+    """The stage page's checkpoint rows' errors on their names."""
+    return [
+        error
+        for inline in response.context["inline_admin_formsets"]
+        for form_errors in inline.formset.errors
+        for error in form_errors.get("name", [])
+    ]
+
+
 def test_two_new_rows_of_one_name_on_the_stage_page_are_refused(editor_client, race):
     stage = race.stage(1)
     climb = {"kind": "climb", "category": "2", "multiplier": "1"}
@@ -152,12 +162,7 @@ def test_two_new_rows_of_one_name_on_the_stage_page_are_refused(editor_client, r
     )
     response = editor_client.post(url, data)
     assert response.status_code == 200
-    errors = [
-        error
-        for inline in response.context["inline_admin_formsets"]
-        for form_errors in inline.formset.errors
-        for error in form_errors.get("name", [])
-    ]
+    errors = inline_name_errors(response)
     assert errors == [
         "'JAIZKIBEL' is the same name as 'Jaizkibel' (row 1) once case and accents "
         "are ignored: checkpoint names must differ on a stage"
@@ -224,12 +229,7 @@ def test_a_row_renamed_to_the_pairs_name_on_the_stage_page_is_refused(
     data[town] = "jaizkibel"
     response = editor_client.post(url, data)
     assert response.status_code == 200
-    errors = [
-        error
-        for inline in response.context["inline_admin_formsets"]
-        for form_errors in inline.formset.errors
-        for error in form_errors.get("name", [])
-    ]
+    errors = inline_name_errors(response)
     assert len(errors) == 1
     assert errors[0].startswith("'jaizkibel' is the same name")
     assert Checkpoint.objects.filter(stage=legacy_pair, name="Town").exists()
