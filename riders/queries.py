@@ -192,7 +192,8 @@ def rides_of(rider: Rider, *, drafts: bool = False) -> list[EditionRide]:
     entries = Entry.objects.filter(rider=rider)
     if not drafts:
         entries = entries.filter(edition__published=True)
-    # Whether the edition has checkpoints, for ``riders.scored`` (no query more).
+    # Whether the edition has checkpoints (``has_checkpoints``), for
+    # ``riders.scored`` (no query more).
     entries = list(
         entries.select_related("edition__race", "team").annotate(
             has_checkpoints=_has_checkpoints

@@ -3,18 +3,19 @@ each edition he rode: the rider page's "Climbs and sprints".
 
 What a place is worth is the engine's (``racing.standings.checkpoint_points``, with
 the edition's rules), a category's name the rules' too (the Giro's Cima Coppi,
-the Vuelta's Especial), as on the stage's "Climbs & sprints" table. One or two
-queries whatever the number of editions and crossings.
+the Vuelta's Especial), as on the stage's "Climbs & sprints" table. One query
+whatever the number of editions and crossings.
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from editions.models import Edition, Entry
 from racing import standings
 from stages.inputs import edition_rules
-from stages.models import Checkpoint, CheckpointCrossing
+from stages.models import CheckpointCrossing
 from stages.queries.checkpoints import CheckpointWords
 
 _FIELDS = (
@@ -99,26 +100,22 @@ class Scored:
         return "; ".join(parts)
 
 
-def scored_by_entry(entries: list[Entry]) -> dict[int, Scored]:
-    """For each entry whose edition has checkpoints, his places that won
-    something (an empty ``Scored`` if none); editions without checkpoints are
-    left out. 1 query when the entries carry ``has_checkpoints`` (as
-    ``riders.queries.rides_of`` reads them), else 2."""
+def scored_by_entry(
+    entries: list[Entry], with_checkpoints: Collection[int]
+) -> dict[int, Scored]:
+    """For each entry whose edition is one of ``with_checkpoints`` (the ids of
+    the editions with checkpoints, as ``riders.queries.rides_of`` marks them),
+    his places that won something (an empty ``Scored`` if none); other editions
+    are left out (1 query)."""
     editions: dict[int, Edition] = {e.edition_id: e.edition for e in entries}
-    if all(hasattr(e, "has_checkpoints") for e in entries):
-        with_checkpoints = {e.edition_id for e in entries if e.has_checkpoints}
-    else:
-        with_checkpoints = set(
-            Checkpoint.objects.filter(stage__edition__in=list(editions))
-            .values_list("stage__edition_id", flat=True)
-            .distinct()
-        )
     found: dict[int, Scored] = {
         e.pk: Scored() for e in entries if e.edition_id in with_checkpoints
     }
     if not found:
         return {}
-    rules = {pk: edition_rules(editions[pk]) for pk in with_checkpoints}
+    rules = {
+        pk: edition_rules(e) for pk, e in editions.items() if pk in with_checkpoints
+    }
     edition_of = {e.pk: e.edition_id for e in entries}
     rows: dict[int, list[ScoredAt]] = defaultdict(list)
     for values in CheckpointCrossing.objects.filter(entry__in=list(found)).values_list(

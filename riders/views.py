@@ -35,7 +35,9 @@ def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if rider is None:
         raise Http404("No rider with that name.")
     rides = queries.rides_of(rider, drafts=staff)
-    scored = scored_queries.scored_by_entry([ride.entry for ride in rides])
+    entries = [ride.entry for ride in rides]
+    with_checkpoints = {e.edition_id for e in entries if e.has_checkpoints}
+    scored = scored_queries.scored_by_entry(entries, with_checkpoints)
     for ride in rides:
         ride.scored = scored.get(ride.entry.pk)
     context = {

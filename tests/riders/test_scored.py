@@ -146,7 +146,7 @@ def test_checkpoint_climb_points_add_up_to_the_tour_mountains_totals(tour):
     entries = list(
         Entry.objects.filter(edition=tour).select_related("edition__race", "rider")
     )
-    scored = scored_by_entry(entries)
+    scored = scored_by_entry(entries, {tour.pk})
     final = dict(
         Standing.objects.filter(
             stage__edition=tour, stage__number=21, classification="mountains"
