@@ -44,13 +44,18 @@ class TableFilters:
     show_all: bool = False
 
     @classmethod
-    def from_query(cls, query: QueryDict, team_codes: set[str]) -> "TableFilters":
+    def from_query(
+        cls, query: QueryDict, team_codes: set[str], kind: str = ""
+    ) -> "TableFilters":
+        """The filters of ``query``, for a table of ``kind`` (a registry kind):
+        ``all`` only counts where it shows more rows (never on EVERY_ROW kinds,
+        so it makes no other page)."""
         team = query.get("team", "").strip().upper()
         q = "".join(c for c in query.get("q", "") if c.isprintable())
         return cls(
             team=team if team in team_codes else "",
             q=" ".join(q.split())[:QUERY_MAX_LENGTH],
-            show_all=query.get("all") == "1",
+            show_all=query.get("all") == "1" and kind not in EVERY_ROW,
         )
 
     def querystring(self, *, show_all: bool | None = None) -> str:
@@ -107,7 +112,7 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
     # A team classification has no team filter (its form hides the field): a
     # ?team= left in the address neither narrows it nor follows to the next tab.
     codes = set() if info.kind == registry.TEAM else {t.code for t in teams}
-    filters = TableFilters.from_query(query, codes)
+    filters = TableFilters.from_query(query, codes, info.kind)
     all_rows, found = _rows_of(stage, table, info.kind)
     rows = queries.filter_rows(all_rows, team=filters.team, q=filters.q)
     every = filters.show_all or info.kind in EVERY_ROW

@@ -5,7 +5,6 @@ Every page goes through ``toursite.http.public_page``: ETag and 304,
 shared Cache-Control, and the rendered page (or fragment) stored per data version.
 """
 
-import dataclasses
 import functools
 
 from django.contrib.syndication.views import Feed
@@ -24,7 +23,6 @@ from stages.models import Stage
 from stages.queries import live as live_queries
 from stages.strip import stage_strip
 from stages.tables import (
-    EVERY_ROW,
     TableFilters,
     key_facts,
     live_context,
@@ -89,10 +87,8 @@ def stage_variant(
             if current is None:
                 return None
             codes = _team_codes(race, year, current.token)
-        filters = TableFilters.from_query(request.GET, codes)
-        if filters.show_all and info is not None and info.kind in EVERY_ROW:
-            # These tables show every row anyway: "all" is no other page.
-            filters = dataclasses.replace(filters, show_all=False)
+        kind = info.kind if info is not None else ""
+        filters = TableFilters.from_query(request.GET, codes, kind)
     return Variant(key=(filters, _trigger_class(request)), store=not filters.q)
 
 
