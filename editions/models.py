@@ -181,6 +181,14 @@ class Entry(models.Model):
     rider = models.ForeignKey(Rider, on_delete=models.PROTECT, related_name="entries")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="entries")
     bib = models.PositiveSmallIntegerField()
+    # A rider's sporting nationality may change between editions (Sivakov: RU in
+    # 2021, FR later): each entry keeps the one he rode under; Rider.nationality is
+    # that of his latest edition.
+    nationality = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text=_("ISO 3166-1 alpha-2 in this edition; blank: the rider's."),
+    )
     # Where the rider left the race (racing.standings.exits), stored by every
     # recompute so that no page derives it again.
     exit_stage = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -197,6 +205,9 @@ class Entry(models.Model):
             ),
             models.CheckConstraint(condition=Q(bib__gte=1), name="entry_bib_positive"),
             models.CheckConstraint(
+                condition=Q(nationality__length=2), name="entry_nationality_alpha2"
+            ),
+            models.CheckConstraint(
                 condition=Q(exit_stage__isnull=False) | Q(exit_status=""),
                 name="entry_exit_status_needs_stage",
             ),
@@ -204,6 +215,11 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bib} {self.rider.display_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.nationality and self.rider_id is not None:
+            self.nationality = self.rider.nationality
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         """An entry rides for a team of its own edition (the database refuses

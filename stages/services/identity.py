@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from editions.models import Rider
+from editions.models import Entry, Rider
 from racing.text import fold, slugify
 
 KNOWN, NEW, DECIDE = "known", "new", "decide"
@@ -156,3 +156,25 @@ def _new_rider(person: Person, taken: set[str]) -> Rider:
         birth_date=person.birth_date,
         slug=slug,
     )
+
+
+def nationalities_refresh(rider_ids: Iterable[int]) -> None:
+    """Each rider's nationality is the one he rode under in his latest edition
+    (``Entry.nationality``): a package of an older edition loaded last does not
+    bring back an old flag. 1 query to read, 1 UPDATE per nationality that
+    changed (usually none)."""
+    latest: dict[int, str] = {}
+    current: dict[int, str] = {}
+    for rider_id, nationality, ridden in (
+        Entry.objects.filter(rider_id__in=set(rider_ids))
+        .order_by("rider_id", "edition__year", "edition__pk")
+        .values_list("rider_id", "nationality", "rider__nationality")
+    ):
+        latest[rider_id] = nationality
+        current[rider_id] = ridden
+    changed: dict[str, list[int]] = {}
+    for rider_id, nationality in latest.items():
+        if nationality and nationality != current[rider_id]:
+            changed.setdefault(nationality, []).append(rider_id)
+    for nationality, pks in changed.items():
+        Rider.objects.filter(pk__in=pks).update(nationality=nationality)

@@ -31,6 +31,7 @@ from stages.services.identity import (
     Person,
     RiderMatch,
     match_riders,
+    nationalities_refresh,
     riders_for,
     undecided,
 )
@@ -299,11 +300,16 @@ def _save_start_list(
     riders = riders_for(matches, taken, decisions)
     entries = {
         bib: Entry(
-            edition=edition, rider=riders[bib], team=teams[spec.team_code], bib=bib
+            edition=edition,
+            rider=riders[bib],
+            team=teams[spec.team_code],
+            bib=bib,
+            nationality=nationality,
         )
-        for bib, (spec, _, _) in sorted(package.riders.items())
+        for bib, (spec, nationality, _) in sorted(package.riders.items())
     }
     Entry.objects.bulk_create(entries.values())
+    nationalities_refresh(e.rider_id for e in entries.values())
     return {bib: e.pk for bib, e in entries.items()}
 
 

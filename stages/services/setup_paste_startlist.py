@@ -35,6 +35,7 @@ from stages.services.identity import (
     Person,
     RiderMatch,
     match_riders,
+    nationalities_refresh,
     riders_for,
     undecided,
 )
@@ -350,6 +351,7 @@ class _Plan:
                 bib=bib,
                 rider=riders[bib],
                 team=self.teams[code],
+                nationality=self.matches[bib].person.nationality,
             )
             for bib, code in self.new
         )
@@ -357,7 +359,11 @@ class _Plan:
             entry.team = self.teams[code]
             if replaced:
                 entry.rider = riders[entry.bib]
-        Entry.objects.bulk_update([e for e, _, _ in self.changed], ["rider", "team"])
+                entry.nationality = self.matches[entry.bib].person.nationality
+        Entry.objects.bulk_update(
+            [e for e, _, _ in self.changed], ["rider", "team", "nationality"]
+        )
+        nationalities_refresh(r.pk for r in riders.values())
 
 
 def riders_paste_save(
