@@ -37,7 +37,7 @@ TEAM_COLUMNS = ("code", "name", "country")
 RIDER_COLUMNS = ("bib", "first_name", "last_name", "nationality", "birth_date", "team")
 STAGE_COLUMNS = (
     *("number", "date", "start", "finish", "distance_km", "type"),
-    *("points_scale", "team_times"),
+    *("points_scale", "team_times", "status"),
 )
 CHECKPOINT_COLUMNS = (
     *("stage", "kind", "name", "km", "category", "multiplier"),
@@ -90,7 +90,7 @@ def package_to_files(package: Package) -> dict[str, bytes]:
             STAGE_COLUMNS,
             (
                 (s.number, s.date, s.start, s.finish, s.distance_km, s.type)
-                + (s.points_scale, s.team_times)
+                + (s.points_scale, s.team_times, s.status)
                 for _, s in sorted(package.stages.items())
             ),
         ),

@@ -31,7 +31,8 @@ _CHECKPOINT_FIELDS = ("kind", "category", "multiplier", "scale")
 
 
 def stage_inputs(edition: Edition) -> list[standings.StageInput]:
-    """Every stage of the edition that has results, as engine input (4 queries)."""
+    """Every stage of the edition that has results or was not raced (the engine
+    gives it the standings of the stage before), as engine input (4 queries)."""
     results = _results_by_stage(edition)
     checkpoints = defaultdict(list)
     for pk, stage_id, *values in Checkpoint.objects.filter(
@@ -53,13 +54,14 @@ def stage_inputs(edition: Edition) -> list[standings.StageInput]:
             checkpoints=tuple(checkpoints[pk]),
             crossings=tuple(crossings[pk]),
             complete=status == Stage.Status.FINISHED,
+            cancelled=status == Stage.Status.CANCELLED,
         )
         for pk, number, kind, scale, team_times, status in Stage.objects.filter(
             edition=edition
         )
         .order_by("number")
         .values_list("pk", "number", "type", "points_scale", "team_times", "status")
-        if results[pk]
+        if results[pk] or status == Stage.Status.CANCELLED
     ]
 
 

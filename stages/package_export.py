@@ -26,7 +26,7 @@ from racing import standings
 from racing.package_writer import AWARD_COLUMNS, write_package_zip
 from racing.parsing.layouts import RESULT_COLUMNS
 from racing.parsing.package import Package
-from racing.parsing.racefiles import CheckpointSpec, StageSpec
+from racing.parsing.racefiles import CANCELLED, CheckpointSpec, StageSpec
 from racing.parsing.results import ResultRow, ResultsTable, StartListRider
 from stages import inputs
 from stages.models import Checkpoint, CheckpointCrossing, RaceReport, Stage, StageResult
@@ -121,7 +121,7 @@ def _entries(edition: Edition) -> dict[int, tuple]:
         "bib",
         "rider__given_name",
         "rider__family_name",
-        "rider__nationality",
+        "nationality",
         "rider__birth_date",
         "team__code",
     )
@@ -133,7 +133,7 @@ def _entries(edition: Edition) -> dict[int, tuple]:
 
 _STAGE_FIELDS = (
     *("pk", "number", "date", "start", "finish", "distance_km", "type"),
-    *("points_scale", "team_times"),
+    *("points_scale", "team_times", "status"),
 )
 
 
@@ -154,7 +154,15 @@ def _stages(edition: Edition) -> dict[int, StageSpec]:
         .order_by("number")
         .values_list(*_STAGE_FIELDS)
     )
-    return {pk: StageSpec(*values) for pk, *values in rows}
+    return {
+        pk: StageSpec(*values, status=_package_status(status))
+        for pk, *values, status in rows
+    }
+
+
+def _package_status(status: str) -> str:
+    """stages.csv's ``status``: only a stage not raced has one."""
+    return CANCELLED if status == Stage.Status.CANCELLED else ""
 
 
 _CHECKPOINT_FIELDS = (

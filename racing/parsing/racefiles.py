@@ -3,7 +3,7 @@ riders.csv, stages.csv and checkpoints.csv, read into plain validated rows."""
 
 import re
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
@@ -44,6 +44,16 @@ class StageSpec:
     type: str
     points_scale: str
     team_times: str
+    status: str = ""  # the optional ``status`` column: "" or CANCELLED
+    line: int = field(default=0, compare=False)  # its line in stages.csv
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == CANCELLED
+
+
+# stages.csv's ``status`` of a stage that was not raced (RACE_PACKAGE.md).
+CANCELLED = "cancelled"
 
 
 @dataclass
@@ -218,8 +228,21 @@ def _stage_spec(row: CsvRow, number: int, year: int, errors: list[str]) -> Stage
                 "stages.csv", row.line, f"team_times {team_times!r} is not finish or gc"
             )
         )
+    status = row.get("status").lower()
+    if status not in ("", CANCELLED):
+        errors.append(
+            problem(
+                "stages.csv",
+                row.line,
+                f"status {row.get('status')!r} is not blank or {CANCELLED!r} "
+                "(a stage that was not raced)",
+            )
+        )
+        status = ""
     start, finish = row.get("start"), row.get("finish")
-    return StageSpec(number, day, start, finish, distance, kind, scale, team_times)
+    return StageSpec(
+        number, day, start, finish, distance, kind, scale, team_times, status, row.line
+    )
 
 
 def read_checkpoints(

@@ -73,14 +73,42 @@ def _stage_texts(
             errors.append(f"{label}: file name must be stage-NN.{suffix}")
             continue
         number = int(m.group(1))
-        if number not in stages:
-            errors.append(f"{label}: stage {number} is not in stages.csv")
+        refused = _refused(label, number, stages, played=folder != "reports")
+        if refused:
+            errors.append(refused)
             continue
         try:
             texts[number] = (label, decode(label, files[label]))
         except PackageError as exc:
             errors.extend(exc.problems)
     return texts
+
+
+def _refused(
+    label: str, number: int, stages: Mapping[int, StageSpec], *, played: bool
+) -> str:
+    """Why the file of stage ``number`` cannot be read ("" when it can): a stage
+    not in stages.csv, after the race's last stage, or (for what only a raced
+    stage has: results, crossings) a stage that was not raced."""
+    if number in stages:
+        spec = stages[number]
+        if played and spec.cancelled:
+            return problem(
+                label,
+                1,
+                f"stage {number} was not raced (status cancelled, stages.csv line "
+                f"{spec.line}): a cancelled stage has no results or crossings",
+            )
+        return ""
+    last = max(stages.values(), key=lambda s: s.number, default=None)
+    if last is not None and number > last.number:
+        return problem(
+            label,
+            1,
+            f"stage {number} is after the race's last stage ({last.number}, "
+            f"stages.csv line {last.line})",
+        )
+    return f"{label}: stage {number} is not in stages.csv"
 
 
 def read_crossings(

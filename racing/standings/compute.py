@@ -147,6 +147,12 @@ def _table(
     return tuple(out)
 
 
+def _unmoved(table: tuple[Standing, ...]) -> tuple[Standing, ...]:
+    """The same table after a stage that was not raced: each row's previous rank
+    is its rank."""
+    return tuple(replace(s, previous_rank=s.rank) for s in table)
+
+
 def _previous(table: tuple[Standing, ...]) -> dict[int, int]:
     return {(s.team_id if s.rider_id is None else s.rider_id): s.rank for s in table}
 
@@ -183,6 +189,16 @@ def compute(
     previous: dict[str, dict[int, int]] = {c: {} for c in registry.CLASSIFICATION_KEYS}
     out: list[StageStandings] = []
     for stage in ordered:
+        if stage.cancelled:
+            if stage.results:
+                raise ValueError(f"stage {stage.number} was not raced: no results")
+            # Not raced: the tables of the stage before, nobody moved.
+            tables = {
+                key: _unmoved(out[-1].tables[key] if out else ())
+                for key in registry.CLASSIFICATION_KEYS
+            }
+            out.append(StageStandings(stage.number, tables, _jerseys(tables)))
+            continue
         race.ride(stage)
         tables: dict[str, tuple[Standing, ...]] = {}
         for classification in registry.CLASSIFICATIONS:

@@ -56,8 +56,8 @@ def exits(
 
 def stage_exits(stages: Sequence[StageInput]) -> dict[int, Exit]:
     """:func:`exits` of engine input (``StageInput.complete`` marks the stages
-    whose results are all in)."""
+    whose results are all in; a stage not raced is nobody's missing row)."""
     return exits(
         ((r.rider_id, s.number, r.status) for s in stages for r in s.results),
-        (s.number for s in stages if s.complete),
+        (s.number for s in stages if s.complete and not s.cancelled),
     )

@@ -81,6 +81,9 @@ class StageInput:
     crossings: tuple[Crossing, ...] = ()
     # False while a stage's results are still being entered (a live stage).
     complete: bool = True
+    # Not raced (RACE_PACKAGE.md ``status = cancelled``): no results; the
+    # classifications after it are those after the stage before.
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,10 @@ def field_problems(package: Package) -> list[str]:
 
 
 def stage_of(number: int, spec: StageSpec, **fields: object) -> Stage:
-    """The unsaved stage of a package's stage row."""
+    """The unsaved stage of a package's stage row (a stage not raced is
+    cancelled, whatever status ``fields`` give the others)."""
+    if spec.cancelled:
+        fields["status"] = Stage.Status.CANCELLED
     return Stage(
         number=number,
         date=spec.date,

@@ -70,9 +70,9 @@ class EngineInput:
     def digest(self) -> str:
         """A short token of what the standings are computed from: results,
         checkpoints, crossings, stage scoring, the start list's teams and birth
-        dates, the rules. Not the stages' status: marking a stage live while an
-        editor previews a paste must not refuse the paste."""
-        parts = [
+        dates, the rules, the stages not raced. Not the other statuses: marking
+        a stage live while an editor previews a paste must not refuse the paste."""
+        parts = [f"not raced {s.number}" for s in self.stages if s.cancelled] + [
             repr((s.number, s.type, s.points_scale, s.team_times, item))
             for s in self.stages
             for item in (*s.results, *s.checkpoints, *s.crossings)
