@@ -12,6 +12,7 @@ from stages.services.paste import (
     Preview,
     PreviewRow,
     entry_ids_by_bib,
+    not_raced_preview,
     row_problems,
     team_names,
     with_changes,
@@ -25,6 +26,8 @@ def crossing_rows(stage: Stage, text: str) -> Preview:
     its place is worth (no standings: 6 queries)."""
     if not text.strip():
         return Preview("crossings", [], ["Paste the crossings first."])
+    if stage.status == Stage.Status.CANCELLED:
+        return not_raced_preview("crossings", stage)
     checkpoints = {fold(c.name): c for c in Checkpoint.objects.filter(stage=stage)}
     start_list = inputs.start_list_of(stage.edition)
     parsed, problems = parse_crossings_table(

@@ -113,6 +113,16 @@ class Preview:
         self.general_problems.append(problem)
 
 
+def not_raced_preview(kind: str, stage: Stage) -> Preview:
+    """A paste on a stage that was not raced: refused, with why."""
+    why = (
+        f"Stage {stage.number} was not raced (its status is “Not raced”): it takes "
+        "no results or crossings. Change its status on the stage's page first if "
+        "it was raced after all."
+    )
+    return Preview(kind, [], [why], [why])
+
+
 def row_problems(label: str, line: int, problems: list[str]) -> tuple[str, ...]:
     """A row's problems without the label and line its row already shows."""
     prefix = f"{label} line {line}: "
@@ -154,6 +164,8 @@ def result_rows(stage: Stage, text: str) -> Preview:
     list and the riders already out (no standings: 5 queries)."""
     if not text.strip():
         return Preview("results", [], ["Paste the stage result first."])
+    if stage.status == Stage.Status.CANCELLED:
+        return not_raced_preview("results", stage)
     start_list = inputs.start_list_of(stage.edition)
     table = parse_results_table(
         RESULTS_LABEL,

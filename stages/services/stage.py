@@ -7,8 +7,10 @@ a stage no longer live loses its race situation (``status_refresh``)."""
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from live.models import RaceSituation
-from stages.models import Checkpoint, Stage, StageResult
+from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult
 from stages.services.corrections import rows_apply, rows_touched
 from stages.services.recompute import exits_refresh
 from stages.services.writes import RowRefused, Touched, gone_message, write
@@ -47,6 +49,7 @@ def stage_create(
         for row in rows:
             row.stage = stage
         rows_apply(rows, ())
+        not_raced_check(stage)
 
     return write(change, touched)
 
@@ -68,12 +71,16 @@ def stage_update(
     saved = [*checkpoints.saved, *results.saved]
     deleted = [*checkpoints.deleted, *results.deleted]
     touched = rows_touched(saved, deleted)
-    stored = Stage.objects.filter(pk=stage.pk).values_list("edition_id", "number")
+    stored = Stage.objects.filter(pk=stage.pk).values_list(
+        "edition_id", "number", "status"
+    )
     if (old := stored.first()) is None:
         raise RowRefused(gone_message(Stage), "gone", stage)
-    old_edition, old_number = old
+    old_edition, old_number, old_status = old
     touched.shows(old_edition, stage.edition_id)
-    if SCORING_FIELDS & changed:
+    # A stage marked not raced, or raced again, changes the standings after it.
+    not_raced = Stage.Status.CANCELLED in (old_status, stage.status)
+    if SCORING_FIELDS & changed or (not_raced and old_status != stage.status):
         touched.moves(old_edition, old_number)
         touched.moves(stage.edition_id, stage.number)
     exits_only = "status" in changed and not touched.moved
@@ -81,10 +88,31 @@ def stage_update(
     def change() -> None:
         stage.save()
         rows_apply(saved, deleted)
+        not_raced_check(stage)
         if "status" in changed:
             status_refresh(stage, exits=exits_only)
 
     return write(change, touched)
+
+
+def not_raced_check(stage: Stage) -> None:
+    """A stage not raced has no results or crossings (checked under the write's
+    lock, after its rows are saved: the transaction then writes nothing)."""
+    if stage.status != Stage.Status.CANCELLED:
+        return
+    if StageResult.objects.filter(stage=stage).exists() or (
+        CheckpointCrossing.objects.filter(checkpoint__stage=stage).exists()
+    ):
+        raise ValidationError(
+            {
+                "status": (
+                    f"Stage {stage.number} has results: a stage marked not raced "
+                    "has none. Delete its results and crossings first, or keep "
+                    "its status."
+                )
+            },
+            code="not_raced_with_results",
+        )
 
 
 def status_refresh(stage: Stage, *, exits: bool = True) -> None:
