@@ -15,8 +15,13 @@ def exit_of(exit: Exit | None) -> dict | None:
 
 
 def entry_rider(entry: Entry) -> dict:
-    """A rider of a start list: a rider's reference with his bib and exit."""
-    return rider_ref(entry.rider) | {"bib": entry.bib, "exit": exit_of(entry.exit)}
+    """A rider of a start list: a rider's reference with his bib, his nationality
+    in that edition and his exit."""
+    return rider_ref(entry.rider) | {
+        "nationality": entry.nationality,
+        "bib": entry.bib,
+        "exit": exit_of(entry.exit),
+    }
 
 
 def start_list(edition: Edition, teams: list[StartListTeam]) -> dict:
@@ -100,6 +105,7 @@ def _ride(ride: EditionRide) -> dict:
         "edition": edition_ref(edition),
         "team": team_ref(edition, entry.team),
         "bib": entry.bib,
+        "nationality": entry.nationality,
         "exit": exit_of(ride.exit),
         "ranks": ride.latest,
         "ranks_after_stage": ride.latest_stage,

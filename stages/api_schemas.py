@@ -58,7 +58,10 @@ def _extend(base: dict, description: str, **properties: dict) -> dict:
 URL = _str("This document's address.")
 PAGE = _str("Its page on the site (HTML).")
 LINKS = {"url": URL, "page": PAGE}
-NATIONALITY = _str("ISO 3166-1 alpha-2 code.")
+NATIONALITY = _str(
+    "ISO 3166-1 alpha-2 code: in an edition's documents, the nationality he rode "
+    "under in it; a rider's own, that of his latest edition."
+)
 DATE = "(ISO 8601)"
 
 
@@ -372,6 +375,7 @@ def _ride() -> dict:
         edition=ref("EditionRef"),
         team=ref("TeamRef"),
         bib=_int("Race number."),
+        nationality=NATIONALITY,
         exit=ref("Exit", "Where he left the race (null if he did not).", True),
         ranks=_by_key(_int("Place."), "Places after his last stage, by table key."),
         ranks_after_stage=_int("The stage of those places.", null=True),

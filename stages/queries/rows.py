@@ -13,7 +13,7 @@ RIDER_FIELDS = (
     "entry__rider__slug",
     "entry__rider__given_name",
     "entry__rider__family_name",
-    "entry__rider__nationality",
+    "entry__nationality",  # in that edition
 )
 TEAM_FIELDS = ("team__code", "team__name", "team__country")
 TEAM_FIELDS_ENTRY = ("entry__team__code", "entry__team__name", "entry__team__country")

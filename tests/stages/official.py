@@ -48,7 +48,7 @@ KINDS = ("total", "position", "missing", "extra")
 
 @dataclass(frozen=True)
 class OfficialRow:
-    rank: int
+    rank: int | None  # None: listed unranked ("NR", a negative points total)
     key: int | str  # bib, or the team's UCI code
     value: int  # seconds or points; a blank points cell reads as 0
     name: str = ""
@@ -82,10 +82,9 @@ def load_official(
                     key, name = int(row["bib"]), row["rider"]
                     value = int(row["points"]) if row["points"].strip() else 0
                 out.setdefault(stage, {c: [] for c in CLASSIFICATIONS})
+                rank = int(row["position"]) if row["position"].strip() else None
                 out[stage][cls].append(
-                    OfficialRow(
-                        int(row["position"]), key, value, name, row.get("note") or ""
-                    )
+                    OfficialRow(rank, key, value, name, row.get("note") or "")
                 )
     return out
 
