@@ -35,6 +35,15 @@ class EditionQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
+class EditionManager(models.Manager.from_queryset(EditionQuerySet)):
+    """An edition is always shown with its race's name (``str``): read the race
+    with it, so that a list of editions (the admin's filters and choices) costs
+    one query however many editions there are."""
+
+    def get_queryset(self) -> EditionQuerySet:
+        return super().get_queryset().select_related("race")
+
+
 class Edition(models.Model):
     race = models.ForeignKey(Race, on_delete=models.PROTECT, related_name="editions")
     year = models.PositiveSmallIntegerField()
@@ -59,7 +68,7 @@ class Edition(models.Model):
     # Bumped by every service that writes: the key of every cached page.
     version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = EditionQuerySet.as_manager()
+    objects = EditionManager()
 
     class Meta:
         db_table = "stages_edition"
@@ -217,14 +226,19 @@ class Entry(models.Model):
         return f"{self.bib} {self.rider.display_name}"
 
     def save(self, *args, **kwargs) -> None:
+        self._default_nationality()
+        super().save(*args, **kwargs)
+
+    def _default_nationality(self) -> None:
+        """Left blank, an entry's nationality is its rider's."""
         if not self.nationality and self.rider_id is not None:
             self.nationality = self.rider.nationality
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         """An entry rides for a team of its own edition (the database refuses
-        any other: migration 0003)."""
+        any other: migration 0003); a blank nationality is the rider's."""
         super().clean()
+        self._default_nationality()
         if self.team_id is None or self.edition_id is None:
             return
         team = Team.objects.select_related("edition__race").filter(pk=self.team_id)

@@ -16,7 +16,11 @@ def test_editions_link_to_each_edition(client, tour, giro, vuelta):
     data = client.get("/api/editions.json").json()
     years = {(e["race"], e["year"]) for e in data["editions"]}
     assert ("tour-de-france", 2023) in years
-    tour_doc = next(e for e in data["editions"] if e["race"] == "tour-de-france")
+    tour_doc = next(
+        e
+        for e in data["editions"]
+        if (e["race"], e["year"]) == ("tour-de-france", 2023)
+    )
     assert tour_doc["url"] == f"{TOUR}.json"
     assert tour_doc["gc_leader"]["slug"] == "jonas-vingegaard"
     assert client.get(tour_doc["url"]).status_code == 200
@@ -81,7 +85,10 @@ def test_riders_and_teams_of_an_edition(client, tour):
 def test_rider_with_every_stage_he_rode(client, tour):
     data = client.get("/riders/jonas-vingegaard.json").json()
     assert data["name"] == "VINGEGAARD Jonas"
-    ride = next(r for r in data["rides"] if r["edition"]["race"] == "tour-de-france")
+    tour = ("tour-de-france", 2023)
+    ride = next(
+        r for r in data["rides"] if (r["edition"]["race"], r["edition"]["year"]) == tour
+    )
     assert len(ride["stages"]) == 21
     assert ride["ranks"]["gc"] == 1
     assert ride["jerseys"][0]["classification"] == "gc"

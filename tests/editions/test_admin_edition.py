@@ -230,8 +230,8 @@ def test_the_youth_cutoff_left_blank_comes_from_the_year(editor_client, vuelta):
     assert add(editor_client, vuelta.race, 2026).status_code == 302
     edition = Edition.objects.get(race=vuelta.race, year=2026)
     assert edition.youth_born_on_or_after == date(2001, 1, 1)
-    assert add(editor_client, vuelta.race, 2025, youth="2000-06-30").status_code == 302
-    kept = Edition.objects.get(race=vuelta.race, year=2025)
+    assert add(editor_client, vuelta.race, 2024, youth="2000-06-30").status_code == 302
+    kept = Edition.objects.get(race=vuelta.race, year=2024)
     assert kept.youth_born_on_or_after == date(2000, 6, 30)
 
 

@@ -205,7 +205,8 @@ def test_result_and_report_files_must_name_a_stage(tmp_path):
         "reports__stage-02.md": "No headline\n",
     }
     assert problems(write(tmp_path, **changed)) == [
-        "results/stage-09.csv: stage 9 is not in stages.csv",
+        "results/stage-09.csv line 1: stage 9 is after the race's last stage (2, "
+        "stages.csv line 3)",
         "results/stage-1.csv: file name must be stage-NN.csv",
         'reports/stage-02.md line 1: first line must be "# Headline"',
     ]

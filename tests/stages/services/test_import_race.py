@@ -90,21 +90,35 @@ def test_time_formats():
 
 
 @pytest.mark.django_db
-def test_demo_has_three_editions_with_every_result():
+def test_demo_has_eleven_editions_with_every_result():
     counts = {
-        f"{e.race.slug}": e.stages.count()
+        (e.race.slug, e.year): e.stages.count()
         for e in Edition.objects.select_related("race")
     }
-    assert counts == {"tour-de-france": 21, "giro-d-italia": 21, "vuelta-a-espana": 21}
+    seasons = {2021: 3, 2022: 2, 2023: 3, 2025: 3}
+    assert sorted(counts) == sorted(
+        (slug, year)
+        for year, races in seasons.items()
+        for slug in ("giro-d-italia", "tour-de-france", "vuelta-a-espana")[:races]
+    )
+    assert set(counts.values()) == {21}
     results = {
-        slug: StageResult.objects.filter(stage__edition__race__slug=slug).count()
-        for slug in counts
+        slug: StageResult.objects.filter(
+            stage__edition__race__slug=slug, stage__edition__year=2023
+        ).count()
+        for slug in ("tour-de-france", "giro-d-italia", "vuelta-a-espana")
     }
     assert results == {
         "tour-de-france": 3475,
         "giro-d-italia": 3175,
         "vuelta-a-espana": 3384,
     }
+    # Every stage has its results, except the one not raced.
+    raced = Stage.objects.filter(results__isnull=False).distinct()
+    assert raced.count() == 11 * 21 - 1
+    assert list(Stage.objects.exclude(pk__in=raced).values_list("status")) == [
+        ("cancelled",)
+    ]
 
 
 @pytest.mark.django_db
@@ -121,10 +135,11 @@ def test_a_rider_is_one_identity_across_editions(tour, giro, vuelta):
     assert len(giro_riders & tour_riders) == 19
     assert len(vuelta_riders & tour_riders) == 23
     vingegaard = Rider.objects.get(slug="jonas-vingegaard")
-    assert sorted(vingegaard.entries.values_list("edition__race__slug", "bib")) == [
-        ("tour-de-france", 1),
-        ("vuelta-a-espana", 28),
-    ]
+    assert sorted(
+        vingegaard.entries.filter(edition__year=2023).values_list(
+            "edition__race__slug", "bib"
+        )
+    ) == [("tour-de-france", 1), ("vuelta-a-espana", 28)]
 
 
 @pytest.mark.django_db
@@ -164,18 +179,29 @@ def test_a_demo_loaded_without_checkpoints_gets_them_with_replace(tour, giro, vu
     Checkpoint.objects.all().delete()
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert out.getvalue().splitlines()[:2] == [
-        "Tour de France 2023: already loaded (0 checkpoints, 0 crossings).",
+    lines = out.getvalue().splitlines()
+    assert lines[0] == (
+        "[1/11] Giro d'Italia 2021: already loaded (21 stages, 184 riders, "
+        "0 checkpoints, 0 crossings)."
+    )
+    at = lines.index(
+        "[7/11] Tour de France 2023: already loaded (21 stages, 176 riders, "
+        "0 checkpoints, 0 crossings)."
+    )
+    assert lines[at + 1] == (
         "  races/tour-de-france-2023 has 95 checkpoints: run load_demo --replace to "
-        "load them (it loads the edition again).",
-    ]
+        "load them (it loads the edition again)."
+    )
     assert not Checkpoint.objects.exists()
     out = StringIO()
     call_command("load_demo", "--replace", stdout=out)
-    assert out.getvalue().splitlines() == [
-        "Tour de France 2023: loaded again (95 checkpoints, 548 crossings).",
-        "Giro d'Italia 2023: loaded again (83 checkpoints, 463 crossings).",
-        "Vuelta a España 2023: loaded again (86 checkpoints, 337 crossings).",
+    assert out.getvalue().splitlines()[5:8] == [
+        "[6/11] Giro d'Italia 2023: loaded again (21 stages, 176 riders, "
+        "83 checkpoints, 463 crossings).",
+        "[7/11] Tour de France 2023: loaded again (21 stages, 176 riders, "
+        "95 checkpoints, 548 crossings).",
+        "[8/11] Vuelta a España 2023: loaded again (21 stages, 176 riders, "
+        "86 checkpoints, 337 crossings).",
     ]
     # The Giro's and the Vuelta's rules are their presets: their scales with them.
     scales = set(Checkpoint.objects.exclude(scale="").values_list("name", "scale"))
@@ -195,7 +221,7 @@ def test_replace_reimports_the_same_content(tour):
     def content():
         return sorted(
             StageResult.objects.filter(
-                stage__edition__race__slug="tour-de-france"
+                stage__edition__race__slug="tour-de-france", stage__edition__year=2023
             ).values_list(
                 "stage__number",
                 "entry__bib",
@@ -284,7 +310,9 @@ def test_bad_package_is_refused_and_nothing_changes(tour_copy, file, old, new, m
 def test_results_for_an_unknown_stage_are_refused(tour_copy):
     shutil.copy(tour_copy / "results/stage-21.csv", tour_copy / "results/stage-22.csv")
     with pytest.raises(
-        PackageError, match="results/stage-22.csv: stage 22 is not in stages.csv"
+        PackageError,
+        match=r"results/stage-22.csv line 1: stage 22 is after the race's last "
+        r"stage \(21, stages.csv line 22\)",
     ):
         import_race(tour_copy, replace=True)
 
