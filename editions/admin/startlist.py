@@ -195,9 +195,9 @@ def _edition_of(request: HttpRequest, entry: Entry | None) -> int | None:
 class EntryAdmin(ComputedGoAlong, FoldedSearch, WritesThroughServices):
     """Also the autocomplete behind every "rider" box: search by bib or name."""
 
-    list_display = ["bib", "rider", "team", "edition"]
+    list_display = ["bib", "rider", "team", "nationality", "edition"]
     list_display_links = ["bib", "rider"]
-    list_filter = ["edition"]
+    list_filter = ["edition", "nationality"]
     list_select_related = ["rider", "team", "edition__race"]
     search_fields = [
         "=bib",

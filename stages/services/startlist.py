@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from editions.models import Edition, Entry, Race, Rider, Team
+from stages.services.identity import nationalities_refresh
 from stages.services.writes import Touched, write
 
 # The path from an edition, a team or a rider to its results.
@@ -137,7 +138,14 @@ def entry_save(*, entry: Entry, changed: Iterable[str] = ()) -> list[str]:
     if ENTRY_SCORING & set(changed):
         for edition_id in (entry.edition_id, *stored):
             touched.moves(edition_id)
-    return _save(entry, touched)
+    entry.full_clean()
+
+    def change() -> None:
+        entry.save()
+        # The rider's own nationality is that of his latest edition.
+        nationalities_refresh([entry.rider_id])
+
+    return write(change, touched)
 
 
 def entries_delete(*, entries: Iterable[Entry]) -> list[str]:
