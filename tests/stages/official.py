@@ -1,4 +1,5 @@
-"""The official 2023 tables (tests/data/official/) and a comparison against them.
+"""The official tables of the eleven editions (tests/data/official/<key>/) and a
+comparison against them.
 
 Not a test module: DB-backed tests call :func:`load_official` and :func:`compare`
 with what the site computed, then assert on the :class:`Report`::
@@ -10,31 +11,57 @@ with what the site computed, then assert on the :class:`Report`::
 ``(rank, key, value)`` (a tuple, or any object with ``rank``, ``key`` and
 ``value`` attributes): ``key`` is the bib (int) on rider tables and the team's
 UCI code (str) on the teams table; ``value`` is total seconds (gc, youth, teams)
-or points (points, mountains).
+or points (points, mountains). An official row without a position (points
+listed "NR", a negative total, 2025) has its total compared, not its position.
 
 A mismatch is *explained* when it is a documented source error or gap, or an
 order inside a group of equal totals that the rules and the data cannot settle
 (:data:`EXCEPTIONS`, taken from each edition's SOURCES.md and checked against
-the packages, each naming the rows it covers), or when it is a GC or youth
-position inside a group of equal times whose order needs the time-trial
-hundredths the packages lack (:data:`TIE_ORDERS`).
+the packages, each naming the rows it covers), when a whole table's totals are
+printed in a documented other way (:data:`SHIFTED_TOTALS`: team hours modulo
+100 in 2021-22, the Vuelta 2025's stage not raced), or when it is a position
+inside a group of equal totals whose order needs data the packages lack
+(:data:`TIE_ORDERS`: time-trial hundredths; before 2023, sprint and climb
+results). The kinds of exemption are in official_exemptions.py; the 2023 ones
+are below, those of 2021, 2022 and 2025 in official_seasons.py.
 
 Points and mountains ties are ordered from the crossings (RULES.md "Checked
 against the 2023 crossings"): :data:`POSITION_FIGURES` holds, per edition and
-classification, how many positions a reference computation with the crossings
-gets right; the site must get at least as many. :func:`unused_exceptions` lists
-exemptions that explain nothing, so that none outlives the difference it names.
+classification, how many positions a reference computation gets right (2023:
+with the crossings; other editions: SOURCES.md "Reference check"); the site
+must get at least as many. :func:`unused_exceptions` lists exemptions that
+explain nothing, so that none outlives the difference it names.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tests.stages.official_exemptions import (
+    Figure,
+    KnownDifference,
+    ShiftedTotals,
+    TieOrder,
+    tie_orders,
+    time_trial_ties,
+)
+from tests.stages.official_seasons import (
+    SEASON_EXCEPTIONS,
+    SEASON_FIGURES,
+    SEASON_SHIFTED_TOTALS,
+    SEASON_TIE_ORDERS,
+)
+
 OFFICIAL_DIR = Path(__file__).resolve().parent.parent / "data" / "official"
-EDITIONS = ("tdf2023", "giro2023", "vuelta2023")
+# Oldest first, as load_demo loads them.
+EDITIONS = (
+    *("giro2021", "tdf2021", "vuelta2021", "giro2022", "tdf2022"),
+    *("giro2023", "tdf2023", "vuelta2023", "giro2025", "tdf2025", "vuelta2025"),
+)
+RACES = {"tdf": "tour-de-france", "giro": "giro-d-italia", "vuelta": "vuelta-a-espana"}
 CLASSIFICATIONS = ("gc", "points", "mountains", "youth", "teams")
 _FILES = {
     "gc": "gc_after_stage.csv",
@@ -89,90 +116,23 @@ def load_official(
     return out
 
 
-@dataclass(frozen=True)
-class KnownDifference:
-    """A documented difference between the official tables and a correct computation.
-
-    Explains mismatches of the given ``kinds`` in ``classification`` after any of
-    ``stages``, for the rows whose key is in ``keys`` (every row when empty) and,
-    when ``ranks`` is set, whose official rank lies in that inclusive range.
-    """
-
-    classification: str
-    stages: tuple[int, ...]
-    keys: tuple[int | str, ...]
-    kinds: tuple[str, ...]
-    reason: str
-    ranks: tuple[int, int] | None = None
-    # Only a position inside the official group of rows with the same total
-    # (an order inside a tie), not a row that moved out of its group.
-    tie: bool = False
-
-    def covers(self, m: Mismatch) -> bool:
-        if self.ranks is not None and not (
-            m.official_rank is not None
-            and self.ranks[0] <= m.official_rank <= self.ranks[1]
-        ):
-            return False
-        return (
-            m.classification == self.classification
-            and m.stage in self.stages
-            and (not self.keys or m.key in self.keys)
-            and m.kind in self.kinds
-        )
-
-
-@dataclass(frozen=True)
-class TieOrder:
-    """Stages whose order inside groups of equal totals needs data the package lacks."""
-
-    classification: str
-    stages: tuple[int, ...]
-    reason: str
-
-
-def _ties(first_tt: int, tt_reason: str) -> tuple[TieOrder, ...]:
-    from_tt = tuple(range(first_tt, 22))
-    return (
-        TieOrder("gc", from_tt, tt_reason),
-        TieOrder("youth", from_tt, tt_reason),
-    )
-
-
-TIE_ORDERS: dict[str, tuple[TieOrder, ...]] = {
+_TIE_ORDERS_2023: dict[str, tuple[TieOrder, ...]] = {
     # RULES.md §1 tie-break (1): the stage-16 ITT hundredths are not in the data.
-    "tdf2023": _ties(16, "GC tie-break (1) needs the stage-16 ITT hundredths"),
+    "tdf2023": time_trial_ties(
+        16, "GC tie-break (1) needs the stage-16 ITT hundredths"
+    ),
     # The three Giro time trials (stages 1, 9, 20) have no hundredths.
-    "giro2023": _ties(1, "GC tie-break (1) needs the ITT hundredths (stages 1, 9, 20)"),
+    "giro2023": time_trial_ties(
+        1, "GC tie-break (1) needs the ITT hundredths (stages 1, 9, 20)"
+    ),
     # Stage 1 TTT and stage 10 ITT have no hundredths (DSM and Movistar both 17:30).
-    "vuelta2023": _ties(
+    "vuelta2023": time_trial_ties(
         1, "GC tie-break (1) needs the TTT/ITT hundredths (stages 1, 10)"
     ),
 }
 
 
-@dataclass(frozen=True)
-class Figure:
-    """Positions equal in a classification, summed over the stages.
-
-    ``reference``: what a reference computation with the crossings gets right
-    (RULES.md "Checked against the 2023 crossings", SOURCES.md "Checks"), whose
-    last tie-break is the *official* GC position; ``rows``: the official rows.
-    ``gc_ties``: rows of that reference whose order falls back to two riders
-    with equal GC times, which the site's GC orders differently for want of the
-    time-trial hundredths (the rows are :data:`EXCEPTIONS` entries too).
-    """
-
-    reference: int
-    rows: int
-    gc_ties: int = 0
-
-    @property
-    def required(self) -> int:
-        return self.reference - self.gc_ties
-
-
-POSITION_FIGURES: dict[str, dict[str, Figure]] = {
+_FIGURES_2023: dict[str, dict[str, Figure]] = {
     "tdf2023": {"points": Figure(1987, 2019), "mountains": Figure(881, 886)},
     "giro2023": {
         "points": Figure(1367, 1445, gc_ties=2),
@@ -180,16 +140,6 @@ POSITION_FIGURES: dict[str, dict[str, Figure]] = {
     },
     "vuelta2023": {"points": Figure(1578, 1595), "mountains": Figure(787, 787)},
 }
-
-
-def _tie_orders(
-    classification: str, reason: str, keys_by_stage: Mapping[int, tuple[int, ...]]
-) -> tuple[KnownDifference, ...]:
-    """One exemption per stage for the order inside ties of these riders only."""
-    return tuple(
-        KnownDifference(classification, (stage,), keys, ("position",), reason, tie=True)
-        for stage, keys in keys_by_stage.items()
-    )
 
 
 _SOURCE_ORDER = (
@@ -244,7 +194,7 @@ _BAUHAUS = "Bauhaus (bib 64) is listed with a blank points cell at 0 points"
 _VERVAEKE = "Vervaeke (bib 8): source GC time 581 s too high after stages 9 and 10"
 _GIRO_YOUTH_4 = (165, 182, 213, 45, 197, 125, 183, 163, 174, 147, 177, 203)
 
-EXCEPTIONS: dict[str, tuple[KnownDifference, ...]] = {
+_EXCEPTIONS_2023: dict[str, tuple[KnownDifference, ...]] = {
     "tdf2023": (
         # RULES.md §1 tie-break (3): these five pairs have equal times and equal
         # placing sums; the source orders them by stage-1, not stage-2, placing.
@@ -272,8 +222,8 @@ EXCEPTIONS: dict[str, tuple[KnownDifference, ...]] = {
             "source stage-21 mountains totals broken from position 4 down",
             ranks=(4, 999),
         ),
-        *_tie_orders("points", _TOUR_15, {15: _TOUR_POINTS_15}),
-        *_tie_orders("mountains", _TOUR_15, {15: (187, 135, 175, 54, 182)}),
+        *tie_orders("points", _TOUR_15, {15: _TOUR_POINTS_15}),
+        *tie_orders("mountains", _TOUR_15, {15: (187, 135, 175, 54, 182)}),
         # RULES.md §5: team totals after the neutralised stage 21, unexplained:
         # MOV +53 s, COF +53 s, LTK +49 s, EFE +3:18 in the source.
         KnownDifference(
@@ -314,11 +264,11 @@ EXCEPTIONS: dict[str, tuple[KnownDifference, ...]] = {
             ("position",),
             "source gives position 36 twice after stage 10",
         ),
-        *_tie_orders("points", _GIRO_BONUS_SPRINTS, _GIRO_POINTS_BONUS_WINS),
-        *_tie_orders("points", _GIRO_GC_TIE, {4: (118, 51)}),
-        *_tie_orders("points", _GIRO_17, {17: _GIRO_POINTS_17}),
-        *_tie_orders("mountains", _GIRO_MOUNTAINS_8, {8: (135, 104, 158, 134)}),
-        *_tie_orders("mountains", _GIRO_GC_TIE, {12: (97, 146)}),
+        *tie_orders("points", _GIRO_BONUS_SPRINTS, _GIRO_POINTS_BONUS_WINS),
+        *tie_orders("points", _GIRO_GC_TIE, {4: (118, 51)}),
+        *tie_orders("points", _GIRO_17, {17: _GIRO_POINTS_17}),
+        *tie_orders("mountains", _GIRO_MOUNTAINS_8, {8: (135, 104, 158, 134)}),
+        *tie_orders("mountains", _GIRO_GC_TIE, {12: (97, 146)}),
     ),
     "vuelta2023": (
         # RULES.md §1: a transient source error (consistent again after stage 11);
@@ -335,9 +285,16 @@ EXCEPTIONS: dict[str, tuple[KnownDifference, ...]] = {
             ("extra",),
             "source team table after stage 16 lacks two teams",
         ),
-        *_tie_orders("points", _VUELTA_6, {6: _VUELTA_POINTS_6}),
+        *tie_orders("points", _VUELTA_6, {6: _VUELTA_POINTS_6}),
     ),
 }
+
+# Every edition's: the 2023 ones above, the 2021, 2022 and 2025 ones from
+# official_seasons.py.
+EXCEPTIONS = {**_EXCEPTIONS_2023, **SEASON_EXCEPTIONS}
+TIE_ORDERS = {**_TIE_ORDERS_2023, **SEASON_TIE_ORDERS}
+SHIFTED_TOTALS: dict[str, tuple[ShiftedTotals, ...]] = SEASON_SHIFTED_TOTALS
+POSITION_FIGURES = {**_FIGURES_2023, **SEASON_FIGURES}
 
 
 @dataclass(frozen=True)
@@ -370,6 +327,7 @@ class TableReport:
     totals_equal: int  # official rows found with the same value
     positions_equal: int  # official rows found at the same rank
     mismatches: tuple[Mismatch, ...]
+    ranked: int = 0  # official rows with a rank (positions are compared on these)
 
 
 @dataclass(frozen=True)
@@ -378,6 +336,7 @@ class Summary:
     totals_equal: int
     positions_equal: int
     unexplained: int
+    ranked: int = 0
 
 
 @dataclass
@@ -391,16 +350,21 @@ class Report:
     def unexplained(self) -> list[Mismatch]:
         return [m for m in self.mismatches() if not m.explanation]
 
-    def summary(self) -> dict[str, Summary]:
-        """Per classification, summed over stages."""
+    def summary(self, last_stage: int = 21) -> dict[str, Summary]:
+        """Per classification, summed over stages 1 to ``last_stage``."""
         out = {}
         for cls in CLASSIFICATIONS:
-            ts = [t for (_, c), t in self.tables.items() if c == cls]
+            ts = [
+                t
+                for (stage, c), t in self.tables.items()
+                if c == cls and stage <= last_stage
+            ]
             out[cls] = Summary(
                 sum(t.rows for t in ts),
                 sum(t.totals_equal for t in ts),
                 sum(t.positions_equal for t in ts),
                 sum(1 for t in ts for m in t.mismatches if not m.explanation),
+                sum(t.ranked for t in ts),
             )
         return out
 
@@ -421,18 +385,16 @@ def _row(row: object) -> tuple[int, int | str, int]:
     return row.rank, row.key, row.value  # type: ignore[attr-defined]
 
 
-def _explain(
-    m: Mismatch,
-    official: Sequence[OfficialRow],
-    exceptions: Iterable[KnownDifference],
-    ties: Iterable[TieOrder],
-) -> str:
+def _explain(m: Mismatch, official: Sequence[OfficialRow], edition_key: str) -> str:
     inside = _inside_tie(m, official)
-    for kd in exceptions:
+    for kd in EXCEPTIONS.get(edition_key, ()):
         if kd.covers(m) and (inside or not kd.tie):
             return kd.reason
+    for shift in SHIFTED_TOTALS.get(edition_key, ()):
+        if shift.covers(m):
+            return shift.reason
     if inside:
-        for t in ties:
+        for t in TIE_ORDERS.get(edition_key, ()):
             if t.classification == m.classification and m.stage in t.stages:
                 return f"tie order: {t.reason}"
     return ""
@@ -443,13 +405,33 @@ def _inside_tie(m: Mismatch, official: Sequence[OfficialRow]) -> bool:
     lies inside the official ranks of the rows with that total."""
     if m.kind != "position" or m.official_value != m.computed_value:
         return False
-    span = [r.rank for r in official if r.value == m.official_value]
+    span = [r.rank for r in official if r.value == m.official_value and r.rank]
     return len(span) > 1 and min(span) <= (m.computed_rank or 0) <= max(span)
+
+
+def _used(
+    found: Iterable[Mismatch],
+    reason: str,
+    covers: Callable[[Mismatch], bool],
+    stage: int,
+    key: int | str | None,
+    kind: str,
+) -> bool:
+    """Whether an exemption explains a mismatch of this stage, key and kind."""
+    return any(
+        m.stage == stage
+        and m.kind == kind
+        and (key is None or m.key == key)
+        and m.explanation == reason
+        and covers(m)
+        for m in found
+    )
 
 
 def unused_exceptions(report: Report) -> list[str]:
     """The exemptions of ``report``'s edition that explain no mismatch, per stage,
-    key (each key an exemption names) and kind: an exemption must not cover rows
+    key (each key an exemption names) and kind, and the shifted totals that
+    explain none after one of their stages: an exemption must not cover rows
     that match, or a regression there would pass unnoticed."""
     found = report.mismatches()
     out = []
@@ -457,20 +439,67 @@ def unused_exceptions(report: Report) -> list[str]:
         for stage in kd.stages:
             for key in kd.keys or (None,):
                 for kind in kd.kinds:
-                    if not any(
-                        m.stage == stage
-                        and m.kind == kind
-                        and (key is None or m.key == key)
-                        and m.explanation == kd.reason
-                        and kd.covers(m)
-                        for m in found
-                    ):
+                    if not _used(found, kd.reason, kd.covers, stage, key, kind):
                         what = "any row" if key is None else key
                         out.append(
                             f"{kd.classification} stage {stage} {what} {kind}: "
                             f"{kd.reason}"
                         )
+    for shift in SHIFTED_TOTALS.get(report.edition_key, ()):
+        for stage in shift.stages:
+            if not _used(found, shift.reason, shift.covers, stage, None, "total"):
+                out.append(
+                    f"{shift.classification} stage {stage} totals: {shift.reason}"
+                )
     return out
+
+
+def _compare_table(
+    stage: int,
+    cls: str,
+    off: Sequence[OfficialRow],
+    rows: Iterable[object],
+    edition_key: str,
+) -> TableReport:
+    """One table. A row listed unranked ("NR") has its total compared, not its
+    position (the source gives none)."""
+    comp = {k: (r, v) for r, k, v in map(_row, rows)}
+    found: list[Mismatch] = []
+    totals = positions = 0
+    for o in off:
+        if o.key not in comp:
+            found.append(
+                Mismatch(stage, cls, o.key, "missing", o.rank, None, o.value, None)
+            )
+            continue
+        rank, value = comp[o.key]
+        if value == o.value:
+            totals += 1
+        else:
+            found.append(
+                Mismatch(stage, cls, o.key, "total", o.rank, rank, o.value, value)
+            )
+        if o.rank is None:
+            continue
+        if rank == o.rank:
+            positions += 1
+        else:
+            found.append(
+                Mismatch(stage, cls, o.key, "position", o.rank, rank, o.value, value)
+            )
+    off_keys = {o.key for o in off}
+    found += [
+        Mismatch(stage, cls, key, "extra", None, rank, None, value)
+        for key, (rank, value) in comp.items()
+        if key not in off_keys
+    ]
+    explained = tuple(
+        replace(m, explanation=_explain(m, off, edition_key)) for m in found
+    )
+    ranked = sum(1 for o in off if o.rank is not None)
+    return TableReport(
+        stage, cls, len(off), len(comp), totals, positions, explained, ranked
+    )
 
 
 def compare(
@@ -484,53 +513,14 @@ def compare(
     ``missing`` rows are official only, ``extra`` rows computed only.
     """
     official = load_official(edition_key)
-    exceptions = EXCEPTIONS.get(edition_key, ())
-    ties = TIE_ORDERS.get(edition_key, ())
     report = Report(edition_key)
     for stage in sorted(set(official) | set(computed)):
         for cls in CLASSIFICATIONS:
-            off = official.get(stage, {}).get(cls, [])
-            comp = {
-                k: (r, v) for r, k, v in map(_row, computed.get(stage, {}).get(cls, ()))
-            }
-            off_keys = {r.key for r in off}
-            found: list[Mismatch] = []
-            totals = positions = 0
-            for o in off:
-                if o.key not in comp:
-                    found.append(
-                        Mismatch(
-                            stage, cls, o.key, "missing", o.rank, None, o.value, None
-                        )
-                    )
-                    continue
-                rank, value = comp[o.key]
-                if value == o.value:
-                    totals += 1
-                else:
-                    found.append(
-                        Mismatch(
-                            stage, cls, o.key, "total", o.rank, rank, o.value, value
-                        )
-                    )
-                if rank == o.rank:
-                    positions += 1
-                else:
-                    found.append(
-                        Mismatch(
-                            stage, cls, o.key, "position", o.rank, rank, o.value, value
-                        )
-                    )
-            for key, (rank, value) in comp.items():
-                if key not in off_keys:
-                    found.append(
-                        Mismatch(stage, cls, key, "extra", None, rank, None, value)
-                    )
-            explained = tuple(
-                replace(m, explanation=_explain(m, off, exceptions, ties))
-                for m in found
-            )
-            report.tables[(stage, cls)] = TableReport(
-                stage, cls, len(off), len(comp), totals, positions, explained
+            report.tables[(stage, cls)] = _compare_table(
+                stage,
+                cls,
+                official.get(stage, {}).get(cls, []),
+                computed.get(stage, {}).get(cls, ()),
+                edition_key,
             )
     return report
