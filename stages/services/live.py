@@ -313,12 +313,20 @@ NOBODY_IN = (
 )
 
 
+NOT_RACED = (
+    "Stage {number} is marked not raced: nothing was changed. Change its status on "
+    "the stage's page first if it is raced after all."
+)
+
+
 def _status(stage: Stage, status: str) -> list[str]:
     touched = Touched()
     touched.shows(stage.edition_id)
 
     def change() -> None:
         stored = Stage.objects.select_related("edition__race").get(pk=stage.pk)
+        if stored.status == Stage.Status.CANCELLED:
+            raise LiveRefused([NOT_RACED.format(number=stored.number)])
         finishing = stored.status == Stage.Status.LIVE and status != Stage.Status.LIVE
         if finishing and not StageResult.objects.filter(stage=stored).exists():
             raise LiveRefused([NOBODY_IN])

@@ -13,6 +13,7 @@ from django.urls import reverse
 from editions.models import Edition, Entry, Rider
 from racing.parsing.csvrows import PackageError
 from stages.models import Jersey, Stage, StageResult, Standing
+from stages.services.live import LiveRefused, stage_go_live
 from stages.services.packages import package_import
 from stages.services.paste import result_preview
 from stages.services.stage import stage_update
@@ -185,3 +186,10 @@ def test_the_stage_table_shows_the_flag_of_that_edition(
     page = client.get(f"/races/{edition}/stage-1/?q=sivakov").content.decode()
     assert f'title="Nationality: {shown}"' in page
     assert f'title="Nationality: {not_shown}"' not in page
+
+
+def test_a_stage_not_raced_cannot_go_live(vuelta25):
+    stage = Stage.objects.get(edition=vuelta25, number=21)
+    with pytest.raises(LiveRefused, match="Stage 21 is marked not raced"):
+        stage_go_live(stage=stage)
+    assert Stage.objects.get(pk=stage.pk).status == Stage.Status.CANCELLED
