@@ -38,8 +38,7 @@ class StageStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     LIVE = "live", _("Live")
     FINISHED = "finished", _("Finished")
-    # Not raced (Vuelta 2025 stage 21): no results, no winner; the classifications
-    # after it are those after the stage before.
+    # No results, no winner; the standings after it are those of the stage before.
     CANCELLED = "cancelled", _("Not raced")
 
 

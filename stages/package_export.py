@@ -26,8 +26,9 @@ from racing import standings
 from racing.package_writer import AWARD_COLUMNS, write_package_zip
 from racing.parsing.layouts import RESULT_COLUMNS
 from racing.parsing.package import Package
-from racing.parsing.racefiles import CANCELLED, CheckpointSpec, StageSpec
+from racing.parsing.racefiles import CheckpointSpec
 from racing.parsing.results import ResultRow, ResultsTable, StartListRider
+from racing.parsing.stagelist import CANCELLED, StageSpec
 from stages import inputs
 from stages.models import Checkpoint, CheckpointCrossing, RaceReport, Stage, StageResult
 

@@ -7,6 +7,7 @@ app_name = "stages"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("races/<slug:race>/", views.race_detail, name="race"),
     path("races/<slug:race>/<num:year>/", views.edition_detail, name="edition"),
     path(
         "races/<slug:race>/<num:year>/package.zip",

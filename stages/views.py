@@ -21,6 +21,7 @@ from stages.inputs import edition_rules
 from stages.markdown import render_inline, render_markdown
 from stages.models import Stage
 from stages.queries import live as live_queries
+from stages.queries import seasons
 from stages.strip import stage_strip
 from stages.tables import (
     TableFilters,
@@ -95,9 +96,11 @@ def stage_variant(
 @require_safe
 @public_page(for_site)
 def home(request: HttpRequest) -> HttpResponse:
-    """The current race (latest stage with results) and every edition."""
+    """The current race (latest stage with results), every race and every season
+    with its editions."""
     stage = queries.latest_stage_with_results()
-    context = {"latest": stage, "editions": queries.edition_cards()}
+    cards = queries.edition_cards()
+    context = {"latest": stage, "editions": cards, "races": seasons.race_links(cards)}
     if stage is not None:
         after, leaders = queries.leaders(stage.edition)
         top_ten = queries.stage_top(stage, 10)
@@ -125,6 +128,7 @@ def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
         raise Http404("No such race edition.")
     lines = queries.edition_stage_lines(edition)
     after, leaders = queries.leaders(edition)
+    not_raced = [line for line in lines if line.stage.status == Stage.Status.CANCELLED]
     series = queries.gc_gap_series(edition)
     stages_run = sorted({n for s in series for n in s.gaps})
     lines_of = [(s.label, s.gaps) for s in series]
@@ -134,8 +138,22 @@ def edition_detail(request: HttpRequest, race: str, year: int) -> HttpResponse:
     )
     context = {"edition": edition, "race": edition.race, "lines": lines}
     context |= {"leaders": leaders, "leaders_after": after, "series": series}
+    context |= {"over": seasons.edition_over(lines, after), "not_raced": not_raced}
     context |= {"chart": chart, "chart_narrow": narrow, "chart_stages": stages_run}
     return render(request, "stages/edition_detail.html", context)
+
+
+@require_safe
+@public_page(for_site)
+def race_detail(request: HttpRequest, race: str) -> HttpResponse:
+    """Every edition of a race, newest first, with its dates and its winners (or
+    its leaders while it is raced). Stored for the site's data version, as it
+    spans editions: a write to any edition of the race gives a new page."""
+    editions = seasons.race_editions(race, drafts=sees_drafts(request))
+    if not editions:
+        raise Http404("No such race.")
+    context = {"race": editions[0].edition.race, "race_editions": editions}
+    return render(request, "stages/race_detail.html", context)
 
 
 @require_safe

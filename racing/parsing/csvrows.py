@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from defusedcsv import csv as defused_csv
@@ -181,3 +181,18 @@ def parse_int(
         errors.append(problem(label, row.line, f"{key} {value} is too large"))
         return None
     return value
+
+
+def package_rows(
+    files: Mapping[str, bytes], name: str, required: tuple[str, ...], errors: list[str]
+) -> list[CsvRow]:
+    """The rows of the package's CSV file ``name``; none when it is missing or
+    unreadable (the problem is in ``errors``)."""
+    if name not in files:
+        errors.append(f"{name}: missing")
+        return []
+    try:
+        return read_csv(name, decode(name, files[name]), required)
+    except PackageError as exc:
+        errors.extend(exc.problems)
+    return []

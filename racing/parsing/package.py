@@ -18,10 +18,8 @@ from pathlib import Path
 from racing.parsing.csvrows import PackageError, decode
 from racing.parsing.racefiles import (
     CheckpointSpec,
-    StageSpec,
     read_checkpoints,
     read_riders,
-    read_stages,
     read_teams,
 )
 from racing.parsing.results import ResultsTable, StartListRider
@@ -32,6 +30,7 @@ from racing.parsing.stagefiles import (
     read_reports,
     read_results,
 )
+from racing.parsing.stagelist import StageSpec, read_stages
 from racing.standings import Rules, default_youth_cutoff
 from racing.standings.presets import with_preset
 from racing.text import slugify

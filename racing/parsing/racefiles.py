@@ -1,59 +1,33 @@
 """The race's own tables in a race package (RACE_PACKAGE.md): teams.csv,
-riders.csv, stages.csv and checkpoints.csv, read into plain validated rows."""
+riders.csv and checkpoints.csv, read into plain validated rows (stages.csv:
+``racing.parsing.stagelist``)."""
 
 import re
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from racing.parsing.csvrows import (
     CsvRow,
-    PackageError,
-    decode,
+    package_rows,
     parse_int,
     problem,
-    read_csv,
 )
 from racing.parsing.results import StartListRider
 from racing.parsing.sources import PackageFiles
+from racing.parsing.stagelist import StageSpec
 from racing.standings import (
     CHECKPOINT_KINDS,
     CLIMB_CATEGORIES,
-    POINTS_SCALES,
-    STAGE_TYPES,
-    TEAM_TIMES,
 )
 from racing.text import fold
 
 _RIDER_COLUMNS = ("bib", "first_name", "last_name", "nationality", "birth_date", "team")
-_STAGE_COLUMNS = ("number", "date", "start", "finish", "distance_km", "type")
 _CHECKPOINT_COLUMNS = ("stage", "kind", "name", "km", "category", "multiplier")
 # The highest pass a Grand Tour climbs is under 2,800 m; Everest is 8,849 m.
 MAX_ALTITUDE_M = 9000
-
-
-@dataclass
-class StageSpec:
-    number: int
-    date: date
-    start: str
-    finish: str
-    distance_km: Decimal
-    type: str
-    points_scale: str
-    team_times: str
-    status: str = ""  # the optional ``status`` column: "" or CANCELLED
-    line: int = field(default=0, compare=False)  # its line in stages.csv
-
-    @property
-    def cancelled(self) -> bool:
-        return self.status == CANCELLED
-
-
-# stages.csv's ``status`` of a stage that was not raced (RACE_PACKAGE.md).
-CANCELLED = "cancelled"
 
 
 @dataclass
@@ -68,28 +42,13 @@ class CheckpointSpec:
     scale: str = ""  # the optional ``scale`` column: a climb's climb_points scale
 
 
-def _rows_of(
-    files: PackageFiles, name: str, required: tuple[str, ...], errors: list[str]
-) -> list[CsvRow]:
-    """The rows of the package's CSV file ``name``; none when it is missing or
-    unreadable (the problem is in ``errors``)."""
-    if name not in files:
-        errors.append(f"{name}: missing")
-        return []
-    try:
-        return read_csv(name, decode(name, files[name]), required)
-    except PackageError as exc:
-        errors.extend(exc.problems)
-    return []
-
-
 # teams.csv, riders.csv --------------------------------------------------------------
 
 
 def read_teams(files: PackageFiles, errors: list[str]) -> dict[str, tuple[str, str]]:
     """teams.csv: code (3 letters or digits, unique) -> (name, ISO country)."""
     teams: dict[str, tuple[str, str]] = {}
-    for row in _rows_of(files, "teams.csv", ("code", "name", "country"), errors):
+    for row in package_rows(files, "teams.csv", ("code", "name", "country"), errors):
         code = row.get("code").upper()
         if not re.fullmatch(r"[A-Z0-9]{3}", code):
             errors.append(
@@ -116,7 +75,7 @@ def read_riders(
     """riders.csv: bib (unique) -> (start-list rider, nationality, birth date or
     None); the team code must be in teams.csv."""
     riders: dict[int, tuple[StartListRider, str, date | None]] = {}
-    for row in _rows_of(files, "riders.csv", _RIDER_COLUMNS, errors):
+    for row in package_rows(files, "riders.csv", _RIDER_COLUMNS, errors):
         bib = parse_int(row, "bib", "riders.csv", errors, minimum=1)
         if bib is None:
             errors.append(problem("riders.csv", row.line, "bib is missing"))
@@ -163,86 +122,7 @@ def _birth_date(row: CsvRow, errors: list[str]) -> date | None:
         return None
 
 
-# stages.csv, checkpoints.csv ------------------------------------------------------
-
-
-def read_stages(
-    files: PackageFiles, year: int, errors: list[str]
-) -> dict[int, StageSpec]:
-    """stages.csv: number (unique) -> the stage."""
-    stages: dict[int, StageSpec] = {}
-    for row in _rows_of(files, "stages.csv", _STAGE_COLUMNS, errors):
-        number = parse_int(row, "number", "stages.csv", errors)
-        if number is None:
-            errors.append(problem("stages.csv", row.line, "number is missing"))
-            continue
-        if number in stages:
-            errors.append(problem("stages.csv", row.line, f"duplicate stage {number}"))
-        stages[number] = _stage_spec(row, number, year, errors)
-    return stages
-
-
-def _stage_spec(row: CsvRow, number: int, year: int, errors: list[str]) -> StageSpec:
-    """One stage of stages.csv. A bad date stands as 1 January of ``year``, a bad
-    distance as 0; a blank ``team_times`` means ``finish``."""
-    try:
-        day = date.fromisoformat(row.get("date"))
-    except ValueError:
-        errors.append(
-            problem(
-                "stages.csv", row.line, f"date {row.get('date')!r} is not YYYY-MM-DD"
-            )
-        )
-        day = date(year, 1, 1)
-    try:
-        distance = Decimal(row.get("distance_km"))
-        if distance < 0 or not distance.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        errors.append(
-            problem(
-                "stages.csv",
-                row.line,
-                f"distance_km {row.get('distance_km')!r} is not a distance",
-            )
-        )
-        distance = Decimal(0)
-    kind = row.get("type").lower()
-    if kind not in STAGE_TYPES:
-        errors.append(
-            problem(
-                "stages.csv",
-                row.line,
-                f"type {kind!r} is not one of {', '.join(sorted(STAGE_TYPES))}",
-            )
-        )
-    scale = row.get("points_scale").lower()
-    if scale and scale not in POINTS_SCALES:
-        errors.append(
-            problem("stages.csv", row.line, f"unknown points_scale {scale!r}")
-        )
-    team_times = row.get("team_times").lower() or "finish"
-    if team_times not in TEAM_TIMES:
-        errors.append(
-            problem(
-                "stages.csv", row.line, f"team_times {team_times!r} is not finish or gc"
-            )
-        )
-    status = row.get("status").lower()
-    if status not in ("", CANCELLED):
-        errors.append(
-            problem(
-                "stages.csv",
-                row.line,
-                f"status {row.get('status')!r} is not blank or {CANCELLED!r} "
-                "(a stage that was not raced)",
-            )
-        )
-        status = ""
-    start, finish = row.get("start"), row.get("finish")
-    return StageSpec(
-        number, day, start, finish, distance, kind, scale, team_times, status, row.line
-    )
+# checkpoints.csv -------------------------------------------------------------------
 
 
 def read_checkpoints(
@@ -261,7 +141,7 @@ def read_checkpoints(
     if "checkpoints.csv" not in files:
         return checkpoints
     named: list[tuple[tuple[int, int], str]] = []
-    for row in _rows_of(files, "checkpoints.csv", _CHECKPOINT_COLUMNS, errors):
+    for row in package_rows(files, "checkpoints.csv", _CHECKPOINT_COLUMNS, errors):
         checkpoints.append(_checkpoint_spec(row, stages, errors, scales))
         named.append(((checkpoints[-1].stage, row.line), checkpoints[-1].name))
     if unique_names:

@@ -33,13 +33,12 @@ from datetime import date
 from racing.parsing.csvrows import WHOLE_NUMBER, PackageError, problem, sniff
 from racing.parsing.racefiles import (
     CheckpointSpec,
-    StageSpec,
     name_clashes,
     read_checkpoints,
     read_riders,
-    read_stages,
     read_teams,
 )
+from racing.parsing.stagelist import StageSpec, read_stages
 
 STAGE_COLUMNS = (
     *("number", "date", "start", "finish", "distance_km", "type"),

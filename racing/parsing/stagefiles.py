@@ -6,9 +6,10 @@ from collections.abc import Mapping
 
 from racing.parsing.crossings import parse_crossings_table
 from racing.parsing.csvrows import PackageError, decode, problem
-from racing.parsing.racefiles import CheckpointSpec, StageSpec
+from racing.parsing.racefiles import CheckpointSpec
 from racing.parsing.results import ResultsTable, StartListRider, parse_results_table
 from racing.parsing.sources import PackageFiles
+from racing.parsing.stagelist import StageSpec
 from racing.standings import OUT_STATUSES, exits
 from racing.text import fold
 

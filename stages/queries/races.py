@@ -29,6 +29,7 @@ from stages.queries.rows import (
 URL_INT_MAX = 32767
 
 _GC = registry.GENERAL.key
+NOT_RACED = Stage.Status.CANCELLED
 
 
 def stage_of(
@@ -96,13 +97,28 @@ def latest_stage_number(edition: Edition) -> int | None:
 
 
 def next_stage(edition: Edition, after: int) -> Stage | None:
-    """The first stage after number ``after`` still without results (1 query)."""
+    """The first stage after number ``after`` still to be raced: without results
+    and not cancelled (a stage not raced never comes), with its edition and race
+    (1 query)."""
     return (
-        Stage.objects.filter(edition=edition, number__gt=after)
+        Stage.objects.select_related("edition__race")
+        .filter(edition=edition, number__gt=after)
         .exclude(_has_results)
+        .exclude(status=NOT_RACED)
         .order_by("number")
         .first()
     )
+
+
+def is_over(after: int | None, last_to_race: int | None) -> bool:
+    """Whether an edition whose latest standings are after stage ``after`` is
+    over: no stage after it is still to be raced. ``last_to_race`` is the number
+    of its last stage that is not cancelled (None: every stage was cancelled);
+    a stage not raced at the end (the Vuelta 2025's 21st) leaves the standings
+    after the stage before final."""
+    if after is None:
+        return False
+    return last_to_race is None or after >= last_to_race
 
 
 @dataclass(slots=True)
@@ -114,22 +130,27 @@ class EditionCard:
     leader: RiderRef | None = None
     leader_after: int | None = None  # the stage after which he leads
     finished: bool = False
+    last_to_race: int | None = None  # its last stage not cancelled
+
+
+# An edition's dates, number of stages and last stage to race (``is_over``).
+EDITION_SPAN = {
+    "first_day": Min("stages__date"),
+    "last_day": Max("stages__date"),
+    "stage_count": Max("stages__number"),
+    "last_to_race": Max("stages__number", filter=~Q(stages__status=NOT_RACED)),
+}
 
 
 def edition_cards() -> list[EditionCard]:
     """Every published edition, newest year first and in calendar order within a
     year, with its dates and its current or final GC leader (2 queries)."""
-    editions = (
-        Edition.objects.published()
-        .select_related("race")
-        .annotate(
-            first_day=Min("stages__date"),
-            last_day=Max("stages__date"),
-            stage_count=Max("stages__number"),
-        )
-    )
+    editions = Edition.objects.published().select_related("race")
+    editions = editions.annotate(**EDITION_SPAN)
     cards = {
-        e.pk: EditionCard(e, e.first_day, e.last_day, e.stage_count or 0)
+        e.pk: EditionCard(
+            e, e.first_day, e.last_day, e.stage_count or 0, last_to_race=e.last_to_race
+        )
         for e in editions
     }
     # Rank-1 GC rows of every stage, in stage order: the last one per edition wins.
@@ -143,7 +164,7 @@ def edition_cards() -> list[EditionCard]:
         card = cards[edition_id]
         card.leader = RiderRef(*rider)
         card.leader_after = number
-        card.finished = number == card.stages
+        card.finished = is_over(number, card.last_to_race)
     return sorted(
         cards.values(),
         key=lambda c: (-c.edition.year, c.first_day is None, c.first_day),
@@ -279,19 +300,27 @@ def leaders(
     after: int | None = None
     for classification, number, *values in Standing.objects.filter(
         stage__edition=edition, rank=1, stage__number=last
-    ).values_list(
-        "classification", "stage__number", *RIDER_FIELDS, *TEAM_FIELDS, "value"
-    ):
+    ).values_list("classification", "stage__number", *LEADER_FIELDS):
         after = number
-        row = Row(rank=1, team=TeamRef(*values[6:9]), value=values[9])
-        if values[0] is not None:
-            row.entry_id, row.bib, row.rider = rider_ref(tuple(values[:6]))
-        found[classification] = row
+        found[classification] = leader_row(values)
     return after, {
         c.key: Leader(c, found[c.key])
         for c in registry.CLASSIFICATIONS
         if c.key in found
     }
+
+
+# ``values_list`` columns of a leader's row (``leader_row``).
+LEADER_FIELDS = (*RIDER_FIELDS, *TEAM_FIELDS, "value")
+
+
+def leader_row(values: tuple | list) -> Row:
+    """A rank-1 row (a rider's, or a team's) from the values of
+    ``LEADER_FIELDS``."""
+    row = Row(rank=1, team=TeamRef(*values[6:9]), value=values[9])
+    if values[0] is not None:
+        row.entry_id, row.bib, row.rider = rider_ref(tuple(values[:6]))
+    return row
 
 
 @dataclass(slots=True)

@@ -19,9 +19,10 @@ from racing.package_writer import (
     write_package_zip,
 )
 from racing.parsing.package import Package, read_package
-from racing.parsing.racefiles import CheckpointSpec, StageSpec
+from racing.parsing.racefiles import CheckpointSpec
 from racing.parsing.results import ResultRow, ResultsTable, StartListRider
 from racing.parsing.sources import files_from_zip
+from racing.parsing.stagelist import StageSpec
 from racing.standings import Rules
 
 ROOT = Path(__file__).resolve().parents[2]
