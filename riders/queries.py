@@ -18,7 +18,14 @@ from racing import registry
 from racing.standings import Exit
 from riders import charts
 from riders.scored import Scored
-from stages.models import Checkpoint, Jersey, Stage, StageResult, Standing
+from stages.models import (
+    OVER_STATUSES,
+    Checkpoint,
+    Jersey,
+    Stage,
+    StageResult,
+    Standing,
+)
 
 # Start list ----------------------------------------------------------------
 
@@ -93,6 +100,8 @@ class EditionRide:
     last_stage: int | None  # the edition's latest stage with results
     first_date: date | None
     stage_count: int
+    # Every stage finished or not raced: the ranks after his last stage are final.
+    race_over: bool = False
     # Where he scored at checkpoints (``riders.scored``; None: the edition has
     # none). Set by the rider page.
     scored: Scored | None = None
@@ -165,6 +174,7 @@ _has_checkpoints = Exists(Checkpoint.objects.filter(stage__edition=OuterRef("edi
 _has_results = Exists(StageResult.objects.filter(stage=OuterRef("pk")))
 
 
+
 @dataclass
 class _Reads:
     """What ``rides_of`` reads once for all the rider's editions."""
@@ -227,6 +237,7 @@ def _read(entries: list[Entry]) -> _Reads:
             "start",
             "finish",
             "type",
+            "status",
             "has_results",
         )
     }
@@ -274,6 +285,7 @@ def _ride(entry: Entry, reads: _Reads) -> EditionRide:
         last_stage=raced[-1]["number"] if raced else None,
         first_date=min((s["date"] for s in stages), default=None),
         stage_count=max((s["number"] for s in stages), default=0),
+        race_over=bool(raced) and all(s["status"] in OVER_STATUSES for s in stages),
     )
 
 

@@ -17,9 +17,12 @@ Rank of a match, best first (``search_rank``):
 4. close (PostgreSQL only): no word matches, but the query is close to part of
    the names by trigram similarity (``Pogacr``, ``Courchvel``), most similar first.
 
-Within a rank, by name. Each kind is one query whatever the number of matches
-(its total counted by a window function), plus one for the riders' editions:
-:data:`QUERIES` in all, and none for a query too short to search.
+Within a rank, riders by name, stages, teams and races newest edition first
+(an edition's start is its first stage's date). A rider is one result whatever
+the editions he rode: his latest nationality and team, and his editions by race
+(:class:`Ridden`). Each kind is one query whatever the number of matches or
+editions (its total counted by a window function), plus one for the riders'
+editions: :data:`QUERIES` in all, and none for a query too short to search.
 """
 
 from dataclasses import dataclass, field
@@ -31,12 +34,14 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     Func,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     Window,
@@ -133,7 +138,8 @@ class SearchResults:
 
 def find(raw: str | None) -> SearchResults:
     """Everything matching what a visitor typed, in published editions only; the
-    kinds with the best match first (:data:`QUERIES` queries)."""
+    kinds with the best match first, races first on a tie (:data:`QUERIES`
+    queries)."""
     query = clean_query(raw)
     cut = len(" ".join((raw or "").split())) > MAX_CHARS
     words = list(dict.fromkeys(search_key(query).split()))
@@ -141,14 +147,42 @@ def find(raw: str | None) -> SearchResults:
     results = SearchResults(query, key, cut, words_cut=len(words) > MAX_WORDS)
     if not results.searched:
         return results
+    riders, total = _counted(_riders(key))
     groups = [
-        Group("riders", "Riders", *_counted(_riders(key))),
-        Group("stages", "Stages", *_counted(_stages(key))),
         Group("races", "Races", *_counted(_races(key))),
+        Group("riders", "Riders", _with_editions(riders), total),
+        Group("stages", "Stages", *_counted(_stages(key))),
         Group("teams", "Teams", *_counted(_teams(key))),
     ]
     results.groups = sorted((g for g in groups if g.items), key=lambda g: g.best)
     return results
+
+
+@dataclass(frozen=True)
+class Ridden:
+    """What a search result says of a rider's published editions (the rider
+    page's full career is ``riders.careers``): his latest entry (nationality and
+    team), and the years he rode each race, the race of his latest edition
+    first, newest year first."""
+
+    latest: Entry
+    races: list[tuple[str, list[int]]]
+
+    @classmethod
+    def of(cls, entries: list[Entry]) -> "Ridden":
+        """From his entries, newest first."""
+        races: dict[str, list[int]] = {}
+        for entry in entries:
+            races.setdefault(entry.edition.race.name, []).append(entry.edition.year)
+        return cls(entries[0], list(races.items()))
+
+
+def _with_editions(riders: list[Rider]) -> list[Rider]:
+    """``riders``, each with his :class:`Ridden` (``ridden``; their entries are
+    prefetched: no query)."""
+    for rider in riders:
+        rider.ridden = Ridden.of(list(rider.entries.all()))
+    return riders
 
 
 def _counted(rows: QuerySet) -> tuple[list, int]:
@@ -199,10 +233,25 @@ def _ranked(
     )
 
 
+def _edition_start(edition: str) -> Subquery:
+    """The date of the first stage of the edition whose id is ``edition`` (an
+    outer field): when it started, to put the newest edition first."""
+    stages = Stage.objects.filter(edition=OuterRef(edition)).order_by("date")
+    return Subquery(stages.values("date")[:1])
+
+
+def _newest_first(year: str) -> tuple:
+    """Ordering, newest edition first: by ``year``, then by the ``_start``
+    annotation (:func:`_edition_start`) within a year."""
+    return (f"-{year}", F("_start").desc(nulls_last=True))
+
+
 def _riders(key: str) -> QuerySet:
     rides = Entry.objects.filter(rider=OuterRef("pk"), edition__published=True)
-    latest_first = Entry.objects.filter(edition__published=True).order_by(
-        "-edition__year", "edition__race__name"
+    latest_first = (
+        Entry.objects.filter(edition__published=True)
+        .annotate(_start=_edition_start("edition_id"))
+        .order_by(*_newest_first("edition__year"), "pk")
     )
     riders = Rider.objects.filter(Exists(rides)).prefetch_related(
         Prefetch(
@@ -225,18 +274,25 @@ def _riders(key: str) -> QuerySet:
 
 
 def _teams(key: str) -> QuerySet:
-    teams = Team.objects.filter(edition__published=True).select_related("edition__race")
+    """Teams of every edition (a team is per edition), newest edition first
+    within a rank, then by name."""
+    teams = (
+        Team.objects.filter(edition__published=True)
+        .select_related("edition__race")
+        .alias(_start=_edition_start("edition_id"))
+    )
     return _ranked(
         teams,
         key,
         names=["name"],
         words=Concat("name", Value(" "), "code"),
         exact=Q(code__iexact=key),
-        then=("name", "-edition__year", "edition__race__name"),
+        then=(*_newest_first("edition__year"), "name"),
     )
 
 
 def _stages(key: str) -> QuerySet:
+    """Stages of every edition, the latest first within a rank."""
     stages = Stage.objects.filter(edition__published=True).select_related(
         "edition__race"
     )
@@ -245,14 +301,18 @@ def _stages(key: str) -> QuerySet:
         key,
         names=["finish", "start"],
         words=Concat("start", Value(" "), "finish"),
-        then=("-edition__year", "edition__race__name", "number"),
+        then=("-date", "-number"),
     )
 
 
 def _races(key: str) -> QuerySet:
     """Editions, by their race's name with or without the year: ``Giro`` finds
     every Giro, ``vuelta 2023`` one Vuelta; the latest first within a rank."""
-    editions = Edition.objects.published().select_related("race")
+    editions = (
+        Edition.objects.published()
+        .select_related("race")
+        .alias(_start=_edition_start("pk"))
+    )
     year = Cast("year", CharField())
     with_year = Concat("race__name", Value(" "), year)
     return _ranked(
@@ -260,5 +320,5 @@ def _races(key: str) -> QuerySet:
         key,
         names=["race__name", with_year],
         words=with_year,
-        then=("-year", "race__name"),
+        then=(*_newest_first("year"), "race__name"),
     )

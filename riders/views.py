@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from riders import careers, queries
 from riders import compare as compare_queries
-from riders import queries
 from riders import scored as scored_queries
 from riders import search as site_search
 from stages import queries as stage_queries
@@ -43,6 +43,7 @@ def rider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "rider": rider,
         "rides": rides,
+        "career": careers.career(rides),
         "latest": rides[0] if rides else None,
         "age": queries.age_on(rider.birth_date, timezone.localdate()),
     }

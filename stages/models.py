@@ -1,7 +1,6 @@
 """Stages and everything recorded on a stage: route, results, crossings, reports
-and the standings computed after it. Times are stored as whole seconds (``*_s``)
-plus optional hundredths, which only time trials have and only tie-breaks use
-(RULES.md section 1)."""
+and the standings after it. Times are whole seconds (``*_s``) plus optional
+hundredths, which only time trials have and tie-breaks use (RULES.md §1)."""
 
 from django.conf import settings
 from django.db import models
@@ -41,6 +40,8 @@ class StageStatus(models.TextChoices):
     # No results, no winner; the standings after it are those of the stage before.
     CANCELLED = "cancelled", _("Not raced")
 
+
+OVER_STATUSES = frozenset({StageStatus.FINISHED, StageStatus.CANCELLED})  # race over
 
 class Stage(models.Model):
     Type = StageType
@@ -326,8 +327,7 @@ class RaceReport(models.Model):
     @property
     def is_scheduled(self) -> bool:
         """Published, but its time to appear has not come (staff preview it)."""
-        due = self.published_at > timezone.now()
-        return self.status == self.Status.PUBLISHED and due
+        return self.status == "published" and self.published_at > timezone.now()
 
 
 # Classifications come from the registry; a new one needs no change here.

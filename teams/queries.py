@@ -9,12 +9,12 @@ every recompute), never derived here; "the team classification" is the registry'
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 
 from editions.models import Edition, Entry, Team
 from racing import registry
 from racing.standings import Exit
-from stages.models import Stage, StageResult, Standing
+from stages.models import OVER_STATUSES, Stage, StageResult, Standing
 
 _GC = registry.GENERAL.key
 _TEAMS = registry.TEAMS.key
@@ -27,6 +27,25 @@ def team_for(edition: Edition, code: str) -> Team | None:
     if len(code) != TEAM_CODE_LENGTH:
         return None
     return Team.objects.filter(edition=edition, code__iexact=code).first()
+
+
+def other_editions(team: Team, *, drafts: bool = False) -> list[Team]:
+    """The same team in the other editions: the teams with its UCI code (any
+    case), each with its edition and race, newest edition first (by year, then
+    by its first stage's date) (1 query). Draft editions only with ``drafts``
+    (staff)."""
+    teams = Team.objects.filter(code__iexact=team.code).exclude(pk=team.pk)
+    if not drafts:
+        teams = teams.filter(edition__published=True)
+    return list(
+        teams.select_related("edition__race")
+        .annotate(first_day=Min("edition__stages__date"))
+        .order_by(
+            "-edition__year",
+            F("first_day").desc(nulls_last=True),
+            "edition__race__name",
+        )
+    )
 
 
 @dataclass
@@ -158,13 +177,13 @@ def team_page(team: Team) -> TeamPage:
 
 
 def _race_so_far(edition_id: int) -> tuple[bool, int | None]:
-    """Whether the race is over (every stage finished, results entered for at
-    least one: then the riders still in have finished it) and the latest stage
-    with results, which the page's "so far" parts spoil (1 query)."""
+    """Whether the race is over (every stage finished or not raced, results
+    entered for at least one: then the riders still in have finished it) and the
+    latest stage with results, which the page's "so far" parts spoil (1 query)."""
     stages = Stage.objects.filter(edition_id=edition_id).annotate(n=Count("results"))
     over, latest = True, None
     for number, status, n in stages.values_list("number", "status", "n"):
-        over = over and status == Stage.Status.FINISHED
+        over = over and status in OVER_STATUSES
         if n and (latest is None or number > latest):
             latest = number
     return over and latest is not None, latest

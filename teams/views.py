@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from stages.queries import edition_of
 from teams import queries
-from toursite.http import for_edition, public_page, sees_drafts
+from toursite.http import for_edition, for_site, public_page, sees_drafts
 
 
 @require_safe
@@ -51,13 +51,18 @@ def lower_case_code(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
 @require_safe
 @lower_case_code
-@public_page(for_edition)
+@public_page(for_site)  # it links to the team's other editions
 def team_detail(request: HttpRequest, race: str, year: int, code: str) -> HttpResponse:
-    edition = edition_of(race, year, drafts=sees_drafts(request))
+    drafts = sees_drafts(request)
+    edition = edition_of(race, year, drafts=drafts)
     team = queries.team_for(edition, code) if edition else None
     if team is None:
         raise Http404("No such team in this race.")
     team.edition = edition  # already loaded, with its race
-    page = queries.team_page(team)
-    context = {"team": team, "page": page, "edition": edition}
+    context = {
+        "team": team,
+        "page": queries.team_page(team),
+        "edition": edition,
+        "others": queries.other_editions(team, drafts=drafts),
+    }
     return render(request, "teams/team_detail.html", context)

@@ -1,10 +1,13 @@
-"""sitemap.xml: the home page, about, and every published edition with its stages,
-riders and teams (drafts are for staff only)."""
+"""sitemap.xml: the home page, about, every race with a published edition, and
+every published edition with its stages (a cancelled stage too: its page says it
+was not raced), riders and teams (drafts are for staff only). Each section is one
+query, whatever the number of editions."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from editions.models import Edition, Rider, Team
+from editions.models import Edition, Race, Rider, Team
 from stages.models import Stage
 
 
@@ -14,6 +17,17 @@ class StaticSitemap(Sitemap):
 
     def location(self, item: str) -> str:
         return reverse(item)
+
+
+class RaceSitemap(Sitemap):
+    """``/races/<race>/``: every edition of a race with its winners."""
+
+    def items(self):
+        published = Edition.objects.filter(race=OuterRef("pk"), published=True)
+        return Race.objects.filter(Exists(published)).order_by("name")
+
+    def location(self, item: Race) -> str:
+        return reverse("stages:race", kwargs={"race": item.slug})
 
 
 class EditionSitemap(Sitemap):
@@ -30,7 +44,7 @@ class StageSitemap(Sitemap):
         return (
             Stage.objects.filter(edition__published=True)
             .select_related("edition__race")
-            .order_by("edition__year", "edition__race__name", "number")
+            .order_by("-edition__year", "edition__race__name", "number")
         )
 
 
@@ -49,12 +63,13 @@ class TeamSitemap(Sitemap):
         return (
             Team.objects.filter(edition__published=True)
             .select_related("edition__race")
-            .order_by("edition__year", "edition__race__name", "name")
+            .order_by("-edition__year", "edition__race__name", "name")
         )
 
 
 SITEMAPS = {
     "site": StaticSitemap,
+    "races": RaceSitemap,
     "editions": EditionSitemap,
     "stages": StageSitemap,
     "riders": RiderSitemap,

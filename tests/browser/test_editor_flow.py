@@ -45,7 +45,9 @@ def log_in_as_editor(page, base_url: str) -> None:
 def test_editor_pastes_a_result_and_a_report_and_fans_see_them(page, tour_live):
     base = tour_live.url
     log_in_as_editor(page, base)
-    stage = Stage.objects.get(edition__race__slug="tour-de-france", number=1)
+    stage = Stage.objects.get(
+        edition__race__slug="tour-de-france", edition__year=2023, number=1
+    )
     text = stage_1_with_simon_yates_winning()
     assert len(text.splitlines()) == 177
 
@@ -90,7 +92,9 @@ def test_editor_pastes_a_result_and_a_report_and_fans_see_them(page, tour_live):
 def test_a_bad_paste_is_refused_in_the_browser(page, tour_live):
     base = tour_live.url
     log_in_as_editor(page, base)
-    stage = Stage.objects.get(edition__race__slug="tour-de-france", number=1)
+    stage = Stage.objects.get(
+        edition__race__slug="tour-de-france", edition__year=2023, number=1
+    )
     text = stage_1_with_simon_yates_winning().replace("\n3,11,", "\n3,999,")
     page.goto(f"{base}/admin/stages/stage/{stage.pk}/paste-results/")
     page.get_by_label("Rows").fill(text)
@@ -109,7 +113,9 @@ def test_screenshots_of_the_editors_pages(page, tour_live, width):
     base = tour_live.url
     page.set_viewport_size({"width": width, "height": 900})
     log_in_as_editor(page, base)
-    stage = Stage.objects.get(edition__race__slug="tour-de-france", number=1)
+    stage = Stage.objects.get(
+        edition__race__slug="tour-de-france", edition__year=2023, number=1
+    )
     paste = f"{base}/admin/stages/stage/{stage.pk}/paste-results/"
     good = stage_1_with_simon_yates_winning()
     head = "\n".join(good.splitlines()[:12]) + "\n"

@@ -2,12 +2,14 @@
 races, found whatever the accents and capitals, best match first."""
 
 import re
+from html import unescape
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from editions.models import Entry, Rider
 from riders.search import (
     MAX_CHARS,
     MAX_WORDS,
@@ -16,7 +18,13 @@ from riders.search import (
     find,
     search_key,
 )
-from tests.factories import EditionFactory, RaceFactory, StageFactory
+from tests.factories import (
+    EditionFactory,
+    EntryFactory,
+    RaceFactory,
+    RiderFactory,
+    StageFactory,
+)
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 needs_postgres = pytest.mark.skipif(
@@ -28,6 +36,17 @@ needs_postgres = pytest.mark.skipif(
 
 def links(html: str) -> list[str]:
     return re.findall(r'href="([^"]+)"', html)
+
+
+def squash(html: str) -> str:
+    """The text of ``html``: tags out, entities read, white space one space."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def group(html: str, kind: str) -> str:
+    """The results of one kind (``riders``, ``stages``, ``races``, ``teams``)."""
+    start = html.index(f'id="search-{kind}"')
+    return html[start : html.index("</section>", start)]
 
 
 def results_of(client, q: str, **headers) -> str:
@@ -84,7 +103,7 @@ def test_search_page_without_javascript(client, tour):
     assert 'method="get"' in html
     assert 'value="pogacar"' in html
     assert 'href="/riders/tadej-pogacar/"' in html
-    assert "Tour de France 2023 (UAE Team Emirates)" in html
+    assert "Tour de France 2025, 2023, 2022, 2021" in squash(html)
     assert re.search(r'href="/search/"\s+aria-current="page"', html)
 
 
@@ -140,7 +159,13 @@ def test_a_finish_town_finds_its_stage(client, tour, q, htmx):
     assert 'href="/races/tour-de-france/2023/stage-17/"' in html
     assert "Tour de France 2023, stage 17" in html
     assert "Saint-Gervais Mont-Blanc → Courchevel" in html
-    assert re.search(r"Stages <span class=\"search-count\">\(1\)</span>", html)
+    # Courchevel itself first, then the Tour 2025's finish at Courchevel (Col de
+    # la Loze), whose name only starts with it.
+    assert re.search(r"Stages <span class=\"search-count\">\(2\)</span>", html)
+    assert links(group(html, "stages")) == [
+        "/races/tour-de-france/2023/stage-17/",
+        "/races/tour-de-france/2025/stage-18/",
+    ]
 
 
 @pytest.mark.parametrize("q", ["Puy de Dôme", "puy de dome", "PUY-DE-DOME", "dôme"])
@@ -155,36 +180,57 @@ def test_a_start_town_finds_its_stage(client, tour):
     assert "Moûtiers → Bourg-en-Bresse" in html
 
 
+GIROS = [f"/races/giro-d-italia/{year}/" for year in (2025, 2023, 2022, 2021)]
+VUELTAS = [f"/races/vuelta-a-espana/{year}/" for year in (2025, 2023, 2021)]
+
+
 @pytest.mark.parametrize(
-    ("q", "edition"),
+    ("q", "editions"),
     [
-        ("Giro", "/races/giro-d-italia/2023/"),
-        ("giro d'italia", "/races/giro-d-italia/2023/"),
-        ("Tour 2023", "/races/tour-de-france/2023/"),
-        ("vuelta 2023", "/races/vuelta-a-espana/2023/"),
-        ("VUELTA A ESPANA", "/races/vuelta-a-espana/2023/"),
+        ("Giro", GIROS),
+        ("giro d'italia", GIROS),
+        ("Tour 2023", ["/races/tour-de-france/2023/"]),
+        ("vuelta 2023", ["/races/vuelta-a-espana/2023/"]),
+        ("VUELTA A ESPANA", VUELTAS),
+        ("2022", ["/races/tour-de-france/2022/", "/races/giro-d-italia/2022/"]),
     ],
 )
-def test_races_and_editions_are_found(client, tour, q, edition):
-    html = results_of(client, q)
-    assert f'href="{edition}"' in html
-    races = html[html.index('id="search-races"') :]
-    assert links(races.split("</section>")[0]) == [edition]
+def test_races_and_editions_are_found_newest_first(client, tour, q, editions):
+    found = links(group(results_of(client, q), "races"))
+    if ON_POSTGRES:
+        # Close matches (``vuelta 2025`` for ``vuelta 2023``) come after these.
+        found = found[: len(editions)]
+    assert found == editions
 
 
 def test_the_kind_with_the_best_match_comes_first(client, tour):
     html = results_of(client, "tour")
-    races = html.index('id="search-races"')  # Tour de France: starts with it
-    stages = html.index('id="search-stages"')  # Col du Tourmalet: a word does
-    riders = html.index('id="search-riders"')  # LATOUR: inside a word
+    # Tour de France and Tours (the Tour 2021's stage 6 start) both start with
+    # it: races first on a tie; LATOUR has it inside a word.
+    races = html.index('id="search-races"')
+    stages = html.index('id="search-stages"')
+    riders = html.index('id="search-riders"')
     assert races < stages < riders
 
 
-def test_search_finds_teams_in_every_edition(client, tour):
+def test_an_exact_name_of_another_kind_comes_before_the_races(client, tour):
+    rider = RiderFactory(given_name="Ann", family_name="Tour")
+    EntryFactory(edition=tour, rider=rider, bib=999)
+    html = results_of(client, "tour")
+    assert html.index('id="search-riders"') < html.index('id="search-races"')
+
+
+def test_search_finds_teams_in_every_edition_newest_first(client, tour):
     html = results_of(client, "cofidis")
-    assert 'href="/races/tour-de-france/2023/teams/cof/"' in html
-    assert 'href="/races/giro-d-italia/2023/teams/' in html
-    assert "3 results" in html
+    # A team is per edition: one result each, the latest edition first (the
+    # Vuelta after the Tour after the Giro of the same year).
+    assert links(group(html, "teams")) == [
+        f"/races/{race}/{year}/teams/cof/"
+        for year in (2025, 2023, 2022, 2021)
+        for race in ("vuelta-a-espana", "tour-de-france", "giro-d-italia")
+        if (race, year) != ("vuelta-a-espana", 2022)
+    ]
+    assert "11 results" in html
 
 
 def test_a_team_code_finds_the_team(client, tour):
@@ -204,6 +250,66 @@ def test_drafts_are_not_found(client, tour):
     html = results_of(client, "giro")
     assert "Giro Donne" not in html
     assert "Altiport" not in results_of(client, "courchevel")
+
+
+# Every edition ------------------------------------------------------------------
+
+
+def test_a_rider_of_several_editions_is_one_result_with_his_editions(client, tour):
+    html = results_of(client, "pogacar")
+    riders = group(html, "riders")
+    assert links(riders) == ["/riders/tadej-pogacar/"]
+    # His latest team, then each race he rode with its years, newest first.
+    assert "UAE Team Emirates - XRG · Tour de France 2025, 2023, 2022, 2021" in squash(
+        riders
+    )
+    assert "1 result for" in html
+
+
+def test_a_rider_found_shows_his_latest_nationality(client, tour):
+    sivakov = Entry.objects.filter(rider__slug="pavel-sivakov")
+    assert sivakov.get(edition__race__slug="giro-d-italia", edition__year=2021)
+    assert set(sivakov.values_list("nationality", flat=True)) == {"RU", "FR"}
+    riders = group(results_of(client, "sivakov"), "riders")
+    assert 'title="Nationality: FR"' in riders
+    assert "Nationality: RU" not in riders
+    assert (
+        "Tour de France 2025; Giro d'Italia 2023, 2022, 2021; Vuelta a España 2021"
+        in squash(riders)
+    )
+
+
+def test_stages_of_one_rank_come_newest_first(db):
+    for year in (2030, 2032, 2031):
+        StageFactory(edition__year=year, finish="Zorgville")
+    stages = next(g for g in find("zorgville").groups if g.kind == "stages")
+    assert [s.edition.year for s in stages.items] == [2032, 2031, 2030]
+
+
+def test_a_draft_edition_is_not_in_a_riders_career(client, tour):
+    draft = EditionFactory(year=2031, published=False)
+    EntryFactory(edition=draft, rider=Rider.objects.get(slug="tadej-pogacar"))
+    riders = group(results_of(client, "pogacar"), "riders")
+    assert str(draft.race) not in riders
+    assert "UAE Team Emirates - XRG" in riders
+
+
+def test_the_queries_do_not_grow_with_the_editions(
+    client, tour, django_assert_num_queries
+):
+    with django_assert_num_queries(QUERIES):
+        before = results_of(client, "pogacar")
+    pogacar = Rider.objects.get(slug="tadej-pogacar")
+    for year in (2030, 2031, 2032, 2033):
+        entry = EntryFactory(edition__year=year, rider=pogacar)
+        StageFactory(edition=entry.edition, finish="Pogacar Hill")
+    with django_assert_num_queries(QUERIES):
+        after = results_of(client, "pogacar")
+    assert "Tour of Testland" not in before
+    riders = group(after, "riders")
+    assert links(riders) == ["/riders/tadej-pogacar/"]
+    assert squash(riders).count("Tour of Testland") == 4
+    assert len(links(group(after, "stages"))) == 4
 
 
 # Ranking -----------------------------------------------------------------------

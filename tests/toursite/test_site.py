@@ -9,6 +9,7 @@ from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from stages.models import RaceReport, Stage
+from tests.factories import RaceReportFactory
 from toursite import urls, views
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -85,6 +86,42 @@ def test_feed_leaves_out_drafts_and_reports_not_yet_due(client, tour):
     assert len(set(ids)) == 2
 
 
+@pytest.mark.parametrize(
+    ("feed", "title"),
+    [
+        ("/feed/reports.atom", "Pink on the Zoncolan"),
+        (
+            "/feed/reports-spoiler-free.atom",
+            "Giro d'Italia 2021 · stage 14: race report",
+        ),
+    ],
+)
+def test_feeds_carry_the_reports_of_every_edition(client, tour, feed, title):
+    """Only the Tour 2023 package has reports: one written on the Giro 2021 and
+    one on the Vuelta 2025 show in both feeds, newest first, under their
+    edition."""
+    older = RaceReportFactory(
+        stage=Stage.objects.get(
+            edition__race__slug="vuelta-a-espana", edition__year=2025, number=20
+        ),
+        published_at=timezone.now() - timedelta(hours=2),
+    )
+    RaceReportFactory(
+        stage=Stage.objects.get(
+            edition__race__slug="giro-d-italia", edition__year=2021, number=14
+        ),
+        headline="Pink on the Zoncolan",
+    )
+    entries = ET.fromstring(client.get(feed).content).findall(f"{ATOM}entry")
+    assert len(entries) == 3
+    assert entries[0].findtext(f"{ATOM}title") == title
+    link = entries[0].find(f"{ATOM}link").get("href")
+    assert link.endswith("/races/giro-d-italia/2021/stage-14/")
+    assert entries[0].find(f"{ATOM}category").get("term") == "Giro d'Italia 2021"
+    second = entries[1].find(f"{ATOM}link").get("href")
+    assert second.endswith(older.stage.get_absolute_url())
+
+
 # Sitemap -------------------------------------------------------------------
 
 
@@ -99,7 +136,7 @@ def test_sitemap_lists_stages_riders_teams_and_editions(client, tour):
     assert "/about/" in urls_
     assert "/races/tour-de-france/2023/" in urls_
     stages = {u for u in urls_ if "/stage-" in u}
-    assert len(stages) == 63  # 21 stages in each of the three Grand Tours
+    assert len(stages) == 11 * 21  # 21 stages in each of the eleven Grand Tours
     assert "/races/tour-de-france/2023/stage-12/" in stages
     assert "/riders/jonas-vingegaard/" in urls_
     assert "/races/tour-de-france/2023/teams/cof/" in urls_
