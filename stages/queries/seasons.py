@@ -8,11 +8,11 @@ the number of editions.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from editions.models import Edition, Race
 from racing import registry
-from stages.models import Standing
+from stages.models import Stage, Standing
 from stages.queries.races import (
     EDITION_SPAN,
     LEADER_FIELDS,
@@ -47,18 +47,23 @@ class RaceEdition:
 def race_editions(race: str, *, drafts: bool = False) -> list[RaceEdition]:
     """Every published edition of the race with slug ``race`` (drafts too with
     ``drafts``, for staff), newest first, with its dates and the leaders after
-    its latest stage with standings, in registry order (2 queries). Empty for
-    an unknown race or one without any published edition."""
+    its latest stage with standings, in registry order (2 queries; 1 when none
+    has standings yet). Empty for an unknown race or one without any published
+    edition."""
     editions = Edition.objects.filter(race__slug=race).select_related("race")
     if not drafts:
         editions = editions.published()
-    # The number of the edition's latest stage with standings.
+    # The edition's latest stage with standings: its number and its id.
     latest = (
-        Standing.objects.filter(stage__edition=OuterRef("pk"))
-        .order_by("-stage__number")
-        .values("stage__number")[:1]
+        Stage.objects.filter(edition=OuterRef("pk"))
+        .filter(Exists(Standing.objects.filter(stage=OuterRef("pk"))))
+        .order_by("-number")
     )
-    editions = editions.annotate(**EDITION_SPAN, after=Subquery(latest))
+    editions = editions.annotate(
+        **EDITION_SPAN,
+        after=Subquery(latest.values("number")[:1]),
+        after_stage=Subquery(latest.values("pk")[:1]),
+    )
     found = {
         e.pk: RaceEdition(
             e,
@@ -70,16 +75,10 @@ def race_editions(race: str, *, drafts: bool = False) -> list[RaceEdition]:
         )
         for e in editions.order_by("-year")
     }
+    stages = [i.edition.after_stage for i in found.values() if i.edition.after_stage]
     rows: dict[int, dict] = {pk: {} for pk in found}
-    same_edition = Standing.objects.filter(
-        stage__edition=OuterRef("stage__edition")
-    ).order_by("-stage__number")
     for edition_id, classification, *values in (
-        Standing.objects.filter(
-            rank=1,
-            stage__edition__in=list(found),
-            stage__number=Subquery(same_edition.values("stage__number")[:1]),
-        )
+        Standing.objects.filter(rank=1, stage_id__in=stages)
         .order_by("stage__edition_id", "classification", "entry__bib")
         .values_list("stage__edition_id", "classification", *LEADER_FIELDS)
     ):

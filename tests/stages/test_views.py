@@ -282,31 +282,47 @@ def test_home(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(HOME_QUERIES):
         response = client.get("/")
     assert response.status_code == 200
-    html = response.content.decode()
-    for name in ("Tour de France 2023", "Giro d'Italia 2023", "Vuelta a España 2023"):
-        assert name in html.replace("&#x27;", "'")
-    # The current race: the latest stage with results (the Vuelta ended last).
-    assert "Vuelta a España 2023</a>" in html
-    assert "Stage 21: top 10" in html
+    html = response.content.decode().replace("&#x27;", "'")
+    # The current race: the latest stage with results (the Vuelta 2025 ended
+    # last; its stage 21 was not raced, so stage 20 is its latest result).
+    assert "Vuelta a España 2025</a>" in html.split("</h1>")[0]
+    assert "Stage 20: top 10" in html
     assert "Final leaders" in html
     assert "Red jersey" in html
+    assert "Race over" in html  # no "Next: stage 21": it was not raced
+    assert "Next: stage" not in html
     assert "Izagirre goes alone" in html  # the latest published report
-    editions = " ".join(html.split('id="editions-heading"')[1].split())
-    assert "Winner: VINGEGAARD Jonas" in editions
-    assert "Winner: ROGLIČ Primož" in editions
+    # Every edition of the eleven, by season, newest first.
+    seasons = " ".join(html.split('id="seasons-heading"')[1].split())
+    years = [seasons.index(f'id="season-{year}"') for year in (2025, 2023, 2022, 2021)]
+    assert years == sorted(years)
+    assert seasons.count('class="edition-card__link"') == 11
+    for race in ("Tour de France", "Giro d'Italia", "Vuelta a España"):
+        for year in (2021, 2023, 2025):
+            assert f"{race} {year}</a>" in seasons
+    assert "Vuelta a España 2022" not in seasons  # there was one, not in the data
+    assert "Winner: VINGEGAARD Jonas" in seasons
+    assert "Winner: ROGLIČ Primož" in seasons
+    assert "Winner: POGAČAR Tadej" in seasons
 
 
 @pytest.mark.django_db
-def test_home_shows_next_stage_of_a_race_in_progress(client, tour):
+def test_home_shows_next_stage_of_a_race_in_progress(
+    client, tour, django_assert_max_num_queries
+):
     later = tour.stages.filter(number__gt=12)
     RaceReport.objects.filter(stage__in=later).delete()
     StageResult.objects.filter(stage__in=later).delete()
     recompute.recompute_standings(tour, from_stage=13)
     Stage.objects.exclude(edition=tour).update(date="2023-01-01")
-    html = client.get("/").content.decode()
+    with django_assert_max_num_queries(HOME_QUERIES):  # the next stage's link too
+        html = client.get("/").content.decode()
     assert "Stage 12: top 10" in html
     assert "Next: stage 13" in html
+    assert 'href="/races/tour-de-france/2023/stage-13/"' in html
     assert "Leaders after stage 12" in html
+    seasons = squash(html.split('id="seasons-heading"')[1])
+    assert "Leader: VINGEGAARD Jonas" in seasons  # the Tour 2023, still raced
 
 
 @pytest.mark.django_db

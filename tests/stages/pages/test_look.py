@@ -8,7 +8,7 @@ import pytest
 
 from stages import charts
 from stages.markdown import render_markdown
-from stages.models import RaceReport
+from stages.models import RaceReport, Stage
 from tests.factories import RaceReportFactory
 
 HX = {"HX-Request": "true"}
@@ -23,37 +23,45 @@ def section(html: str, heading_id: str) -> str:
 @pytest.mark.django_db
 @pytest.mark.parametrize("headers", [{}, HX])
 def test_home_lists_a_report_under_its_own_race(client, headers):
-    # The Vuelta is the current race; the only report is the Tour's stage 12.
+    # The Vuelta 2025 is the current race; the only report is the Tour 2023's
+    # stage 12.
     reports = section(
         client.get("/", headers=headers).content.decode(), "reports-heading"
     )
-    assert "No reports from the Vuelta a España 2023 yet." in reports
+    assert "No reports from the Vuelta a España 2025 yet." in reports
     tour_heading = reports.index('<h3 class="report-group">Tour de France 2023</h3>')
     assert reports.index("Izagirre goes alone") > tour_heading
     assert 'data-spoils="tour-de-france/2023/12"' in reports
 
 
 @pytest.mark.django_db
-def test_home_puts_the_current_race_reports_first(client, vuelta):
-    RaceReportFactory(stage=vuelta.stages.get(number=20), headline="Kuss holds on")
+def test_home_puts_the_current_race_reports_first(client):
+    stage = Stage.objects.get(
+        edition__race__slug="vuelta-a-espana", edition__year=2025, number=20
+    )
+    RaceReportFactory(stage=stage, headline="Vingegaard holds on")
     reports = section(client.get("/").content.decode(), "reports-heading")
     assert "No reports from the Vuelta" not in reports
-    assert reports.index("Kuss holds on") < reports.index("Tour de France 2023</h3>")
+    assert reports.index("Vingegaard holds on") < reports.index(
+        "Tour de France 2023</h3>"
+    )
     assert reports.index("Tour de France 2023</h3>") < reports.index("Izagirre")
-    assert 'data-spoils="vuelta-a-espana/2023/20"' in reports
+    assert 'data-spoils="vuelta-a-espana/2025/20"' in reports
 
 
 @pytest.mark.django_db
 def test_home_top_ten_shows_jerseys_and_marks_spoilers(client):
     html = client.get("/").content.decode()
+    # The latest stage with results: the Vuelta 2025's 20th (the 21st was not
+    # raced, its standings are those after the 20th).
     top = section(html, "top-ten-heading")
-    assert 'data-spoils="vuelta-a-espana/2023/21"' in top
-    assert "Green jersey" in top  # Groves, first of stage 21, wore it that day
+    assert 'data-spoils="vuelta-a-espana/2025/20"' in top
+    assert "Red jersey" in top  # Vingegaard, first of stage 20, wore it that day
     # The team column folds under the name on a phone: the team is in both.
-    assert top.count("Alpecin-Deceuninck") == 2
+    assert top.count("Red Bull - BORA - hansgrohe") == 2  # Hindley's
     leaders = section(html, "jerseys-heading")
-    assert 'data-spoils="vuelta-a-espana/2023/21"' in leaders
-    cards = html.split('id="editions-heading"')[1]
+    assert 'data-spoils="vuelta-a-espana/2025/21"' in leaders
+    cards = html.split('id="seasons-heading"')[1]
     assert 'data-spoils="tour-de-france/2023/21"' in cards
 
 
