@@ -230,9 +230,10 @@ class Entry(models.Model):
         super().save(*args, **kwargs)
 
     def _default_nationality(self) -> None:
-        """Left blank, an entry's nationality is its rider's."""
+        """Left blank, an entry's nationality is its rider's; codes are upper case."""
         if not self.nationality and self.rider_id is not None:
             self.nationality = self.rider.nationality
+        self.nationality = self.nationality.upper()
 
     def clean(self) -> None:
         """An entry rides for a team of its own edition (the database refuses

@@ -19,13 +19,13 @@ from racing.standings import Exit
 from riders import charts
 from riders.scored import Scored
 from stages.models import (
-    OVER_STATUSES,
     Checkpoint,
     Jersey,
     Stage,
     StageResult,
     Standing,
 )
+from stages.queries.races import is_over, open_count
 
 # Start list ----------------------------------------------------------------
 
@@ -174,7 +174,6 @@ _has_checkpoints = Exists(Checkpoint.objects.filter(stage__edition=OuterRef("edi
 _has_results = Exists(StageResult.objects.filter(stage=OuterRef("pk")))
 
 
-
 @dataclass
 class _Reads:
     """What ``rides_of`` reads once for all the rider's editions."""
@@ -285,7 +284,10 @@ def _ride(entry: Entry, reads: _Reads) -> EditionRide:
         last_stage=raced[-1]["number"] if raced else None,
         first_date=min((s["date"] for s in stages), default=None),
         stage_count=max((s["number"] for s in stages), default=0),
-        race_over=bool(raced) and all(s["status"] in OVER_STATUSES for s in stages),
+        race_over=is_over(
+            open_count(s["status"] for s in stages),
+            raced[-1]["number"] if raced else None,
+        ),
     )
 
 

@@ -132,7 +132,7 @@ def _refs() -> dict[str, dict]:
             finish=_str("Finish town."),
             distance_km=field("number", "Distance in km."),
             type=_str("flat, hilly, mountain, itt or ttt."),
-            status=_str("scheduled, live or finished."),
+            status=_str("scheduled, live, finished or cancelled (not raced)."),
             **LINKS,
         ),
         "Placing": _object(

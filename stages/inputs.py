@@ -44,25 +44,33 @@ def stage_inputs(edition: Edition) -> list[standings.StageInput]:
         checkpoint__stage__edition=edition
     ).values_list("checkpoint__stage_id", "checkpoint_id", "rank", "entry_id"):
         crossings[stage_id].append(standings.Crossing(checkpoint_id, rank, entry_id))
-    return [
-        standings.StageInput(
-            number=number,
-            type=kind,
-            results=tuple(results[pk]),
-            points_scale=scale,
-            team_times=team_times,
-            checkpoints=tuple(checkpoints[pk]),
-            crossings=tuple(crossings[pk]),
-            complete=status == Stage.Status.FINISHED,
-            cancelled=status == Stage.Status.CANCELLED,
-        )
-        for pk, number, kind, scale, team_times, status in Stage.objects.filter(
-            edition=edition
-        )
+    out = []
+    # A stage not raced gets standings once every stage before it has its own:
+    # marked ahead of time, it does not make the standings before it final.
+    gap = False
+    for pk, number, kind, scale, team_times, status in (
+        Stage.objects.filter(edition=edition)
         .order_by("number")
         .values_list("pk", "number", "type", "points_scale", "team_times", "status")
-        if results[pk] or status == Stage.Status.CANCELLED
-    ]
+    ):
+        cancelled = status == Stage.Status.CANCELLED
+        if not results[pk] and not (cancelled and not gap):
+            gap = gap or not cancelled
+            continue
+        out.append(
+            standings.StageInput(
+                number=number,
+                type=kind,
+                results=tuple(results[pk]),
+                points_scale=scale,
+                team_times=team_times,
+                checkpoints=tuple(checkpoints[pk]),
+                crossings=tuple(crossings[pk]),
+                complete=status == Stage.Status.FINISHED,
+                cancelled=cancelled,
+            )
+        )
+    return out
 
 
 _RESULT_FIELDS = (

@@ -41,8 +41,6 @@ class StageStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Not raced")
 
 
-OVER_STATUSES = frozenset({StageStatus.FINISHED, StageStatus.CANCELLED})  # race over
-
 class Stage(models.Model):
     Type = StageType
     PointsScale = StagePointsScale
@@ -327,7 +325,8 @@ class RaceReport(models.Model):
     @property
     def is_scheduled(self) -> bool:
         """Published, but its time to appear has not come (staff preview it)."""
-        return self.status == "published" and self.published_at > timezone.now()
+        due = self.published_at > timezone.now()
+        return self.status == self.Status.PUBLISHED and due
 
 
 # Classifications come from the registry; a new one needs no change here.

@@ -14,7 +14,8 @@ from django.db.models import Count, F, Min, Q
 from editions.models import Edition, Entry, Team
 from racing import registry
 from racing.standings import Exit
-from stages.models import OVER_STATUSES, Stage, StageResult, Standing
+from stages.models import Stage, StageResult, Standing
+from stages.queries.races import is_over, open_count
 
 _GC = registry.GENERAL.key
 _TEAMS = registry.TEAMS.key
@@ -181,12 +182,9 @@ def _race_so_far(edition_id: int) -> tuple[bool, int | None]:
     entered for at least one: then the riders still in have finished it) and the
     latest stage with results, which the page's "so far" parts spoil (1 query)."""
     stages = Stage.objects.filter(edition_id=edition_id).annotate(n=Count("results"))
-    over, latest = True, None
-    for number, status, n in stages.values_list("number", "status", "n"):
-        over = over and status in OVER_STATUSES
-        if n and (latest is None or number > latest):
-            latest = number
-    return over and latest is not None, latest
+    rows = list(stages.values_list("number", "status", "n"))
+    latest = max((number for number, _, n in rows if n), default=None)
+    return is_over(open_count(status for _, status, _ in rows), latest), latest
 
 
 def _days(

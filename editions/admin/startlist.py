@@ -148,6 +148,14 @@ class RiderAdmin(ResultsKept, FoldedSearch, WritesThroughServices):
     ordering = ["family_name", "given_name"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
 
+    def get_readonly_fields(self, request, obj=None):
+        # His nationality is that of his latest edition: it is set on each
+        # start-list entry (a rider may change it between editions).
+        fields = [*super().get_readonly_fields(request, obj)]
+        if obj is not None and obj.entries.exists():
+            fields.append("nationality")
+        return fields
+
     def save_with_service(self, request, obj, changed, inlines):
         return startlist.rider_save(rider=obj, changed=changed or ())
 

@@ -6,10 +6,11 @@ the number of riders.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
 from editions.models import Edition, Team
 from racing import registry
@@ -30,6 +31,8 @@ URL_INT_MAX = 32767
 
 _GC = registry.GENERAL.key
 NOT_RACED = Stage.Status.CANCELLED
+# The statuses of a stage that will get no other result (finished, not raced).
+OVER_STATUSES = frozenset({Stage.Status.FINISHED, NOT_RACED})
 
 
 def stage_of(
@@ -110,15 +113,18 @@ def next_stage(edition: Edition, after: int) -> Stage | None:
     )
 
 
-def is_over(after: int | None, last_to_race: int | None) -> bool:
-    """Whether an edition whose latest standings are after stage ``after`` is
-    over: no stage after it is still to be raced. ``last_to_race`` is the number
-    of its last stage that is not cancelled (None: every stage was cancelled);
-    a stage not raced at the end (the Vuelta 2025's 21st) leaves the standings
-    after the stage before final."""
-    if after is None:
-        return False
-    return last_to_race is None or after >= last_to_race
+def is_over(open_stages: int, after: int | None) -> bool:
+    """Whether an edition is over: it has standings (after stage ``after``) and
+    none of its stages is still open (``open_stages``: stages neither finished
+    nor marked not raced, counted by ``EDITION_SPAN`` or :func:`open_count`). A
+    stage not raced at the end (the Vuelta 2025's 21st) leaves the standings
+    after the stage before final; a live last stage does not."""
+    return after is not None and open_stages == 0
+
+
+def open_count(statuses: Iterable[str]) -> int:
+    """How many of these stage statuses are still open (see :func:`is_over`)."""
+    return sum(1 for status in statuses if status not in OVER_STATUSES)
 
 
 @dataclass(slots=True)
@@ -130,15 +136,15 @@ class EditionCard:
     leader: RiderRef | None = None
     leader_after: int | None = None  # the stage after which he leads
     finished: bool = False
-    last_to_race: int | None = None  # its last stage not cancelled
+    open_stages: int = 0  # neither finished nor not raced (``is_over``)
 
 
-# An edition's dates, number of stages and last stage to race (``is_over``).
+# An edition's dates, number of stages and stages still open (``is_over``).
 EDITION_SPAN = {
     "first_day": Min("stages__date"),
     "last_day": Max("stages__date"),
     "stage_count": Max("stages__number"),
-    "last_to_race": Max("stages__number", filter=~Q(stages__status=NOT_RACED)),
+    "open_stages": Count("stages", filter=~Q(stages__status__in=OVER_STATUSES)),
 }
 
 
@@ -149,7 +155,7 @@ def edition_cards() -> list[EditionCard]:
     editions = editions.annotate(**EDITION_SPAN)
     cards = {
         e.pk: EditionCard(
-            e, e.first_day, e.last_day, e.stage_count or 0, last_to_race=e.last_to_race
+            e, e.first_day, e.last_day, e.stage_count or 0, open_stages=e.open_stages
         )
         for e in editions
     }
@@ -164,7 +170,7 @@ def edition_cards() -> list[EditionCard]:
         card = cards[edition_id]
         card.leader = RiderRef(*rider)
         card.leader_after = number
-        card.finished = is_over(number, card.last_to_race)
+        card.finished = is_over(card.open_stages, number)
     return sorted(
         cards.values(),
         key=lambda c: (-c.edition.year, c.first_day is None, c.first_day),

@@ -16,12 +16,12 @@ from stages.models import Stage, Standing
 from stages.queries.races import (
     EDITION_SPAN,
     LEADER_FIELDS,
-    NOT_RACED,
     EditionCard,
     Leader,
     StageLine,
     is_over,
     leader_row,
+    open_count,
 )
 
 
@@ -71,7 +71,7 @@ def race_editions(race: str, *, drafts: bool = False) -> list[RaceEdition]:
             e.last_day,
             e.stage_count or 0,
             after=e.after,
-            finished=is_over(e.after, e.last_to_race),
+            finished=is_over(e.open_stages, e.after),
         )
         for e in editions.order_by("-year")
     }
@@ -96,8 +96,7 @@ def edition_over(lines: list[StageLine], after: int | None) -> bool:
     """Whether the standings after stage ``after`` of the edition of ``lines``
     (``edition_stage_lines``) are final: no stage after it is still to be
     raced."""
-    numbers = [line.stage.number for line in lines if line.stage.status != NOT_RACED]
-    return is_over(after, max(numbers, default=None))
+    return is_over(open_count(line.stage.status for line in lines), after)
 
 
 @dataclass(slots=True)

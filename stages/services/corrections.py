@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 
-from stages.models import Checkpoint, CheckpointCrossing, StageResult
+from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult
 from stages.services.checkpoints import (
     checkpoint_validate,
     stage_names_check,
@@ -95,6 +95,17 @@ def rows_validate(row: StageRow) -> None:
         raise ValidationError(
             {"entry": "This rider is not on this race's start list."}, code="entry"
         )
+    if stage.status == Stage.Status.CANCELLED:
+        raise ValidationError(not_raced_message(stage), code="not_raced")
+
+
+def not_raced_message(stage: Stage) -> str:
+    """Why a stage that was not raced takes no result or crossing."""
+    return (
+        f"Stage {stage.number} was not raced (its status is “Not raced”): it takes "
+        "no results or crossings. Change its status on the stage's page first if "
+        "it was raced after all."
+    )
 
 
 def rows_apply(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> None:

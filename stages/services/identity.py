@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Min, Q
 
 from editions.models import Entry, Rider
 from racing.text import fold, slugify
@@ -159,15 +159,17 @@ def _new_rider(person: Person, taken: set[str]) -> Rider:
 
 
 def nationalities_refresh(rider_ids: Iterable[int]) -> None:
-    """Each rider's nationality is the one he rode under in his latest edition
-    (``Entry.nationality``): a package of an older edition loaded last does not
-    bring back an old flag. 1 query to read, 1 UPDATE per nationality that
-    changed (usually none)."""
+    """Each rider's nationality is the one he rode under in his latest published
+    edition (``Entry.nationality``; by first stage day): a package of an older
+    edition loaded last does not bring back an old flag, nor does a draft change
+    what visitors see (publishing it refreshes its riders). 1 query to read, 1
+    UPDATE per nationality that changed (usually none)."""
     latest: dict[int, str] = {}
     current: dict[int, str] = {}
     for rider_id, nationality, ridden in (
-        Entry.objects.filter(rider_id__in=set(rider_ids))
-        .order_by("rider_id", "edition__year", "edition__pk")
+        Entry.objects.filter(rider_id__in=set(rider_ids), edition__published=True)
+        .annotate(first_day=Min("edition__stages__date"))
+        .order_by("rider_id", "edition__year", "first_day", "edition__pk")
         .values_list("rider_id", "nationality", "rider__nationality")
     ):
         latest[rider_id] = nationality

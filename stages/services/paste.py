@@ -31,6 +31,7 @@ from racing.timefmt import format_gap, format_time
 from stages import inputs
 from stages.models import Stage, Standing
 from stages.services import leaders, paste_diff, recompute
+from stages.services.corrections import not_raced_message
 
 logger = logging.getLogger("toursite")
 
@@ -115,11 +116,7 @@ class Preview:
 
 def not_raced_preview(kind: str, stage: Stage) -> Preview:
     """A paste on a stage that was not raced: refused, with why."""
-    why = (
-        f"Stage {stage.number} was not raced (its status is “Not raced”): it takes "
-        "no results or crossings. Change its status on the stage's page first if "
-        "it was raced after all."
-    )
+    why = not_raced_message(stage)
     return Preview(kind, [], [why], [why])
 
 

@@ -326,6 +326,9 @@ class _Plan:
                     f"results in this edition: it cannot pass to {name}. Check the "
                     "bib, or correct his results first."
                 )
+        if spec.nationality and entry.nationality != spec.nationality and not replaced:
+            # His nationality in this edition, corrected.
+            changes.append(Change("nationality", entry.nationality, spec.nationality))
         if entry.team.code != spec.team_code:
             changes.append(Change("team", entry.team.code, spec.team_code))
             if entry.has_results:
@@ -359,11 +362,14 @@ class _Plan:
             entry.team = self.teams[code]
             if replaced:
                 entry.rider = riders[entry.bib]
-                entry.nationality = self.matches[entry.bib].person.nationality
+            pasted = self.matches[entry.bib].person.nationality
+            entry.nationality = pasted or entry.rider.nationality
         Entry.objects.bulk_update(
             [e for e, _, _ in self.changed], ["rider", "team", "nationality"]
         )
-        nationalities_refresh(r.pk for r in riders.values())
+        nationalities_refresh(
+            {r.pk for r in riders.values()} | {e.rider_id for e, _, _ in self.changed}
+        )
 
 
 def riders_paste_save(

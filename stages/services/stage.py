@@ -36,11 +36,12 @@ def stage_create(
     results: Sequence[StageResult] = (),
 ) -> list[str]:
     """Add a stage to its race with its checkpoints and results (standings
-    computed when it has results)."""
+    computed when it has results, or when it was not raced: the standings of the
+    stage before)."""
     stage.full_clean()
     touched = Touched()
     touched.shows(stage.edition_id)
-    if results:
+    if results or stage.status == Stage.Status.CANCELLED:
         touched.moves(stage.edition_id, stage.number)
 
     def change() -> None:
@@ -106,9 +107,9 @@ def not_raced_check(stage: Stage) -> None:
         raise ValidationError(
             {
                 "status": (
-                    f"Stage {stage.number} has results: a stage marked not raced "
-                    "has none. Delete its results and crossings first, or keep "
-                    "its status."
+                    f"Stage {stage.number} has results or crossings: a stage "
+                    "marked not raced has none. Delete them first, or keep its "
+                    "status."
                 )
             },
             code="not_raced_with_results",

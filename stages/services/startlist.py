@@ -67,6 +67,12 @@ def editions_publish(*, editions: Iterable[Edition], published: bool = True) -> 
         )
         for edition in changing:
             edition.published = published
+        # Their riders' own nationality is that of their latest published edition.
+        nationalities_refresh(
+            Entry.objects.filter(edition__in=changing).values_list(
+                "rider_id", flat=True
+            )
+        )
 
     write(change, touched)
     return len(changing)
@@ -131,19 +137,25 @@ def riders_delete(*, riders: Iterable[Rider], protect_results: bool = False) -> 
 
 def entry_save(*, entry: Entry, changed: Iterable[str] = ()) -> list[str]:
     """Create or change an entry; a new team, rider or edition recomputes the
-    standings of the races it leaves and joins."""
+    standings of the races it leaves and joins. Another rider on an entry rides
+    under his own nationality unless the editor set one; both riders' own
+    nationality follows (``identity.nationalities_refresh``)."""
+    changed = set(changed)
     touched = Touched()
     stored = _stored(Entry, [entry], "edition_id")
     touched.shows(entry.edition_id, *stored)
-    if ENTRY_SCORING & set(changed):
+    if ENTRY_SCORING & changed:
         for edition_id in (entry.edition_id, *stored):
             touched.moves(edition_id)
+    was = Entry.objects.filter(pk=entry.pk).values_list("rider_id", flat=True).first()
+    if "rider" in changed and "nationality" not in changed:
+        entry.nationality = entry.rider.nationality
     entry.full_clean()
 
     def change() -> None:
         entry.save()
-        # The rider's own nationality is that of his latest edition.
-        nationalities_refresh([entry.rider_id])
+        # The riders' own nationality is that of their latest edition.
+        nationalities_refresh({entry.rider_id, was} - {None})
 
     return write(change, touched)
 

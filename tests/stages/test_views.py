@@ -313,6 +313,7 @@ def test_home_shows_next_stage_of_a_race_in_progress(
     later = tour.stages.filter(number__gt=12)
     RaceReport.objects.filter(stage__in=later).delete()
     StageResult.objects.filter(stage__in=later).delete()
+    later.update(status=Stage.Status.SCHEDULED)
     recompute.recompute_standings(tour, from_stage=13)
     Stage.objects.exclude(edition=tour).update(date="2023-01-01")
     with django_assert_max_num_queries(HOME_QUERIES):  # the next stage's link too
