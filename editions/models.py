@@ -7,7 +7,7 @@ models lived in ``stages``, ``teams`` and ``riders`` (moved without copying data
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Min, OuterRef, Q, Subquery
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +93,16 @@ class Edition(models.Model):
         super().clean()
         if self.youth_born_on_or_after is None and self.year:
             self.youth_born_on_or_after = default_youth_cutoff(self.year)
+
+
+def edition_start(edition: str) -> Subquery:
+    """The day an edition started (its first stage's date), for the edition whose
+    id is the outer field ``edition`` (``"pk"``, ``"edition_id"``): editions of one
+    year are ordered by it, newest first or oldest first."""
+    first = Edition.objects.filter(pk=OuterRef(edition)).annotate(
+        day=Min("stages__date")
+    )
+    return Subquery(first.values("day")[:1])
 
 
 class Team(models.Model):

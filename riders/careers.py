@@ -156,7 +156,7 @@ def _spells(rides: list[EditionRide]) -> list[Spell]:
     runs: list[tuple[str, list[int]]] = []
     for ride in reversed(rides):
         entry = ride.entry
-        code, year = entry.nationality or entry.rider.nationality, entry.edition.year
+        code, year = entry.nationality, entry.edition.year
         if runs and runs[-1][0] == code:
             runs[-1][1].append(year)
         else:

@@ -18,13 +18,7 @@ from racing import registry
 from racing.standings import Exit
 from riders import charts
 from riders.scored import Scored
-from stages.models import (
-    Checkpoint,
-    Jersey,
-    Stage,
-    StageResult,
-    Standing,
-)
+from stages.models import Checkpoint, Jersey, Stage, StageResult, Standing
 from stages.queries.races import is_over, open_count
 
 # Start list ----------------------------------------------------------------

@@ -41,7 +41,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
     Window,
@@ -49,7 +48,7 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.db.models.functions import Cast, Concat
 
-from editions.models import Edition, Entry, Rider, Team
+from editions.models import Edition, Entry, Rider, Team, edition_start
 from racing.text import search_key
 from stages.models import Stage
 
@@ -233,16 +232,9 @@ def _ranked(
     )
 
 
-def _edition_start(edition: str) -> Subquery:
-    """The date of the first stage of the edition whose id is ``edition`` (an
-    outer field): when it started, to put the newest edition first."""
-    stages = Stage.objects.filter(edition=OuterRef(edition)).order_by("date")
-    return Subquery(stages.values("date")[:1])
-
-
 def _newest_first(year: str) -> tuple:
     """Ordering, newest edition first: by ``year``, then by the ``_start``
-    annotation (:func:`_edition_start`) within a year."""
+    annotation (``editions.models.edition_start``) within a year."""
     return (f"-{year}", F("_start").desc(nulls_last=True))
 
 
@@ -250,7 +242,7 @@ def _riders(key: str) -> QuerySet:
     rides = Entry.objects.filter(rider=OuterRef("pk"), edition__published=True)
     latest_first = (
         Entry.objects.filter(edition__published=True)
-        .annotate(_start=_edition_start("edition_id"))
+        .annotate(_start=edition_start("edition_id"))
         .order_by(*_newest_first("edition__year"), "pk")
     )
     riders = Rider.objects.filter(Exists(rides)).prefetch_related(
@@ -279,7 +271,7 @@ def _teams(key: str) -> QuerySet:
     teams = (
         Team.objects.filter(edition__published=True)
         .select_related("edition__race")
-        .alias(_start=_edition_start("edition_id"))
+        .alias(_start=edition_start("edition_id"))
     )
     return _ranked(
         teams,
@@ -311,7 +303,7 @@ def _races(key: str) -> QuerySet:
     editions = (
         Edition.objects.published()
         .select_related("race")
-        .alias(_start=_edition_start("pk"))
+        .alias(_start=edition_start("pk"))
     )
     year = Cast("year", CharField())
     with_year = Concat("race__name", Value(" "), year)

@@ -54,8 +54,8 @@ def stage_inputs(edition: Edition) -> list[standings.StageInput]:
         .values_list("pk", "number", "type", "points_scale", "team_times", "status")
     ):
         cancelled = status == Stage.Status.CANCELLED
-        if not results[pk] and not (cancelled and not gap):
-            gap = gap or not cancelled
+        if not (results[pk] or (cancelled and not gap)):
+            gap = True
             continue
         out.append(
             standings.StageInput(

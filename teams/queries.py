@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Min, Q
 
-from editions.models import Edition, Entry, Team
+from editions.models import Edition, Entry, Team, edition_start
 from racing import registry
 from racing.standings import Exit
 from stages.models import Stage, StageResult, Standing
@@ -40,7 +40,7 @@ def other_editions(team: Team, *, drafts: bool = False) -> list[Team]:
         teams = teams.filter(edition__published=True)
     return list(
         teams.select_related("edition__race")
-        .annotate(first_day=Min("edition__stages__date"))
+        .annotate(first_day=edition_start("edition_id"))
         .order_by(
             "-edition__year",
             F("first_day").desc(nulls_last=True),

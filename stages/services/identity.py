@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Min, Q
+from django.db.models import Q
 
-from editions.models import Entry, Rider
+from editions.models import Entry, Rider, edition_start
 from racing.text import fold, slugify
 
 KNOWN, NEW, DECIDE = "known", "new", "decide"
@@ -168,7 +168,7 @@ def nationalities_refresh(rider_ids: Iterable[int]) -> None:
     current: dict[int, str] = {}
     for rider_id, nationality, ridden in (
         Entry.objects.filter(rider_id__in=set(rider_ids), edition__published=True)
-        .annotate(first_day=Min("edition__stages__date"))
+        .annotate(first_day=edition_start("edition_id"))
         .order_by("rider_id", "edition__year", "first_day", "edition__pk")
         .values_list("rider_id", "nationality", "rider__nationality")
     ):
