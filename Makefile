@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTHON := $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: run test lint format bench bench-live soak replay browsers clean check-python
+.PHONY: run test lint format messages check-messages bench bench-live soak replay browsers clean check-python
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "toursite needs Python 3.12 or newer (python3.13, python3.12 or python3)." >&2; exit 1; }
@@ -44,6 +44,31 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djlint --reformat templates
+
+# The catalogues (locale/<language>/LC_MESSAGES): French, Italian and Spanish.
+# `make messages` collects the strings (GNU gettext's xgettext and msgmerge), then
+# translate what is new in the .po files and compile them (`compilemessages`);
+# the compiled .mo files are committed, so `make run` needs no gettext.
+LANGS := fr it es
+MAKEMESSAGES = DJANGO_DEBUG=1 $(PY) manage.py makemessages $(foreach l,$(LANGS),-l $(l)) \
+	--no-location --no-obsolete --ignore=staticfiles --ignore=tests --ignore=bench \
+	--ignore=deploy --ignore=locale
+messages: $(VENV)/.installed
+	$(MAKEMESSAGES) -d django
+	$(MAKEMESSAGES) -d djangojs
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
+
+# CI: nothing to collect that the catalogues lack, nothing untranslated or fuzzy,
+# and the committed .mo files compiled from the committed .po files.
+check-messages: $(VENV)/.installed
+	$(MAKE) --no-print-directory messages
+	git diff --ignore-matching-lines='^"POT-Creation-Date:' --exit-code -- locale \
+		|| { echo "The catalogues are not up to date: run make messages, translate, commit." >&2; exit 1; }
+	@for po in locale/*/LC_MESSAGES/*.po; do \
+		stats=$$(LC_ALL=C msgfmt --check --statistics -o /dev/null "$$po" 2>&1) || exit 1; \
+		echo "$$po: $$stats"; \
+		case "$$stats" in *fuzzy*|*untranslated*) echo "$$po: translate every entry." >&2; exit 1;; esac; \
+	done
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py

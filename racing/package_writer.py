@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
+from racing.i18n import SOURCE_LANGUAGE
 from racing.parsing.crossings import CROSSING_COLUMNS
 from racing.parsing.csvrows import write_neutralised
 from racing.parsing.layouts import PACKAGE_COLUMNS
@@ -114,8 +115,8 @@ def package_to_files(package: Package) -> dict[str, bytes]:
             files[f"crossings/{stage_file(number)}.csv"] = _csv(
                 CROSSING_COLUMNS, crossings
             )
-    for number, (headline, body) in sorted(package.reports.items()):
-        files[f"reports/{stage_file(number)}.md"] = report_text(headline, body)
+    for (number, language), (headline, body) in sorted(package.reports.items()):
+        files[report_file(number, language)] = report_text(headline, body)
     return files
 
 
@@ -204,6 +205,13 @@ def _result_cells(row: ResultRow, rider: StartListRider) -> dict[str, object]:
         "points": row.points,
         "kom_points": row.kom_points,
     }
+
+
+def report_file(number: int, language: str) -> str:
+    """``reports/stage-12.md`` (English, the package's own), else
+    ``reports/stage-12.fr.md``."""
+    suffix = "" if language == SOURCE_LANGUAGE else f".{language}"
+    return f"reports/{stage_file(number)}{suffix}.md"
 
 
 def report_text(headline: str, body: str) -> bytes:

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from racing.i18n import gettext_noop as _
+from racing.i18n import pgettext_noop
+
 TIME = "time"
 POINTS = "points"
 # Table kinds (``Table.kind``): the stage result, a team classification, or an
@@ -81,10 +84,10 @@ class Table:
 
 STAGE = Table(
     key="stage",
-    label="Stage",
-    title="stage result",
-    leader_title="the stage",
-    caption="Result of stage {number}",
+    label=_("Stage"),
+    title=_("stage result"),
+    leader_title=_("the stage"),
+    caption=_("Result of stage {number}"),
     unit=TIME,
     individual=True,
     jersey=False,
@@ -106,10 +109,10 @@ STAGE = Table(
 # classification: the engine never ranks it.
 CHECKPOINT_TABLE = Table(
     key="checkpoints",
-    label="Climbs & sprints",
-    title="climbs and sprints",
-    leader_title="the climbs and sprints",
-    caption="Climbs and sprints of stage {number}",
+    label=_("Climbs & sprints"),
+    title=_("climbs and sprints"),
+    leader_title=_("the climbs and sprints"),
+    caption=_("Climbs and sprints of stage {number}"),
     unit=POINTS,
     individual=True,
     jersey=False,
@@ -133,10 +136,10 @@ CHECKPOINT_TABLE = Table(
 # comes first.
 GENERAL = Table(
     key="gc",
-    label="General",
-    title="general classification",
-    leader_title="the GC",
-    caption="General classification after stage {number}",
+    label=_("General"),
+    title=_("general classification"),
+    leader_title=_("the GC"),
+    caption=_("General classification after stage {number}"),
     unit=TIME,
     individual=True,
     jersey=True,
@@ -146,10 +149,10 @@ GENERAL = Table(
 # The team classification the team pages show.
 TEAMS = Table(
     key="teams",
-    label="Teams",
-    title="team classification",
-    leader_title="the team classification",
-    caption="Team classification after stage {number}",
+    label=_("Teams"),
+    title=_("team classification"),
+    leader_title=_("the team classification"),
+    caption=_("Team classification after stage {number}"),
     unit=TIME,
     individual=False,
     jersey=False,
@@ -225,38 +228,90 @@ class Column:
 COLUMNS: dict[str, Column] = {
     "rank": Column(
         INTEGER,
-        "Place in the table (at the checkpoint, for climbs and sprints); empty "
-        "for a rider out of the race.",
+        _(
+            "Place in the table (at the checkpoint, for climbs and sprints); empty "
+            "for a rider out of the race."
+        ),
     ),
-    "bib": Column(INTEGER, "The rider's race number."),
-    "rider": Column(STRING, "The rider, family name in capitals first."),
-    "team": Column(STRING, "The team's UCI code (three letters)."),
-    "team_name": Column(STRING, "The team's name."),
-    "time": Column(STRING, "Time as H:MM:SS (the stage's, or the total)."),
-    "gap": Column(STRING, "Behind the first as +H:MM:SS (+0:00:00 for the first)."),
-    "time_seconds": Column(INTEGER, "The time in seconds."),
-    "gap_seconds": Column(INTEGER, "The gap in seconds."),
-    "status": Column(STRING, "OK, or DNF, DNS, OTL (outside the time limit), DSQ."),
-    "bonus": Column(INTEGER, "Bonus seconds won on the stage."),
-    "penalty": Column(INTEGER, "Penalty seconds given on the stage."),
+    "bib": Column(
+        INTEGER,
+        _("The rider's race number."),
+    ),
+    "rider": Column(
+        STRING,
+        _("The rider, family name in capitals first."),
+    ),
+    "team": Column(
+        STRING,
+        _("The team's UCI code (three letters)."),
+    ),
+    "team_name": Column(
+        STRING,
+        _("The team's name."),
+    ),
+    "time": Column(
+        STRING,
+        _("Time as H:MM:SS (the stage's, or the total)."),
+    ),
+    "gap": Column(
+        STRING,
+        _("Behind the first as +H:MM:SS (+0:00:00 for the first)."),
+    ),
+    "time_seconds": Column(
+        INTEGER,
+        _("The time in seconds."),
+    ),
+    "gap_seconds": Column(
+        INTEGER,
+        _("The gap in seconds."),
+    ),
+    "status": Column(
+        STRING,
+        _("OK, or DNF, DNS, OTL (outside the time limit), DSQ."),
+    ),
+    "bonus": Column(
+        INTEGER,
+        _("Bonus seconds won on the stage."),
+    ),
+    "penalty": Column(
+        INTEGER,
+        _("Penalty seconds given on the stage."),
+    ),
     "points": Column(
         INTEGER,
-        "Points: won on the stage (stage result), in total (a classification), "
-        "or at the checkpoint (climbs and sprints: points classification points "
-        "at a sprint, mountains points on a climb, multiplier included).",
+        _(
+            "Points: won on the stage (stage result), in total (a classification), "
+            "or at the checkpoint (climbs and sprints: points classification points "
+            "at a sprint, mountains points on a climb, multiplier included)."
+        ),
     ),
-    "kom_points": Column(INTEGER, "Mountains points won on the stage."),
+    "kom_points": Column(
+        INTEGER,
+        _("Mountains points won on the stage."),
+    ),
     "checkpoint": Column(
-        STRING, "The checkpoint's name (a sprint, climb or bonus point)."
+        STRING,
+        _("The checkpoint's name (a sprint, climb or bonus point)."),
     ),
-    "kind": Column(STRING, "The checkpoint's kind: sprint, climb or bonus."),
+    "kind": Column(
+        STRING,
+        _("The checkpoint's kind: sprint, climb or bonus."),
+    ),
     "category": Column(
         STRING,
-        "A climb's category as the race names it (HC, 1 to 4, Cima Coppi, "
-        "Especial); empty for a sprint or a bonus point.",
+        _(
+            "A climb's category as the race names it (HC, 1 to 4, Cima Coppi, "
+            "Especial); empty for a sprint or a bonus point."
+        ),
     ),
-    "km": Column(NUMBER, "Where the checkpoint is, in km from the start."),
-    "bonus_seconds": Column(INTEGER, "Bonus seconds won at the checkpoint."),
+    "km": Column(
+        NUMBER,
+        _("Where the checkpoint is, in km from the start."),
+    ),
+    "bonus_seconds": Column(
+        INTEGER,
+        _("Bonus seconds won at the checkpoint."),
+    ),
 }
 
 
@@ -277,33 +332,53 @@ class Jersey:
     name: str
 
 
-_WHITE = Jersey("#ffffff", "", "White jersey")
+# Each name is marked in its race's context: a translator gives the race's own word
+# where fans use one (maglia rosa, maillot à pois, maillot rojo).
 JERSEYS: dict[str, dict[str, Jersey]] = {
     "tour-de-france": {
-        "gc": Jersey("#f6d20b", "", "Yellow jersey"),
-        "points": Jersey("#1f9d3a", "", "Green jersey"),
-        "mountains": Jersey("#ffffff", "#d7141a", "Polka-dot jersey"),
-        "youth": _WHITE,
+        "gc": Jersey("#f6d20b", "", pgettext_noop("tour-de-france", "Yellow jersey")),
+        "points": Jersey(
+            "#1f9d3a", "", pgettext_noop("tour-de-france", "Green jersey")
+        ),
+        "mountains": Jersey(
+            "#ffffff", "#d7141a", pgettext_noop("tour-de-france", "Polka-dot jersey")
+        ),
+        "youth": Jersey("#ffffff", "", pgettext_noop("tour-de-france", "White jersey")),
     },
     "giro-d-italia": {
-        "gc": Jersey("#f2a0c0", "", "Pink jersey"),
-        "points": Jersey("#b0306a", "", "Cyclamen jersey"),
-        "mountains": Jersey("#1e6fd9", "", "Blue jersey"),
-        "youth": _WHITE,
+        "gc": Jersey("#f2a0c0", "", pgettext_noop("giro-d-italia", "Pink jersey")),
+        "points": Jersey(
+            "#b0306a", "", pgettext_noop("giro-d-italia", "Cyclamen jersey")
+        ),
+        "mountains": Jersey(
+            "#1e6fd9", "", pgettext_noop("giro-d-italia", "Blue jersey")
+        ),
+        "youth": Jersey("#ffffff", "", pgettext_noop("giro-d-italia", "White jersey")),
     },
     "vuelta-a-espana": {
-        "gc": Jersey("#d7141a", "", "Red jersey"),
-        "points": Jersey("#1f9d3a", "", "Green jersey"),
-        "mountains": Jersey("#ffffff", "#1e6fd9", "Polka-dot jersey"),
-        "youth": _WHITE,
+        "gc": Jersey("#d7141a", "", pgettext_noop("vuelta-a-espana", "Red jersey")),
+        "points": Jersey(
+            "#1f9d3a", "", pgettext_noop("vuelta-a-espana", "Green jersey")
+        ),
+        "mountains": Jersey(
+            "#ffffff", "#1e6fd9", pgettext_noop("vuelta-a-espana", "Polka-dot jersey")
+        ),
+        "youth": Jersey(
+            "#ffffff", "", pgettext_noop("vuelta-a-espana", "White jersey")
+        ),
     },
 }
 DEFAULT_RACE = "tour-de-france"
-UNKNOWN_JERSEY = Jersey("#cccccc", "", "Jersey")
+UNKNOWN_JERSEY = Jersey("#cccccc", "", _("Jersey"))
+
+
+def jersey_race(race_slug: str) -> str:
+    """The race whose jerseys ``race_slug`` wears (the Tour's for a race without
+    its own): the context its jersey names are translated in."""
+    return race_slug if race_slug in JERSEYS else DEFAULT_RACE
 
 
 def jersey(classification: str, race_slug: str = "") -> Jersey:
     """The jersey of ``classification``'s leader in the race ``race_slug`` (the
     Tour's colours for a race without its own)."""
-    colours = JERSEYS.get(race_slug, JERSEYS[DEFAULT_RACE])
-    return colours.get(classification, UNKNOWN_JERSEY)
+    return JERSEYS[jersey_race(race_slug)].get(classification, UNKNOWN_JERSEY)

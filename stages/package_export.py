@@ -272,15 +272,15 @@ def _awards(
 
 def _reports(
     edition: Edition, stages: dict[int, StageSpec]
-) -> dict[int, tuple[str, str]]:
-    """stage number -> (headline, body) of the stage's newest report among those
-    the public sees (1 query)."""
-    reports: dict[int, tuple[str, str]] = {}
-    for stage_id, headline, body in (
+) -> dict[tuple[int, str], tuple[str, str]]:
+    """(stage number, language) -> (headline, body) of the stage's newest report
+    in that language among those the public sees (1 query)."""
+    reports: dict[tuple[int, str], tuple[str, str]] = {}
+    for stage_id, language, headline, body in (
         RaceReport.objects.published()
         .filter(stage__edition=edition)
-        .order_by("stage_id", "-published_at", "-pk")
-        .values_list("stage_id", "headline", "body")
+        .order_by("stage_id", "language", "-published_at", "-pk")
+        .values_list("stage_id", "language", "headline", "body")
     ):
-        reports.setdefault(stages[stage_id].number, (headline, body))
+        reports.setdefault((stages[stage_id].number, language), (headline, body))
     return dict(sorted(reports.items()))

@@ -55,6 +55,7 @@ RELEASE_FOLDERS = (
     "riders",
     "teams",
     "toursite",
+    "locale",  # the compiled catalogues: a new translation is a new release
 )
 
 
@@ -110,7 +111,7 @@ def release() -> str:
         path
         for folder in RELEASE_FOLDERS
         for path in sorted((base / folder).rglob("*"))
-        if path.suffix in {".py", ".html"}
+        if path.suffix in {".py", ".html", ".mo"}
     ]
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     for path in [*files, manifest]:

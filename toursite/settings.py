@@ -29,6 +29,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from racing.i18n import LANGUAGES as SITE_LANGUAGES
+from racing.i18n import SOURCE_LANGUAGE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -72,6 +75,8 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "corsheaders",
+    # Country names in every language and flag images (templates/includes/flag.html).
+    "django_countries",
     "editions",
     "stages",
     "live",
@@ -96,6 +101,8 @@ MIDDLEWARE = [
     # masks the CSRF token per response and pads gzip output with random bytes.
     "toursite.middleware.GZipUnlessCompressed",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language comes from its address alone (toursite.languages).
+    "toursite.languages.PathLanguage",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "toursite.languages.page_languages",
             ],
         },
     },
@@ -201,7 +209,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
+# English at the unprefixed addresses, the others under /fr/, /it/, /es/
+# (toursite.urls, toursite.languages). Each language's own name, as the switcher
+# shows it.
+# One list with the race packages' report languages (racing.i18n).
+LANGUAGE_CODE = SOURCE_LANGUAGE
+LANGUAGES = list(SITE_LANGUAGES)
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's choice, remembered for a year; read only by a first visit to "/".
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -259,6 +276,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
     SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0

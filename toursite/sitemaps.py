@@ -1,7 +1,8 @@
 """sitemap.xml: the home page, about, every race with a published edition, and
 every published edition with its stages (a cancelled stage too: its page says it
 was not raced), riders and teams (drafts are for staff only). Each section is one
-query, whatever the number of editions."""
+query, whatever the number of editions. Every page is listed in each language, with
+its ``hreflang`` alternates (English also as ``x-default``)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, OuterRef
@@ -11,7 +12,16 @@ from editions.models import Edition, Race, Rider, Team
 from stages.models import Stage
 
 
-class StaticSitemap(Sitemap):
+class Localized(Sitemap):
+    """Each item in every language of ``settings.LANGUAGES`` (its address under
+    that language's prefix), with the alternates."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticSitemap(Localized):
     def items(self) -> list[str]:
         return ["stages:home", "about"]
 
@@ -19,7 +29,7 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class RaceSitemap(Sitemap):
+class RaceSitemap(Localized):
     """``/races/<race>/``: every edition of a race with its winners."""
 
     def items(self):
@@ -30,7 +40,7 @@ class RaceSitemap(Sitemap):
         return reverse("stages:race", kwargs={"race": item.slug})
 
 
-class EditionSitemap(Sitemap):
+class EditionSitemap(Localized):
     def items(self):
         return (
             Edition.objects.published()
@@ -39,7 +49,7 @@ class EditionSitemap(Sitemap):
         )
 
 
-class StageSitemap(Sitemap):
+class StageSitemap(Localized):
     def items(self):
         return (
             Stage.objects.filter(edition__published=True)
@@ -48,7 +58,7 @@ class StageSitemap(Sitemap):
         )
 
 
-class RiderSitemap(Sitemap):
+class RiderSitemap(Localized):
     def items(self):
         return (
             Rider.objects.filter(entries__edition__published=True)
@@ -58,7 +68,7 @@ class RiderSitemap(Sitemap):
         )
 
 
-class TeamSitemap(Sitemap):
+class TeamSitemap(Localized):
     def items(self):
         return (
             Team.objects.filter(edition__published=True)

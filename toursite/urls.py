@@ -1,9 +1,12 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.i18n import JavaScriptCatalog
 
-from toursite import views
+from toursite import language_views, views
+from toursite.http import public_page, static
 from toursite.sitemaps import SITEMAPS
 
 admin.site.site_header = "toursite editors"
@@ -25,6 +28,20 @@ urlpatterns = [
     path("admin/login/", views.login, name="login"),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("language/", language_views.choose_language, name="language"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    # The open JSON API (before the pages: its addresses end in .json). Data
+    # contracts: one address, the same in every language.
+    path("", include("stages.api_urls")),
+]
+# The pages: English at these addresses, each other language under its prefix
+# (/fr/, /it/, /es/; toursite.languages).
+urlpatterns += i18n_patterns(
     path("about/", views.about, name="about"),
     path("feed/reports.atom", views.feed, name="feed"),
     path(
@@ -32,15 +49,15 @@ urlpatterns = [
         views.spoiler_free_feed,
         name="feed-spoiler-free",
     ),
+    # The scripts' words in the page's language (static/js/*.js), stored like a
+    # page that shows no data.
     path(
-        "sitemap.xml",
-        sitemap,
-        {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
+        "jsi18n/",
+        public_page(static, vary=())(JavaScriptCatalog.as_view(packages=["toursite"])),
+        name="javascript-catalog",
     ),
-    # The open JSON API (before the pages: its addresses end in .json).
-    path("", include("stages.api_urls")),
     path("", include("stages.urls")),
     path("", include("riders.urls")),
     path("", include("teams.urls")),
-]
+    prefix_default_language=False,
+)

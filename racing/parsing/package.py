@@ -56,7 +56,8 @@ class Package:
     checkpoints: list[CheckpointSpec]
     results: dict[int, ResultsTable]
     crossings: dict[int, list[tuple[str, int, int]]]  # stage -> (checkpoint, rank, bib)
-    reports: dict[int, tuple[str, str]]  # stage -> (headline, body)
+    # (stage, language) -> (headline, body)
+    reports: dict[tuple[int, str], tuple[str, str]]
 
 
 def read_package(source: str | Path | PackageFiles) -> Package:

@@ -30,7 +30,7 @@ TOP_FILES = frozenset(
 STAGE_FOLDERS = frozenset({"results", "crossings", "reports"})
 # Uploaded one by one, stage files lose their folder: a name says which it is.
 _LOOSE_STAGE_FILE = re.compile(
-    r"^(?:(results|crossings|reports)[-_])?(stage-\d{2,3}\.(?:csv|md))$"
+    r"^(?:(results|crossings|reports)[-_])?(stage-\d{2,3}(?:\.[a-z]{2})?\.(?:csv|md))$"
 )
 # What a damaged or unusual zip raises while it is opened or unpacked.
 _UNREADABLE = (
@@ -91,7 +91,8 @@ def files_from_zip(data: bytes, label: str = "the zip file") -> dict[str, bytes]
 def files_from_uploads(uploads: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
     """Files uploaded one by one (or a single ``.zip``): ``edition.toml``,
     ``teams.csv``…, and stage files named ``stage-NN.csv`` (results),
-    ``stage-NN.md`` (reports) or ``crossings-stage-NN.csv``."""
+    ``stage-NN.md`` (reports; ``stage-NN.fr.md`` in French) or
+    ``crossings-stage-NN.csv``."""
     uploads = list(uploads)
     if len(uploads) == 1 and uploads[0][0].lower().endswith(".zip"):
         return files_from_zip(uploads[0][1], uploads[0][0])

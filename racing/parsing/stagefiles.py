@@ -4,6 +4,7 @@ crossings/ and reports/, one ``stage-NN`` file per stage of stages.csv."""
 import re
 from collections.abc import Mapping
 
+from racing.i18n import LANGUAGE_CODES, SOURCE_LANGUAGE
 from racing.parsing.crossings import parse_crossings_table
 from racing.parsing.csvrows import PackageError, decode, problem
 from racing.parsing.racefiles import CheckpointSpec
@@ -13,7 +14,8 @@ from racing.parsing.stagelist import StageSpec
 from racing.standings import OUT_STATUSES, exits
 from racing.text import fold
 
-STAGE_FILE = re.compile(r"^stage-(\d{2,3})\.(csv|md)$")
+# stage-NN.csv, stage-NN.md, or a report in another language: stage-NN.fr.md.
+STAGE_FILE = re.compile(r"^stage-(\d{2,3})(?:\.([a-z]{2}))?\.(csv|md)$")
 
 
 def read_results(
@@ -65,13 +67,40 @@ def _stage_texts(
     """The text of each readable ``folder/stage-NN.suffix`` of a stage of
     stages.csv, by stage number, with the file's label; a file of another name or
     stage, or not UTF-8, is a problem."""
-    texts: dict[int, tuple[str, str]] = {}
+    return {
+        number: text
+        for (number, _), text in _stage_texts_in(
+            files, folder, suffix, stages, errors, translated=False
+        ).items()
+    }
+
+
+def _stage_texts_in(
+    files: PackageFiles,
+    folder: str,
+    suffix: str,
+    stages: Mapping[int, StageSpec],
+    errors: list[str],
+    *,
+    translated: bool,
+) -> dict[tuple[int, str], tuple[str, str]]:
+    """As ``_stage_texts``, by stage number and language: with ``translated``, a
+    file may name one of the site's languages (``stage-NN.fr.md``); without a
+    name, it is English."""
+    texts: dict[tuple[int, str], tuple[str, str]] = {}
     for label in sorted(files):
         if not label.startswith(f"{folder}/") or not label.endswith(f".{suffix}"):
             continue
         m = STAGE_FILE.match(label.removeprefix(f"{folder}/"))
-        if not m:
+        if not m or (m.group(2) and not translated):
             errors.append(f"{label}: file name must be stage-NN.{suffix}")
+            continue
+        language = m.group(2) or SOURCE_LANGUAGE
+        if language not in LANGUAGE_CODES:
+            known = ", ".join(sorted(LANGUAGE_CODES))
+            errors.append(
+                f"{label}: language '{language}' is not one of the site's ({known})"
+            )
             continue
         number = int(m.group(1))
         refused = _refused(label, number, stages, played=folder != "reports")
@@ -79,7 +108,7 @@ def _stage_texts(
             errors.append(refused)
             continue
         try:
-            texts[number] = (label, decode(label, files[label]))
+            texts[number, language] = (label, decode(label, files[label]))
         except PackageError as exc:
             errors.extend(exc.problems)
     return texts
@@ -135,16 +164,16 @@ def read_crossings(
 
 def read_reports(
     files: PackageFiles, stages: Mapping[int, StageSpec], errors: list[str]
-) -> dict[int, tuple[str, str]]:
-    """reports/stage-NN.md (optional): stage -> (headline, body), the first line
-    being ``# Headline``."""
-    reports: dict[int, tuple[str, str]] = {}
-    for number, (label, text) in _stage_texts(
-        files, "reports", "md", stages, errors
+) -> dict[tuple[int, str], tuple[str, str]]:
+    """reports/stage-NN.md and reports/stage-NN.<language>.md (optional):
+    (stage, language) -> (headline, body), the first line being ``# Headline``."""
+    reports: dict[tuple[int, str], tuple[str, str]] = {}
+    for key, (label, text) in _stage_texts_in(
+        files, "reports", "md", stages, errors, translated=True
     ).items():
         first, _, body = text.strip().partition("\n")
         if not first.startswith("# ") or not first[2:].strip():
             errors.append(problem(label, 1, 'first line must be "# Headline"'))
             continue
-        reports[number] = (first[2:].strip(), body.strip())
+        reports[key] = (first[2:].strip(), body.strip())
     return reports

@@ -1,10 +1,15 @@
 """Template helpers shared by every page: race times, gaps, flags and jerseys."""
 
+import functools
+
 from django import template
+from django.templatetags.static import static
 from django.utils.html import format_html
+from django_countries import countries
 
 from racing import registry
 from racing.timefmt import format_gap, format_time
+from stages import vocabulary
 
 register = template.Library()
 
@@ -21,13 +26,19 @@ def gap(seconds: int | None) -> str:
     return format_gap(seconds)
 
 
-@register.filter
-def flag_emoji(code: str) -> str:
-    """ISO 3166-1 alpha-2 to its regional-indicator flag (``DK`` -> the Danish flag)."""
+@register.inclusion_tag("includes/nationality.html")
+def flag(code: str) -> dict:
+    """A nationality (ISO 3166-1 alpha-2, ``DK``): its flag as an image every
+    system shows (django-countries' flags, not emoji, which Windows shows as
+    letters), the code as text and the country's name in the page's language."""
     code = (code or "").upper()
-    if len(code) != 2 or not code.isalpha():
-        return ""
-    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code)
+    name = countries.name(code) if code else ""
+    return {"code": code, "name": name, "image": _flag_image(code) if name else ""}
+
+
+@functools.lru_cache(maxsize=512)
+def _flag_image(code: str) -> str:
+    return static(f"flags/{code.lower()}.gif")
 
 
 @register.inclusion_tag("includes/jersey.html")
@@ -36,9 +47,7 @@ def jersey(classification: str, race_slug: str = "") -> dict:
     (``racing.registry.jersey``), named in its text alternative: ``Yellow jersey
     (general classification leader)``."""
     worn = registry.jersey(classification, race_slug)
-    table = registry.table(classification)
-    title = table.title if table else classification
-    label = f"{worn.name} ({title} leader)"
+    label = vocabulary.jersey_label(classification, race_slug)
     return {"colour": worn.colour, "dots": worn.dots, "label": label}
 
 
@@ -74,8 +83,7 @@ def stage_type(stage) -> dict:
 def table_label(table: str) -> str:
     """``"gc"`` -> ``General``: the registry's short name of a table, as on the
     tabs (an unknown key as it is)."""
-    found = registry.table(table)
-    return found.label if found else table
+    return vocabulary.table_label(table)
 
 
 @register.simple_tag

@@ -69,7 +69,7 @@ def test_crossings_of_a_cancelled_stage_are_refused_but_a_report_is_kept(tmp_pat
         "stages.csv line 4): a cancelled stage has no results or crossings"
     ]
     (root / "crossings" / "stage-03.csv").unlink()
-    assert read_package(root).reports[3][0] == "Stage 3 cancelled"
+    assert read_package(root).reports[3, "en"][0] == "Stage 3 cancelled"
 
 
 def test_results_after_the_last_stage_name_it(tmp_path):

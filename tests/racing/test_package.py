@@ -112,7 +112,9 @@ def test_a_small_package_reads_into_plain_rows(tmp_path):
         CheckpointSpec(1, "climb", "Col du Test", Decimal(120), "2", 2),
     ]
     assert package.crossings == {1: [("Town", 1, 3), ("Col du Test", 1, 4)]}
-    assert package.reports == {1: ("Alpha wins in Arras", "A long day in the wind.")}
+    assert package.reports == {
+        (1, "en"): ("Alpha wins in Arras", "A long day in the wind.")
+    }
 
 
 def test_result_times_resolve_gaps_and_same_time(tmp_path):
@@ -209,6 +211,33 @@ def test_result_and_report_files_must_name_a_stage(tmp_path):
         "stages.csv line 3)",
         "results/stage-1.csv: file name must be stage-NN.csv",
         'reports/stage-02.md line 1: first line must be "# Headline"',
+    ]
+
+
+def test_a_report_may_come_in_each_of_the_sites_languages(tmp_path):
+    root = write(
+        tmp_path,
+        **{
+            "reports__stage-01.fr.md": "# Alpha gagne à Arras\n\nUne longue journée.\n",
+            "reports__stage-02.es.md": "# Contrarreloj\n\nUn día duro.\n",
+        },
+    )
+    reports = read_package(root).reports
+    assert reports[1, "en"][0] == "Alpha wins in Arras"
+    assert reports[1, "fr"] == ("Alpha gagne à Arras", "Une longue journée.")
+    assert reports[2, "es"][0] == "Contrarreloj"
+    assert (2, "en") not in reports
+
+
+def test_a_report_in_another_language_or_a_translated_result_is_refused(tmp_path):
+    changed = {
+        "reports__stage-01.de.md": "# Alpha gewinnt\n",
+        "results__stage-01.fr.csv": "rank,bib,time\n",
+    }
+    assert problems(write(tmp_path, **changed)) == [
+        "results/stage-01.fr.csv: file name must be stage-NN.csv",
+        "reports/stage-01.de.md: language 'de' is not one of the site's "
+        "(en, es, fr, it)",
     ]
 
 

@@ -115,7 +115,7 @@ def small_package() -> Package:
             ),
         },
         crossings={1: [("-Town", 1, 4), ("Col du Test", 1, 1), ("Bonus", 1, 2)]},
-        reports={1: ("Alpha wins in Arras", "A **long** day.\n\nIn the wind.")},
+        reports={(1, "en"): ("Alpha wins in Arras", "A **long** day.\n\nIn the wind.")},
     )
 
 

@@ -226,7 +226,7 @@ def test_the_package_holds_what_the_public_sees(eventful):
     package: Package = edition_package(eventful.edition)
     assert package.teams[eventful.teams[1].code] == ("=Dahl & Co", "FR")
     # The newest report the public sees: not a draft, not one still to come.
-    assert package.reports == {2: ("Dahl wins", "A **hard** day.")}
+    assert package.reports == {(2, "en"): ("Dahl wins", "A **hard** day.")}
     assert package.checkpoints == [
         CheckpointSpec(1, "sprint", "-Sprint", Decimal("80.0"), "", 1, None),
         CheckpointSpec(1, "climb", "Col", None, "2", 1, 1250),

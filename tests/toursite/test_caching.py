@@ -584,3 +584,17 @@ def test_pages_are_shared_through_redis(client, tour, django_assert_num_queries)
         with django_assert_num_queries(1):
             assert client.get(GC_12).content == first.content
         assert caching._cache_down_until == 0.0
+
+
+def test_a_stored_page_and_its_etag_are_per_language(client, tour):
+    english = client.get(STAGE_12)
+    french = client.get("/fr" + STAGE_12)
+    assert english["ETag"] != french["ETag"]
+    # Each language's copy comes back from the store as it was made.
+    again = client.get("/fr" + STAGE_12)
+    assert again["X-Toursite-Page"] == "stored"
+    assert '<html lang="fr">' in again.content.decode()
+    assert '<html lang="en">' in client.get(STAGE_12).content.decode()
+    # An English ETag is no 304 for the French page.
+    response = client.get("/fr" + STAGE_12, HTTP_IF_NONE_MATCH=english["ETag"])
+    assert response.status_code == 200

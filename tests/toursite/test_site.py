@@ -135,8 +135,12 @@ def test_sitemap_lists_stages_riders_teams_and_editions(client, tour):
     assert "/" in urls_
     assert "/about/" in urls_
     assert "/races/tour-de-france/2023/" in urls_
-    stages = {u for u in urls_ if "/stage-" in u}
+    stages = {u for u in urls_ if "/stage-" in u and u.startswith("/races/")}
     assert len(stages) == 11 * 21  # 21 stages in each of the eleven Grand Tours
+    # Each page in every language.
+    assert {u for u in urls_ if "/stage-" in u} == {
+        prefix + stage for stage in stages for prefix in ("", "/fr", "/it", "/es")
+    }
     assert "/races/tour-de-france/2023/stage-12/" in stages
     assert "/riders/jonas-vingegaard/" in urls_
     assert "/races/tour-de-france/2023/teams/cof/" in urls_

@@ -10,6 +10,7 @@ from django.urls import reverse
 from editions.models import Edition, Entry, Race, Team
 from stages.models import Stage
 from tests.factories import EditionFactory, EntryFactory, StageFactory, TeamFactory
+from toursite.languages import path_language
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -17,10 +18,16 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 def sitemap_paths(client) -> list[str]:
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    return [
+    paths = [
         loc.text.removeprefix("http://testserver")
         for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")
     ]
+    english = [p for p in paths if path_language(p) == "en"]
+    # Each page once in every language (toursite.sitemaps.Localized).
+    assert sorted(paths) == sorted(
+        prefix + p for p in english for prefix in ("", "/fr", "/it", "/es")
+    )
+    return english
 
 
 def published_pages() -> set[str]:

@@ -184,8 +184,8 @@ def test_the_stage_table_shows_the_flag_of_that_edition(
     client, edition, shown, not_shown
 ):
     page = client.get(f"/races/{edition}/stage-1/?q=sivakov").content.decode()
-    assert f'title="Nationality: {shown}"' in page
-    assert f'title="Nationality: {not_shown}"' not in page
+    assert f'">{shown}</abbr>' in page
+    assert f'">{not_shown}</abbr>' not in page
 
 
 def test_a_stage_not_raced_cannot_go_live(vuelta25):

@@ -1,0 +1,41 @@
+"""The language switcher's one view: remember the choice, go to the same page in
+that language."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from toursite.http import private
+from toursite.languages import CODES, DEFAULT, localized
+
+
+# Exempt from CSRF: the switcher sits on pages that are stored and shared, which
+# carry no token, and a forged post could only change a visitor's language.
+@csrf_exempt
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """``language`` (else English) and ``next`` (a path on this site, else the home
+    page): the same page in that language, with the choice kept in a cookie that a
+    later first visit to ``/`` follows."""
+    language = request.POST.get("language")
+    if language not in CODES:
+        language = DEFAULT
+    target = request.POST.get("next", "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None
+    ):
+        target = "/"
+    response = HttpResponseRedirect(localized(target, language))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return private(response)
