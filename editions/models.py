@@ -216,7 +216,7 @@ class Entry(models.Model):
     class Meta:
         db_table = "riders_entry"
         ordering = ["edition", "bib"]
-        verbose_name_plural = "entries"
+        verbose_name_plural = _("entries")
         constraints = [
             models.UniqueConstraint(fields=["edition", "bib"], name="entry_unique_bib"),
             models.UniqueConstraint(

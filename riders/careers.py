@@ -12,6 +12,8 @@ the jersey).
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from editions.models import Edition
 from racing import registry
 from riders.queries import EditionRide
@@ -90,10 +92,19 @@ class Spell:
                 runs[-1].append(year)
             else:
                 runs.append([year])
-        parts = [f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
-        if len(parts) == 1:
-            return parts[0]
-        return ", ".join(parts[:-1]) + " and " + parts[-1]
+        return and_list([f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs])
+
+
+def and_list(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` in the page's language ("" for none)."""
+    if len(items) < 2:
+        return "".join(items)
+    # Translators: the end of a list: "2019, 2021 and 2022", "points and
+    # mountains"; "items" are the first ones, separated by commas.
+    return gettext("%(items)s and %(last)s") % {
+        "items": ", ".join(items[:-1]),
+        "last": items[-1],
+    }
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,13 @@ class EditionRide:
         return self.entry.exit
 
     @property
+    def anchor(self) -> str:
+        """The id of the edition's section of the rider page:
+        ``tour-de-france-2023``."""
+        edition = self.entry.edition
+        return f"{edition.race.slug}-{edition.year}"
+
+    @property
     def stages(self) -> list[StageLine]:
         """Every stage of the edition with results, his or (after he left) none:
         the same rows for every rider, so in spoiler-free mode what is hidden

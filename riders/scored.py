@@ -12,6 +12,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext, ngettext
+
 from editions.models import Edition, Entry
 from racing import standings
 from stages.inputs import edition_rules
@@ -74,30 +76,52 @@ class Scored:
     def summary(self) -> str:
         """ "3 climbs won, 2 sprints won; 57 mountains points and 20 sprint
         points at checkpoints; 8 s of bonus"."""
-        won = [
-            f"{n} {word}{'s' if n != 1 else ''} won"
-            for n, word in (
-                (self._won("climb"), "climb"),
-                (self._won("sprint"), "sprint"),
-                (self._won("bonus"), "bonus point"),
+        won = []
+        if n := self._won("climb"):
+            won.append(
+                ngettext("%(count)s climb won", "%(count)s climbs won", n)
+                % {"count": n}
             )
-            if n
-        ]
-        points = [
-            f"{n} {word} point{'s' if n != 1 else ''}"
-            for n, word in (
-                (self._total("climb"), "mountains"),
-                (self._total("sprint"), "sprint"),
+        if n := self._won("sprint"):
+            won.append(
+                ngettext("%(count)s sprint won", "%(count)s sprints won", n)
+                % {"count": n}
             )
-            if n
-        ]
+        if n := self._won("bonus"):
+            won.append(
+                ngettext("%(count)s bonus point won", "%(count)s bonus points won", n)
+                % {"count": n}
+            )
         parts = [", ".join(won)] if won else []
-        if points:
-            parts.append(" and ".join(points) + " at checkpoints")
+        if points := self._points_text():
+            parts.append(points)
         bonus = sum(r.bonus for r in self.rows)
         if bonus:
-            parts.append(f"{bonus} s of bonus")
+            # Translators: "8 s of bonus": seconds of time bonus ("s", seconds).
+            parts.append(gettext("%(seconds)s s of bonus") % {"seconds": bonus})
         return "; ".join(parts)
+
+    def _points_text(self) -> str:
+        """ "57 mountains points and 20 sprint points at checkpoints" ("" for
+        none)."""
+        climbs, sprints = self._total("climb"), self._total("sprint")
+        mountains = ngettext(
+            "%(count)s mountains point", "%(count)s mountains points", climbs
+        ) % {"count": climbs}
+        sprint = ngettext(
+            "%(count)s sprint point", "%(count)s sprint points", sprints
+        ) % {"count": sprints}
+        if climbs and sprints:
+            return gettext("%(mountains)s and %(sprint)s at checkpoints") % {
+                "mountains": mountains,
+                "sprint": sprint,
+            }
+        if climbs or sprints:
+            # Translators: "57 mountains points at checkpoints", or sprint points.
+            return gettext("%(points)s at checkpoints") % {
+                "points": mountains if climbs else sprint
+            }
+        return ""
 
 
 def scored_by_entry(

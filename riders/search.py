@@ -47,6 +47,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Expression
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext
 
 from editions.models import Edition, Entry, Rider, Team, edition_start
 from racing.text import search_key
@@ -105,7 +106,7 @@ class Group:
     """The matches of one kind, best first: at most :data:`LIMIT` of ``total``."""
 
     kind: str
-    title: str
+    title: str  # in the page's language
     items: list
     total: int
 
@@ -148,10 +149,10 @@ def find(raw: str | None) -> SearchResults:
         return results
     riders, total = _counted(_riders(key))
     groups = [
-        Group("races", "Races", *_counted(_races(key))),
-        Group("riders", "Riders", _with_editions(riders), total),
-        Group("stages", "Stages", *_counted(_stages(key))),
-        Group("teams", "Teams", *_counted(_teams(key))),
+        Group("races", gettext("Races"), *_counted(_races(key))),
+        Group("riders", gettext("Riders"), _with_editions(riders), total),
+        Group("stages", gettext("Stages"), *_counted(_stages(key))),
+        Group("teams", gettext("Teams"), *_counted(_teams(key))),
     ]
     results.groups = sorted((g for g in groups if g.items), key=lambda g: g.best)
     return results

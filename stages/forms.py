@@ -16,6 +16,7 @@ from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext_lazy as _
 
 from editions.models import Team
 from racing.text import slugify
@@ -62,7 +63,8 @@ class RowTokenForm(forms.ModelForm):
         self._errors, self.cleaned_data = ErrorDict(renderer=self.renderer), {}
         reason, row = refused.message, refused.row
         if (type(row), row.pk) != (type(self.instance), self.instance.pk):
-            reason = f"{getattr(row, 'entry', row)}: {reason}"  # an inline's row
+            who = getattr(row, "entry", row)  # an inline's row
+            reason = _("%(row)s: %(reason)s") % {"row": who, "reason": reason}
         self.add_error(None, ValidationError(reason, code=refused.code))
 
     def expected(self) -> writes.Expected:
@@ -164,7 +166,8 @@ class WritesThroughServices(admin.ModelAdmin):
             return view(request, *args)
         except ValidationError as refused:
             reason = " ".join(refused.messages)
-            self.message_user(request, f"Nothing was saved: {reason}", messages.ERROR)
+            message = _("Nothing was saved: %(reason)s") % {"reason": reason}
+            self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
@@ -257,7 +260,7 @@ class FoldedSearch(admin.ModelAdmin):
         teams = None
         query = Q()
         for bit in bits:
-            found, _ = super().get_search_results(request, queryset, bit)
+            found = super().get_search_results(request, queryset, bit)[0]
             match = Q(pk__in=found.values("pk"))
             word = slugify(_unquoted(bit))
             if any(c.isalpha() for c in word):
@@ -290,6 +293,8 @@ def _folded_team_names() -> list[tuple[int, str]]:
 
 # Results and crossings
 
+NOT_ON_START_LIST = _("This rider is not on this race's start list.")
+
 
 class RaceTimeField(forms.CharField):
     """``H:MM:SS`` or ``M:SS``, optionally ``.hh``; cleans to (seconds, hundredths)."""
@@ -317,12 +322,12 @@ def _time_text(seconds: int | None, hundredths: int | None) -> str:
 
 
 class StageResultForm(RowTokenForm):
-    time = RaceTimeField(
-        help_text="H:MM:SS or M:SS (.hh for time trials); blank if not finished."
+    time = RaceTimeField(  # no label: the log names it "time", translated when read
+        help_text=_("H:MM:SS or M:SS (.hh for time trials); blank if not finished."),
     )
     gc_time = RaceTimeField(
-        label="GC time",
-        help_text="Only when the GC takes another time than the finish.",
+        label=_("GC time"),
+        help_text=_("Only when the GC takes another time than the finish."),
     )
 
     class Meta:
@@ -332,10 +337,10 @@ class StageResultForm(RowTokenForm):
         ).split()
         # Units in the headers: seconds of time, points of a classification.
         labels = {
-            "bonus": "Bonus (s)",
-            "penalty": "Penalty (s)",
-            "points": "Points (pts)",
-            "kom_points": "KOM (pts)",
+            "bonus": _("Bonus (s)"),
+            "penalty": _("Penalty (s)"),
+            "points": _("Points (pts)"),
+            "kom_points": _("KOM (pts)"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -353,7 +358,7 @@ class StageResultForm(RowTokenForm):
         )
         if entry is not None and stage is not None:
             if entry.edition_id != stage.edition_id:
-                self.add_error("entry", "This rider is not on this race's start list.")
+                self.add_error("entry", NOT_ON_START_LIST)
         return data
 
     def _post_clean(self):
@@ -376,7 +381,7 @@ class CheckpointCrossingForm(RowTokenForm):
         entry, checkpoint = data.get("entry"), data.get("checkpoint")
         if entry is not None and checkpoint is not None:
             if entry.edition_id != checkpoint.stage.edition_id:
-                self.add_error("entry", "This rider is not on this race's start list.")
+                self.add_error("entry", NOT_ON_START_LIST)
         return data
 
 

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 from live.models import GROUP_NAME_MAX_LENGTH, KM_MAX, TEXT_MAX_LENGTH, TickerEntry
 from racing import live
@@ -36,7 +38,8 @@ def parse_bibs(text: str) -> tuple[int, ...]:
     if wrong:
         listed = ", ".join(f"“{w}”" for w in wrong[:5])
         raise ValidationError(
-            f"Bibs are numbers separated by spaces or commas: {listed} is not.",
+            _("Bibs are numbers separated by spaces or commas: %(listed)s is not.")
+            % {"listed": listed},
             code="bibs",
         )
     return tuple(int(w) for w in words)
@@ -54,12 +57,17 @@ def parse_km(text: str) -> Decimal | None:
         km = None
     if km is None or not km.is_finite():
         raise ValidationError(
-            f"“{text}” is not a distance: write km to go as 12.5 or 12,5.", code="km"
+            _("“%(text)s” is not a distance: write km to go as 12.5 or 12,5.")
+            % {"text": text},
+            code="km",
         )
     if abs(km) > KM_MAX:  # before quantize, which fails on huge exponents
-        raise ValidationError(f"Km to go is at most {KM_MAX}.", code="km")
+        raise ValidationError(
+            _("Km to go is at most %(max)s.") % {"max": number_format(KM_MAX)},
+            code="km",
+        )
     if km != km.quantize(Decimal("0.1")):
-        raise ValidationError("Km to go takes one decimal at most.", code="km")
+        raise ValidationError(_("Km to go takes one decimal at most."), code="km")
     return km.quantize(Decimal("0.1"))
 
 
@@ -79,7 +87,8 @@ def parse_gap(text: str) -> int | None:
         seconds, hundredths = None, None
     if seconds is None or hundredths is not None:
         raise ValidationError(
-            f"“{text}” is not a gap: write M:SS (1:20), H:MM:SS or seconds (80).",
+            _("“%(text)s” is not a gap: write M:SS (1:20), H:MM:SS or seconds (80).")
+            % {"text": text},
             code="gap",
         )
     return sign * seconds
@@ -136,23 +145,26 @@ class TickerForm(forms.Form):
     prefix = "ticker"
 
     text = forms.CharField(
+        label=_("Text"),
         max_length=TEXT_MAX_LENGTH,
-        error_messages={"required": "Write the ticker text."},
-        help_text="Markdown inline: *emphasis*, **strong**, [a link](https://…).",
+        error_messages={"required": _("Write the ticker text.")},
+        help_text=_("Markdown inline: *emphasis*, **strong**, [a link](https://…)."),
         widget=_text_input(60, autofocus=True),
     )
-    kind = forms.ChoiceField(choices=TickerEntry.Kind.choices, initial="other")
-    km_to_go = KmField(label="Km to go")
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=TickerEntry.Kind.choices, initial="other"
+    )
+    km_to_go = KmField(label=_("Km to go"))
     at = forms.TimeField(
-        label="Time of day",
+        label=_("Time of day"),
         required=False,
-        help_text="Blank: now.",
+        help_text=_("Blank: now."),
         widget=forms.TimeInput(
             format="%H:%M:%S",
-            attrs={"size": 8, "placeholder": "now", "autocomplete": "off"},
+            attrs={"size": 8, "placeholder": _("now"), "autocomplete": "off"},
         ),
     )
-    bibs = BibsField(label="Riders (bibs)", widget=_text_input(14))
+    bibs = BibsField(label=_("Riders (bibs)"), widget=_text_input(14))
     entry = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # The entry as the form was opened: a correction saved over another
     # editor's is refused (``stages.services.writes.expecting``).
@@ -201,15 +213,16 @@ class GroupRowForm(forms.Form):
     """One group on the road; a row left blank is no group."""
 
     name = forms.CharField(
+        label=_("Name"),
         required=False,
         max_length=GROUP_NAME_MAX_LENGTH,
         widget=_text_input(12),
     )
-    bibs = BibsField(label="Riders (bibs)", widget=_text_input(22))
+    bibs = BibsField(label=_("Riders (bibs)"), widget=_text_input(22))
     gap = GapField(
-        label="Gap", max_length=12, widget=_text_input(7, placeholder="M:SS")
+        label=_("Gap"), max_length=12, widget=_text_input(7, placeholder="M:SS")
     )
-    rest = forms.BooleanField(required=False, label="Everyone else")
+    rest = forms.BooleanField(required=False, label=_("Everyone else"))
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -237,7 +250,7 @@ class BaseGroupRows(forms.BaseFormSet):
         for form in filled[1:]:
             if form.cleaned_data["gap"] is None:
                 form.add_error(
-                    "gap", "Give the gap to the head of the race (M:SS or seconds)."
+                    "gap", _("Give the gap to the head of the race (M:SS or seconds).")
                 )
 
     def groups(self) -> list[live.Group]:
@@ -247,7 +260,7 @@ class BaseGroupRows(forms.BaseFormSet):
 class SituationForm(forms.Form):
     prefix = "situation"
 
-    km_to_go = KmField(label="Km to go")
+    km_to_go = KmField(label=_("Km to go"))
 
 
 def group_rows(data=None, situation: Situation | None = None) -> BaseGroupRows:
@@ -278,10 +291,10 @@ class ArrivalsForm(forms.Form):
     prefix = "arrivals"
 
     text = forms.CharField(
-        label="Riders over the line",
+        label=_("Riders over the line"),
         strip=False,
         max_length=200_000,
-        error_messages={"required": "Paste the riders who have arrived first."},
+        error_messages={"required": _("Paste the riders who have arrived first.")},
         widget=forms.Textarea(
             attrs={
                 "rows": 4,

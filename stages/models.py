@@ -1,15 +1,21 @@
 """Stages and everything recorded on a stage: route, results, crossings, reports
-and the standings after it. Times are whole seconds (``*_s``) plus optional
-hundredths, which only time trials have and tie-breaks use (RULES.md §1)."""
+(``stages.report_models``) and the standings after it. Times are whole seconds
+(``*_s``) plus optional hundredths, which only time trials have and tie-breaks use
+(RULES.md §1)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from racing import registry
+
+# Reports live in their own module; they are this app's models like the others.
+from stages.report_models import (  # noqa: F401
+    RaceReport,
+    RaceReportQuerySet,
+    RaceReportStatus,
+)
 
 
 class StageType(models.TextChoices):
@@ -270,68 +276,9 @@ class CheckpointCrossing(models.Model):
         return f"{self.checkpoint}: {self.rank}. {self.entry}"
 
 
-class RaceReportQuerySet(models.QuerySet):
-    def published(self) -> "RaceReportQuerySet":
-        """Published reports whose publication time has come."""
-        return self.filter(
-            status=RaceReport.Status.PUBLISHED, published_at__lte=timezone.now()
-        )
-
-
-class RaceReportStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-
-
-class RaceReport(models.Model):
-    Status = RaceReportStatus
-
-    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="reports")
-    headline = models.CharField(max_length=200)
-    body = models.TextField(help_text=_("Markdown."))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="race_reports",
-    )
-    status = models.CharField(
-        max_length=10, choices=Status, default=Status.DRAFT, db_index=True
-    )
-    published_at = models.DateTimeField(
-        default=timezone.now,
-        help_text=_("Not shown on the site before this time."),
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = RaceReportQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-published_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "published"]),
-                name="report_status_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.headline
-
-    def get_absolute_url(self) -> str:
-        return self.stage.get_absolute_url()
-
-    @property
-    def is_scheduled(self) -> bool:
-        """Published, but its time to appear has not come (staff preview it)."""
-        due = self.published_at > timezone.now()
-        return self.status == self.Status.PUBLISHED and due
-
-
 # Classifications come from the registry; a new one needs no change here.
-CLASSIFICATION_CHOICES = [(c.key, c.label) for c in registry.CLASSIFICATIONS]
-JERSEY_CHOICES = [(c.key, c.label) for c in registry.CLASSIFICATIONS if c.jersey]
+CLASSIFICATION_CHOICES = [(c.key, _(c.label)) for c in registry.CLASSIFICATIONS]
+JERSEY_CHOICES = [(c.key, _(c.label)) for c in registry.CLASSIFICATIONS if c.jersey]
 TEAM_CLASSIFICATIONS = [c.key for c in registry.CLASSIFICATIONS if not c.individual]
 
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext, pgettext
+
 from racing.standings import CLIMB_CATEGORIES
 from stages.strip_layout import Layout, narrow_layout, wide_layout
 
@@ -35,9 +38,9 @@ class CheckpointLike(Protocol):
 
 
 def km_text(km: Decimal | float) -> str:
-    """165.7, 46 (no trailing .0)."""
+    """165.7, 46 (no trailing .0), with the page language's decimal mark."""
     value = Decimal(str(km)).quantize(Decimal("0.1"))
-    return f"{value:f}".removesuffix(".0")
+    return number_format(value, 0 if value == value.to_integral_value() else 1)
 
 
 # Stops -----------------------------------------------------------------------
@@ -84,11 +87,11 @@ def _item_text(cp: CheckpointLike) -> str:
     if cp.kind == "climb":
         text = cp.category_text
     else:
-        text = "sprint" if cp.kind == "sprint" else "bonus point"
+        text = gettext("sprint") if cp.kind == "sprint" else gettext("bonus point")
     if cp.multiplier and cp.multiplier > 1:
         text += f" ×{cp.multiplier}"
     if cp.altitude_m:
-        text += f" · {cp.altitude_m:,} m"
+        text += f" · {number_format(cp.altitude_m, force_grouping=True)} m"
     return text
 
 
@@ -100,7 +103,7 @@ def _stop(km: Decimal, group: list[CheckpointLike], badge: str) -> Stop:
     merged = len(main) < len(group)
     parts = [f"km {km_text(km)}", *(_item_text(c) for c in main)]
     if merged:
-        badge = badge or "◆\u00a0bonus point"
+        badge = badge or f"◆\u00a0{gettext('bonus point')}"
     return Stop(
         km=km,
         kind=first.kind,
@@ -127,10 +130,12 @@ def stops_of(
             continue
         km = min(max(Decimal(str(cp.km)), Decimal(0)), distance)
         groups.setdefault(km.quantize(Decimal("0.1")), []).append(cp)
-    stops = [Stop(Decimal(0), "start", ["Start"], "km 0")]
+    start = pgettext("stage route", "Start")
+    stops = [Stop(Decimal(0), "start", [start], "km 0")]
     for km in sorted(groups):
         stops.append(_stop(km, sorted(groups[km], key=_rank), badge))
-    stops.append(Stop(distance, "finish", ["Finish"], f"km {km_text(distance)}"))
+    finish = pgettext("stage route", "Finish")
+    stops.append(Stop(distance, "finish", [finish], f"km {km_text(distance)}"))
     return stops
 
 
@@ -153,15 +158,32 @@ class Strip:
     @property
     def summary(self) -> str:
         """ "165.7 km, 1 sprint, 4 climbs, 1 bonus point"."""
-        words = {"sprint": "sprint", "climb": "climb", "bonus": "bonus point"}
         parts = [f"{km_text(self.distance_km)} km"]
         for kind in ("sprint", "climb", "bonus"):
             n = self.counts.get(kind, 0)
             if n:
-                parts.append(f"{n} {words[kind]}{'s' if n != 1 else ''}")
+                parts.append(_count_text(kind, n))
         if self.unplaced:
-            parts.append(f"{self.unplaced} more without a km, not drawn")
+            parts.append(
+                ngettext(
+                    "%(count)s more without a km, not drawn",
+                    "%(count)s more without a km, not drawn",
+                    self.unplaced,
+                )
+                % {"count": self.unplaced}
+            )
         return ", ".join(parts)
+
+
+def _count_text(kind: str, n: int) -> str:
+    """ "1 sprint", "4 climbs", "2 bonus points"."""
+    if kind == "sprint":
+        text = ngettext("%(count)s sprint", "%(count)s sprints", n)
+    elif kind == "climb":
+        text = ngettext("%(count)s climb", "%(count)s climbs", n)
+    else:
+        text = ngettext("%(count)s bonus point", "%(count)s bonus points", n)
+    return text % {"count": n}
 
 
 def stage_strip(

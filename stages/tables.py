@@ -6,15 +6,18 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from racing import registry
-from stages import queries
+from stages import queries, vocabulary
 from stages.markdown import render_inline
 from stages.models import Stage, StageResult
 from stages.queries import Row
 from stages.queries import live as live_queries
 from stages.queries.checkpoints import edition_has_checkpoints
+from stages.queries.rows import STATUS_ABBREVIATIONS
 
 TOP = 20
 KEY_FACTS_TOP = 10
@@ -24,13 +27,19 @@ QUERY_MAX_LENGTH = 60
 DEFAULT_POLL_SECONDS = 5
 # Rows of the virtual GC shown before "show all".
 LIVE_TOP = 10
-TTT_CAPTION = "Result of stage {number}, a team time trial: teams by their time"
+TTT_CAPTION = gettext_lazy(
+    "Result of stage %(number)s, a team time trial: teams by their time"
+)
 # Kinds of table that show every row, never a top 20 (so "show all" changes
 # nothing): a team classification is a few dozen rows at most, a stage's
 # crossings a few dozen more.
 EVERY_ROW = (registry.TEAM, registry.CHECKPOINTS)
+# The stage result's legend: each status's abbreviation and its long form (both
+# lazy: in the page's language).
 STATUS_LEGEND = [
-    (code, label) for code, label in StageResult.Status.choices if code != "OK"
+    (STATUS_ABBREVIATIONS[code], label)
+    for code, label in StageResult.Status.choices
+    if code != "OK"
 ]
 
 
@@ -127,7 +136,7 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
         "race": edition.race,
         "table": table,
         "kind": info.kind,
-        "table_label": info.label,
+        "table_label": gettext(info.label),
         "tabs": tab_links(stage),
         "table_url": url,
         "canonical_url": url + filters.querystring(),
@@ -147,7 +156,7 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
         "pager": pager,
         "is_live": stage.status == Stage.Status.LIVE,
         "poll_seconds": poll_seconds(),
-        "caption": info.caption.format(number=stage.number),
+        "caption": vocabulary.caption(info, stage.number),
         "is_points": is_points,
         # Totals link to the rider page's "Climbs and sprints", if any (1 query).
         "scored_links": is_points and edition_has_checkpoints(edition.pk),
@@ -174,7 +183,7 @@ def _rows_of(
 def tab_links(stage: Stage) -> list[dict]:
     """A tab for each table of the registry, in its order."""
     return [
-        {"key": t.key, "label": t.label, "url": table_url(stage, t.key)}
+        {"key": t.key, "label": gettext(t.label), "url": table_url(stage, t.key)}
         for t in registry.TABLES.values()
     ]
 
@@ -267,7 +276,7 @@ def stage_result_context(stage: Stage, rows: list[Row], filters: TableFilters) -
         "rows": riders,
         "row_count": len(shown),
         "truncated": False,
-        "caption": TTT_CAPTION.format(number=stage.number),
+        "caption": TTT_CAPTION % {"number": stage.number},
         "has_status": any(r.status != "OK" for r in riders),
     }
 
@@ -275,6 +284,12 @@ def stage_result_context(stage: Stage, rows: list[Row], filters: TableFilters) -
 def live_url(stage: Stage, name: str = "stages:live") -> str:
     e = stage.edition
     return reverse(name, args=[e.race.slug, e.year, stage.number])
+
+
+def _rider_link(row: Row) -> str:
+    """The rider's name linking to his page (``includes/rider_name.html``), for a
+    sentence that names him (``{% blocktranslate with rider=... %}``)."""
+    return render_to_string("includes/rider_name.html", {"rider": row.rider})
 
 
 def live_context(stage: Stage, query: QueryDict) -> dict:
@@ -312,6 +327,7 @@ def live_context(stage: Stage, query: QueryDict) -> dict:
         "live_filters": filters,
         "road_leader": road_leader,
         "jersey_holder": holder,
+        "jersey_holder_link": _rider_link(holder.row) if holder else "",
         "arrived": sum(1 for v in lines if v.where == "finished"),
         "ticker": [(e, render_inline(e.text)) for e in entries],
         "live_url": url,

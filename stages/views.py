@@ -11,7 +11,9 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import number_format
 from django.utils.timezone import localtime
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
@@ -114,7 +116,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "leaders": leaders,
             "leaders_after": after,
             "next_stage": queries.next_stage(stage.edition, stage.number),
-            "report_groups": queries.report_groups(stage.edition, 4),
+            "report_groups": queries.report_groups(stage.edition, get_language(), 4),
         }
     return render(request, "stages/home.html", context)
 
@@ -188,7 +190,7 @@ def _stage_page(
     """The whole stage page: ``context`` plus the key facts, the reports and the
     route (6 queries)."""
     context |= key_facts(stage)
-    reports = queries.stage_reports(stage, scheduled=staff)
+    reports = queries.stage_reports(stage, get_language(), scheduled=staff)
     context["reports"] = [(r, render_markdown(r.body)) for r in reports]
     if "checkpoints" not in context:  # the climbs and sprints read them already
         context["checkpoints"] = queries.stage_checkpoints(stage)
@@ -241,20 +243,33 @@ class TickerFeed(Feed):
 
     def title(self, stage: Stage) -> str:
         edition = stage.edition
-        return f"{edition.race.name} {edition.year}, stage {stage.number}: live"
+        return gettext("%(race)s %(year)s, stage %(number)s: live") % {
+            "race": edition.race.name,
+            "year": edition.year,
+            "number": stage.number,
+        }
 
     def link(self, stage: Stage) -> str:
         return live_url(stage)
 
     def subtitle(self, stage: Stage) -> str:
-        return f"The live ticker of {stage.start} – {stage.finish}."
+        return gettext("The live ticker of %(start)s – %(finish)s.") % {
+            "start": stage.start,
+            "finish": stage.finish,
+        }
 
     def items(self, stage: Stage) -> list:
         return live_queries.ticker(stage, limit=FEED_ITEMS)
 
     def item_title(self, entry) -> str:
-        km = f" · {entry.km_to_go} km to go" if entry.km_to_go is not None else ""
-        return f"{localtime(entry.at):%H:%M}{km} · {entry.get_kind_display()}"
+        at, kind = f"{localtime(entry.at):%H:%M}", entry.get_kind_display()
+        if entry.km_to_go is None:
+            return f"{at} · {kind}"
+        return gettext("%(time)s · %(km)s km to go · %(kind)s") % {
+            "time": at,
+            "km": number_format(entry.km_to_go),
+            "kind": kind,
+        }
 
     def item_description(self, entry) -> str:
         return render_inline(entry.text)

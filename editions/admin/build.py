@@ -22,21 +22,30 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import npgettext_lazy
 
 from editions.admin.decisions import decisions_of
 from editions.models import Edition
 from stages.admin_pages import paste_pages
 from stages.forms import PasteForm
-from stages.services import setup_paste, setup_paste_startlist
+from stages.services import setup_paste, setup_paste_startlist, wording
 from stages.services.setup_paste import SetupPreview, SetupRefused
 
 
 @dataclass(frozen=True)
 class Build:
-    """One table of an edition: what it is called, the permissions its paste
-    needs besides the edition's change, and its preview and save."""
+    """One table of an edition: what it is called (``noun`` in the admin's log,
+    ``name`` and the paste page's ``label`` and ``title`` on pages, with how many
+    rows are ``stored``), the permissions its paste needs besides the edition's
+    change, and its preview and save."""
 
     noun: str
+    name: Promise
+    label: Promise
+    title: Promise  # with the %(edition)s
+    stored: Promise  # with the %(count)s of rows
     needs: tuple[str, ...]
     preview: Callable[..., SetupPreview]
     save: Callable[..., str]
@@ -46,18 +55,30 @@ class Build:
 BUILDS = {
     "stages": Build(
         "stages",
+        _("Stages"),
+        _("Paste the stages"),
+        _("Paste the stages: %(edition)s"),
+        npgettext_lazy("stages", "%(count)s stored", "%(count)s stored", "count"),
         ("stages.add_stage", "stages.change_stage"),
         setup_paste.stages_preview,
         setup_paste.stages_paste_save,
     ),
     "teams": Build(
         "teams",
+        _("Teams"),
+        _("Paste the teams"),
+        _("Paste the teams: %(edition)s"),
+        npgettext_lazy("teams", "%(count)s stored", "%(count)s stored", "count"),
         ("editions.add_team", "editions.change_team"),
         setup_paste_startlist.teams_preview,
         setup_paste_startlist.teams_paste_save,
     ),
     "riders": Build(
         "start list",
+        _("Start list"),
+        _("Paste the start list"),
+        _("Paste the start list: %(edition)s"),
+        npgettext_lazy("riders", "%(count)s stored", "%(count)s stored", "count"),
         (
             *("editions.add_rider", "editions.change_rider"),
             *("editions.add_entry", "editions.change_entry"),
@@ -109,7 +130,8 @@ class BuildViews(admin.ModelAdmin):
                     preview = refused.preview
                 else:
                     rows = len(text.strip().splitlines())
-                    change = f"Pasted {build.noun} ({rows} lines). {message}"
+                    said = wording.english(message)
+                    change = f"Pasted {build.noun} ({rows} lines). {said}"
                     self.log_change(request, edition, change)
                     self.message_user(request, message, messages.SUCCESS)
                     return redirect(
@@ -133,8 +155,9 @@ class BuildViews(admin.ModelAdmin):
         steps = [
             {
                 "kind": other,
-                "noun": BUILDS[other].noun,
-                "count": counts[other],
+                "name": BUILDS[other].name,
+                "label": BUILDS[other].label,
+                "stored": BUILDS[other].stored % {"count": counts[other]},
                 "url": reverse(
                     f"admin:editions_edition_paste_{other}", args=[edition.pk]
                 ),
@@ -144,13 +167,13 @@ class BuildViews(admin.ModelAdmin):
         ]
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Paste the {BUILDS[kind].noun}: {edition}",
+            "title": BUILDS[kind].title % {"edition": edition},
             "subtitle": str(edition),
             "opts": self.opts,
             "original": edition,
             "edition": edition,
             "kind": kind,
-            "noun": BUILDS[kind].noun,
+            "paste_label": BUILDS[kind].label,
             "steps": steps,
             "form": form,
             "preview": preview,

@@ -20,6 +20,8 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from editions.admin.build import BuildViews
 from editions.admin.startlist import ResultsKept
@@ -45,9 +47,11 @@ class EditionForm(RowTokenForm):
         model = Edition
         fields = ["race", "year", "rules", "youth_born_on_or_after"]
         help_texts = {
-            "rules": "Overrides of the default rules (RULES.md), as in the "
-            "[rules] table of edition.toml. Leave {} on a new edition for its "
-            "race's preset, listed below.",
+            "rules": _(
+                "Overrides of the default rules (RULES.md), as in the [rules] table "
+                "of edition.toml. Leave {} on a new edition for its race's preset, "
+                "listed below."
+            ),
         }
 
     def clean_year(self) -> int:
@@ -55,14 +59,20 @@ class EditionForm(RowTokenForm):
         last = date.today().year + YEARS_AHEAD
         if year < FIRST_YEAR:
             raise forms.ValidationError(
-                f"The first Grand Tour was the Tour de France of {FIRST_YEAR}: "
-                f"enter a year from {FIRST_YEAR} on.",
+                _(
+                    "The first Grand Tour was the Tour de France of %(first)s: "
+                    "enter a year from %(first)s on."
+                )
+                % {"first": FIRST_YEAR},
                 code="year_too_early",
             )
         if year > last:
             raise forms.ValidationError(
-                f"Editions are set up at most {YEARS_AHEAD} years ahead: enter a "
-                f"year up to {last}.",
+                _(
+                    "Editions are set up at most %(ahead)s years ahead: enter a "
+                    "year up to %(last)s."
+                )
+                % {"ahead": YEARS_AHEAD, "last": last},
                 code="year_too_late",
             )
         return year
@@ -76,8 +86,11 @@ class EditionForm(RowTokenForm):
                 self.add_error(
                     "year",
                     forms.ValidationError(
-                        f"{race} {year} exists already: open it from the list of "
-                        "editions to change it, or enter another year.",
+                        _(
+                            "%(edition)s exists already: open it from the list of "
+                            "editions to change it, or enter another year."
+                        )
+                        % {"edition": f"{race} {year}"},
                         code="edition_exists",
                     ),
                 )
@@ -97,7 +110,7 @@ class EditionForm(RowTokenForm):
         self.cleaned_data["rules"] = rules
         if not isinstance(rules, dict):
             self.add_error(
-                "rules", 'Write the rules as a table: {"finish_bonus": [10, 6, 4]}.'
+                "rules", _('Write the rules as a table: {"finish_bonus": [10, 6, 4]}.')
             )
             return
         try:
@@ -110,11 +123,14 @@ class EditionForm(RowTokenForm):
 
 
 class PublicationFilter(admin.SimpleListFilter):
-    title = "on the site"
+    title = _("on the site")
     parameter_name = "published"
 
     def lookups(self, request, model_admin):
-        return [("no", "Draft"), ("yes", "Published")]
+        return [
+            ("no", pgettext("edition", "Draft")),
+            ("yes", pgettext("edition", "Published")),
+        ]
 
     def queryset(self, request, queryset):
         match self.value():
@@ -141,38 +157,37 @@ class EditionAdmin(ResultsKept, PackageUploadViews, BuildViews, WritesThroughSer
     readonly_fields = ["publication"]
     actions = [*ResultsKept.actions, "publish", "return_to_draft"]
 
-    @admin.display(description="on the site", ordering="published")
+    @admin.display(description=_("on the site"), ordering="published")
     def publication(self, edition: Edition) -> str:
-        return "Published" if edition.published else "Draft (staff only)"
+        if edition.published:
+            return pgettext("edition", "Published")
+        return pgettext("edition", "Draft (staff only)")
 
     def get_fields(self, request, obj=None):
         fields = [*super().get_fields(request, obj)]
         return fields if obj is not None else [f for f in fields if f != "publication"]
 
-    @admin.action(description="Publish selected editions", permissions=["change"])
+    @admin.action(description=_("Publish selected editions"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset) -> None:
         self.tell_published(request, queryset, published=True)
 
     @admin.action(
-        description="Return selected editions to draft", permissions=["change"]
+        description=_("Return selected editions to draft"), permissions=["change"]
     )
     def return_to_draft(self, request: HttpRequest, queryset) -> None:
         self.tell_published(request, queryset, published=False)
 
     def tell_published(self, request: HttpRequest, editions, published: bool) -> None:
         changed = startlist.editions_publish(editions=editions, published=published)
-        what = "published" if published else "returned to draft"
         if changed:
-            noun = "edition" if changed == 1 else "editions"
-            message = f"{changed} {noun} {what}."
-            if not published:
-                them = "it" if changed == 1 else "them"
-                message += f" Visitors no longer see {them}; staff still do."
+            message = published_message(changed, published) % {"count": changed}
             self.message_user(request, message, messages.SUCCESS)
+        elif published:
+            message = gettext("Nothing changed: already published.")
+            self.message_user(request, message, messages.WARNING)
         else:
-            self.message_user(
-                request, f"Nothing changed: already {what}.", messages.WARNING
-            )
+            message = gettext("Nothing changed: already returned to draft.")
+            self.message_user(request, message, messages.WARNING)
 
     def get_urls(self):
         publish = path(
@@ -214,6 +229,21 @@ class EditionAdmin(ResultsKept, PackageUploadViews, BuildViews, WritesThroughSer
         startlist.editions_delete(editions=objs, protect_results=protect)
 
 
+def published_message(changed: int, published: bool) -> str:
+    """``3 editions published.``, with the %(count)s still to fill in."""
+    if published:
+        return ngettext(
+            "%(count)s edition published.", "%(count)s editions published.", changed
+        )
+    return ngettext(
+        "%(count)s edition returned to draft. Visitors no longer see it; staff "
+        "still do.",
+        "%(count)s editions returned to draft. Visitors no longer see them; staff "
+        "still do.",
+        changed,
+    )
+
+
 def _presets() -> list[tuple[str, list[tuple[str, str]]]]:
     """Each known race's preset as the editor reads it, for the add page."""
     year = date.today().year
@@ -246,7 +276,7 @@ def _edition_parts(object_id: str) -> dict:
     try:
         rules = describe(edition.rules, edition.year)
     except (ValueError, TypeError, AttributeError) as exc:
-        rules = [("These rules cannot be read", str(exc))]
+        rules = [(gettext("These rules cannot be read"), str(exc))]
     return {
         "edition_stages": stages,
         "edition_teams": list(teams),

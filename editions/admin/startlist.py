@@ -13,7 +13,7 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.http import HttpRequest
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from editions.models import Entry, Race, Rider, Team
 from stages.forms import FoldedSearch, WritesThroughServices, stage_from_referer
@@ -73,9 +73,8 @@ class ResultsKept(ComputedGoAlong):
             kept = startlist.having_results(queryset)
             if kept:
                 reason = " ".join(startlist.results_refusal(kept).messages)
-                self.message_user(
-                    request, f"Nothing was deleted: {reason}", messages.ERROR
-                )
+                message = gettext("Nothing was deleted: %(reason)s")
+                self.message_user(request, message % {"reason": reason}, messages.ERROR)
                 return None
         return site_actions.delete_selected(self, request, queryset)
 
@@ -88,7 +87,7 @@ def team_label(team: Team) -> str:
 
 def rider_label(rider: Rider) -> str:
     """``POGAČAR Tadej (1998)``: the birth year tells namesakes apart."""
-    born = rider.birth_date.year if rider.birth_date else "birth date unknown"
+    born = rider.birth_date.year if rider.birth_date else gettext("birth date unknown")
     return f"{rider.display_name} ({born})"
 
 

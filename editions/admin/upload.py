@@ -28,6 +28,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from editions.admin.decisions import DECIDE_FIELD, NEW_RIDER, decisions_of
 from editions.models import Edition
@@ -80,17 +83,23 @@ class PackageFilesField(forms.FileField):
         size = sum(f.size for f in files)
         if size > MAX_UPLOAD_BYTES:
             raise ValidationError(
-                f"The upload weighs {size / 2**20:.1f} MB; a race package is far "
-                f"smaller (at most {MAX_UPLOAD_BYTES // 2**20} MB). Upload the "
-                "package's .zip, or only its files."
+                gettext(
+                    "The upload weighs %(size)s MB; a race package is far smaller "
+                    "(at most %(most)s MB). Upload the package's .zip, or only its "
+                    "files."
+                )
+                % {
+                    "size": number_format(size / 2**20, 1),
+                    "most": MAX_UPLOAD_BYTES // 2**20,
+                }
             )
         return files
 
 
 class UploadForm(forms.Form):
     files = PackageFilesField(
-        label="Race package",
-        help_text=(
+        label=_("Race package"),
+        help_text=_(
             "A .zip of the package's folder, or its files chosen together: "
             "edition.toml, teams.csv, riders.csv, stages.csv, checkpoints.csv, "
             "and for each stage stage-NN.csv (results), stage-NN.md (report), "
@@ -99,15 +108,15 @@ class UploadForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ".zip,.toml,.csv,.md"}),
     )
     draft = forms.BooleanField(
-        label="Import as a draft",
+        label=_("Import as a draft"),
         required=False,
         initial=True,
-        help_text="Only staff see a draft until it is published.",
+        help_text=_("Only staff see a draft until it is published."),
     )
     replace = forms.BooleanField(
-        label="Replace the edition if it exists",
+        label=_("Replace the edition if it exists"),
         required=False,
-        help_text="Deletes the stored edition of the same race and year first.",
+        help_text=_("Deletes the stored edition of the same race and year first."),
     )
 
 
@@ -155,10 +164,13 @@ def carry_too_big(carried: str) -> str | None:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is None or len(carried) + FORM_ROOM <= limit:
         return None
-    return (
-        f"the package is {len(carried) / 2**20:.1f} MB once zipped for the confirm, "
-        f"more than this site takes in a form ({limit / 2**20:.1f} MB)"
-    )
+    return gettext(
+        "the package is %(size)s MB once zipped for the confirm, more than this "
+        "site takes in a form (%(limit)s MB)"
+    ) % {
+        "size": number_format(len(carried) / 2**20, 1),
+        "limit": number_format(limit / 2**20, 1),
+    }
 
 
 def problems_by_file(problems: Iterable[str]) -> list[tuple[str, list[str]]]:
@@ -177,10 +189,14 @@ def upload_counts(edition: Edition) -> str:
     teams = edition.teams.count()
     riders = edition.entries.count()
     results = StageResult.objects.filter(stage__edition=edition).count()
-    return (
-        f"{stages} stage{'s' * (stages != 1)}, {teams} teams, {riders} riders, "
-        f"{results} result rows"
-    )
+    counts = [
+        ngettext("%(count)s stage", "%(count)s stages", stages) % {"count": stages},
+        ngettext("%(count)s team", "%(count)s teams", teams) % {"count": teams},
+        ngettext("%(count)s rider", "%(count)s riders", riders) % {"count": riders},
+        ngettext("%(count)s result row", "%(count)s result rows", results)
+        % {"count": results},
+    ]
+    return ", ".join(counts)
 
 
 class PackageUploadViews(admin.ModelAdmin):
@@ -239,7 +255,7 @@ class PackageUploadViews(admin.ModelAdmin):
         if not form.is_valid():
             self.message_user(
                 request,
-                "The previewed package was lost: upload it again.",
+                gettext("The previewed package was lost: upload it again."),
                 messages.ERROR,
             )
             return self.upload_page(request, again)
@@ -249,7 +265,7 @@ class PackageUploadViews(admin.ModelAdmin):
         except PackageError as exc:
             return self.upload_page(request, again, PackagePreview(None, exc.problems))
         if data["replace"] and not request.user.has_perm(REPLACE_NEEDS):
-            refused = "you may not replace an edition: untick “replace”"
+            refused = gettext("you may not replace an edition: untick “replace”")
             preview = package_preview(files)
             return self.upload_page(request, again, preview, form, [refused])
         decisions = decisions_of(request.POST)
@@ -263,7 +279,9 @@ class PackageUploadViews(admin.ModelAdmin):
             )
         except PackageRefused as refused:
             self.message_user(
-                request, "Nothing was saved: see the problems below.", messages.ERROR
+                request,
+                gettext("Nothing was saved: see the problems below."),
+                messages.ERROR,
             )
             confirm = form if refused.preview.package is not None else None
             return self.upload_page(
@@ -275,11 +293,23 @@ class PackageUploadViews(admin.ModelAdmin):
         return redirect(reverse("admin:editions_edition_change", args=[edition.pk]))
 
     def upload_message(self, edition: Edition, draft: bool, replace: bool) -> str:
-        how = "imported as a draft" if draft else "imported and published"
-        if replace:
-            how = f"{how}, replacing the stored one"
-        then = " Publish it when ready." if draft else ""
-        return f"{edition} {how}: {upload_counts(edition)}.{then}"
+        if draft and replace:
+            message = gettext(
+                "%(edition)s imported as a draft, replacing the stored one: "
+                "%(counts)s. Publish it when ready."
+            )
+        elif draft:
+            message = gettext(
+                "%(edition)s imported as a draft: %(counts)s. Publish it when ready."
+            )
+        elif replace:
+            message = gettext(
+                "%(edition)s imported and published, replacing the stored one: "
+                "%(counts)s."
+            )
+        else:
+            message = gettext("%(edition)s imported and published: %(counts)s.")
+        return message % {"edition": edition, "counts": upload_counts(edition)}
 
     def upload_page(
         self,
@@ -303,7 +333,7 @@ class PackageUploadViews(admin.ModelAdmin):
         chosen = request.POST if confirm is not None and confirm.is_bound else {}
         context = {
             **self.admin_site.each_context(request),
-            "title": "Upload a race package",
+            "title": gettext("Upload a race package"),
             "opts": self.opts,
             "form": form,
             "preview": preview,

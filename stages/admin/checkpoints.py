@@ -7,12 +7,13 @@ import copy
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from stages.forms import RowTokenForm, RowTokenInline
 from stages.models import Checkpoint
 from stages.services.checkpoints import checkpoint_problems, names_problems
 
-SCALE_HELP = (
+SCALE_HELP = _(
     "Climbs only: the climb points scale of the edition's rules this climb scores "
     "on when it is not its category's (summit-1, top). Blank: its category's."
 )

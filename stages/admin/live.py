@@ -24,7 +24,10 @@ from django.http import (
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from live.models import TickerEntry
 from racing.standings import OUT_STATUSES
@@ -50,6 +53,19 @@ Bound = dict[str, object]
 # The field each form's keyboard focus starts in.
 FOCUS = {"ticker": "text", "situation": "km_to_go", "arrivals": "text"}
 
+# What the message at the top says when the service refuses a form.
+REFUSED = {
+    "ticker": gettext_lazy(
+        "Nothing was saved: the ticker entry needs correcting (see the form)."
+    ),
+    "situation": gettext_lazy(
+        "Nothing was saved: the race situation needs correcting (see the form)."
+    ),
+    "arrivals": gettext_lazy(
+        "Nothing was saved: the arrivals needs correcting (see the form)."
+    ),
+}
+
 
 def _time(moment) -> str:
     return f"{timezone.localtime(moment):%H:%M}"
@@ -70,9 +86,10 @@ class LiveDeskViews(admin.ModelAdmin):
     def get_list_display(self, request):
         return [*super().get_list_display(request), "live_desk"]
 
-    @admin.display(description="live desk")
+    @admin.display(description=gettext_lazy("live desk"))
     def live_desk(self, stage: Stage) -> str:
-        label = "Live desk (live)" if stage.status == Stage.Status.LIVE else "Live desk"
+        is_live = stage.status == Stage.Status.LIVE
+        label = _("Live desk (live)") if is_live else _("Live desk")
         return format_html('<a href="{}">{}</a>', self.desk_url(stage), label)
 
     def desk_url(self, stage: Stage) -> str:
@@ -119,8 +136,10 @@ class LiveDeskViews(admin.ModelAdmin):
         if gone:
             form.add_error(
                 None,
-                "This ticker entry was deleted meanwhile: save posts it again as a "
-                "new entry.",
+                _(
+                    "This ticker entry was deleted meanwhile: save posts it again as "
+                    "a new entry."
+                ),
             )
         if not form.is_valid():
             return self.desk_refused(request, "ticker", form)
@@ -132,10 +151,11 @@ class LiveDeskViews(admin.ModelAdmin):
                 saved = live.ticker_update(entry=entry, line=form.line(), token=token)
         except live.LiveRefused as refused:
             return self.desk_refused(request, "ticker", form, refused.messages)
-        done = "posted" if entry is None else "corrected"
-        self.message_user(
-            request, f"Ticker entry of {_time(saved.at)} {done}.", messages.SUCCESS
-        )
+        if entry is None:
+            done = _("Ticker entry of %(time)s posted.")
+        else:
+            done = _("Ticker entry of %(time)s corrected.")
+        self.message_user(request, done % {"time": _time(saved.at)}, messages.SUCCESS)
         return HttpResponseRedirect(self.desk_url(stage))
 
     def desk_delete(self, request: HttpRequest, stage: Stage) -> HttpResponse:
@@ -143,13 +163,14 @@ class LiveDeskViews(admin.ModelAdmin):
         entry = self.ticker_entry(stage, entry_id) if entry_id is not None else None
         if entry is None:
             self.message_user(
-                request, "This ticker entry was deleted already.", messages.WARNING
+                request, _("This ticker entry was deleted already."), messages.WARNING
             )
         else:
             live.ticker_delete(entry=entry)
             self.message_user(
                 request,
-                f"Ticker entry of {_time(entry.at)} deleted: “{entry.text[:80]}”.",
+                _("Ticker entry of %(time)s deleted: “%(text)s”.")
+                % {"time": _time(entry.at), "text": entry.text[:80]},
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(self.desk_url(stage))
@@ -171,11 +192,10 @@ class LiveDeskViews(admin.ModelAdmin):
             return self.desk_refused(
                 request, "situation", form, refused.messages, bound=bound
             )
-        km = form.cleaned_data["km_to_go"]
-        where = "" if km is None else f", {km} km to go"
-        count = f"{len(groups)} group{'s' if len(groups) != 1 else ''}"
         self.message_user(
-            request, f"Race situation saved: {count}{where}.", messages.SUCCESS
+            request,
+            situation_saved(len(groups), form.cleaned_data["km_to_go"]),
+            messages.SUCCESS,
         )
         return HttpResponseRedirect(self.desk_url(stage))
 
@@ -191,9 +211,12 @@ class LiveDeskViews(admin.ModelAdmin):
         rows = len([line for line in text.strip().splitlines() if line.strip()])
         self.log_change(request, stage, f"Live desk: pasted arrivals ({rows} lines).")
         over = over_the_line(stage)
-        self.message_user(
-            request, f"Arrivals saved: {over} over the line.", messages.SUCCESS
+        saved = ngettext(
+            "Arrivals saved: %(count)s over the line.",
+            "Arrivals saved: %(count)s over the line.",
+            over,
         )
+        self.message_user(request, saved % {"count": over}, messages.SUCCESS)
         for line in lines:
             self.message_user(request, line, messages.SUCCESS)
         return HttpResponseRedirect(self.desk_url(stage))
@@ -201,14 +224,17 @@ class LiveDeskViews(admin.ModelAdmin):
     def desk_go_live(self, request: HttpRequest, stage: Stage) -> HttpResponse:
         if stage.status == Stage.Status.LIVE:
             self.message_user(
-                request, f"Stage {stage.number} is live already.", messages.INFO
+                request,
+                _("Stage %(number)s is live already.") % {"number": stage.number},
+                messages.INFO,
             )
         else:
             live.stage_go_live(stage=stage)
             self.log_change(request, stage, "Live desk: went live.")
             self.message_user(
                 request,
-                f"Stage {stage.number} is live: its pages show the live panel.",
+                _("Stage %(number)s is live: its pages show the live panel.")
+                % {"number": stage.number},
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(self.desk_url(stage))
@@ -217,7 +243,8 @@ class LiveDeskViews(admin.ModelAdmin):
         if stage.status != Stage.Status.LIVE:
             self.message_user(
                 request,
-                f"Stage {stage.number} is not live: nothing to make final.",
+                _("Stage %(number)s is not live: nothing to make final.")
+                % {"number": stage.number},
                 messages.ERROR,
             )
             return HttpResponseRedirect(self.desk_url(stage))
@@ -230,7 +257,8 @@ class LiveDeskViews(admin.ModelAdmin):
         self.log_change(request, stage, "Live desk: made final.")
         self.message_user(
             request,
-            f"Stage {stage.number} is final: its tables are official.",
+            _("Stage %(number)s is final: its tables are official.")
+            % {"number": stage.number},
             messages.SUCCESS,
         )
         return HttpResponseRedirect(self.desk_url(stage))
@@ -247,13 +275,7 @@ class LiveDeskViews(admin.ModelAdmin):
         it and a message at the top."""
         for reason in reasons:
             form.add_error(None, reason)
-        what = {"ticker": "the ticker entry", "situation": "the race situation"}
-        self.message_user(
-            request,
-            f"Nothing was saved: {what.get(name, 'the arrivals')} "
-            "needs correcting (see the form).",
-            messages.ERROR,
-        )
+        self.message_user(request, REFUSED[name], messages.ERROR)
         return bound or {name: form}
 
     # The page
@@ -269,7 +291,7 @@ class LiveDeskViews(admin.ModelAdmin):
         if "ticker" not in bound and (pk := form_int(request.GET.get("edit", ""))):
             editing = self.ticker_entry(stage, pk)
             if editing is None:
-                messages.warning(request, "That ticker entry was deleted meanwhile.")
+                messages.warning(request, _("That ticker entry was deleted meanwhile."))
         current = live_queries.situation(stage)
         forms = {
             "ticker": TickerForm(entry=editing),
@@ -284,7 +306,7 @@ class LiveDeskViews(admin.ModelAdmin):
             forms[name].fields[field].widget.attrs["autofocus"] = name == focused
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Live desk: stage {stage.number}",
+            "title": _("Live desk: stage %(number)s") % {"number": stage.number},
             "subtitle": str(stage),
             "opts": self.opts,
             "original": stage,
@@ -302,6 +324,24 @@ class LiveDeskViews(admin.ModelAdmin):
             "has_view_permission": self.has_view_permission(request, stage),
         }
         return TemplateResponse(request, "admin/stages/stage/live_desk.html", context)
+
+
+def situation_saved(groups: int, km) -> str:
+    """``Race situation saved: 3 groups, 45.5 km to go.`` (km in the page's
+    language: ``45,5`` in French)."""
+    if km is None:
+        saved = ngettext(
+            "Race situation saved: %(count)s group.",
+            "Race situation saved: %(count)s groups.",
+            groups,
+        )
+        return saved % {"count": groups}
+    saved = ngettext(
+        "Race situation saved: %(count)s group, %(km)s km to go.",
+        "Race situation saved: %(count)s groups, %(km)s km to go.",
+        groups,
+    )
+    return saved % {"count": groups, "km": number_format(km)}
 
 
 def ticker_lines(stage: Stage) -> list[tuple[TickerEntry, str, list[int]]]:

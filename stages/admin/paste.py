@@ -17,23 +17,34 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from stages.admin_pages import paste_pages
 from stages.forms import PasteForm
 from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult
-from stages.services import crossing_paste, paste, results, setup_paste_checkpoints
+from stages.services import (
+    crossing_paste,
+    paste,
+    results,
+    setup_paste_checkpoints,
+    wording,
+)
 
 
 @dataclass(frozen=True)
 class Kind:
     """A kind of paste: the model it writes, the actions on it the paste needs
-    (with the stage's change permission), its preview and its save. ``replaces``:
-    the editor may ask to remove the rows the paste leaves out (``remove``)."""
+    (with the stage's change permission), its preview and its save, its page's
+    name and title. ``replaces``: the editor may ask to remove the rows the paste
+    leaves out (``remove``)."""
 
     model: type[models.Model]
     actions: tuple[str, ...]
     preview: Callable[..., Any]
     save: Callable[..., str]
+    label: Promise
+    title: Promise  # with the stage's %(number)s
     replaces: bool = False
 
 
@@ -43,18 +54,24 @@ PASTES = {
         ("add", "change", "delete"),
         paste.result_preview,
         results.result_paste_save,
+        _("Paste results"),
+        _("Paste results: stage %(number)s"),
     ),
     "crossings": Kind(
         CheckpointCrossing,
         ("add", "change", "delete"),
         crossing_paste.crossing_preview,
         results.crossing_paste_save,
+        _("Paste crossings"),
+        _("Paste crossings: stage %(number)s"),
     ),
     "checkpoints": Kind(
         Checkpoint,
         ("add", "change"),
         setup_paste_checkpoints.checkpoints_preview,
         setup_paste_checkpoints.checkpoints_paste_save,
+        _("Paste checkpoints"),
+        _("Paste checkpoints: stage %(number)s"),
         replaces=True,
     ),
 }
@@ -124,7 +141,8 @@ class PasteViews(admin.ModelAdmin):
             self.message_user(request, refused.message, messages.ERROR)
             return False, refused.preview
         rows = len(text.strip().splitlines())
-        self.log_change(request, stage, f"Pasted {kind} ({rows} lines). {message}")
+        log = f"Pasted {kind} ({rows} lines). {wording.english(message)}"
+        self.log_change(request, stage, log)
         self.message_user(request, message, messages.SUCCESS)
         return True, None
 
@@ -139,7 +157,8 @@ class PasteViews(admin.ModelAdmin):
     ) -> TemplateResponse:
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Paste {kind}: stage {stage.number}",
+            "title": PASTES[kind].title % {"number": stage.number},
+            "paste_label": PASTES[kind].label,
             "subtitle": str(stage),
             "opts": self.opts,
             "original": stage,
@@ -152,7 +171,6 @@ class PasteViews(admin.ModelAdmin):
             "checkpoints": list(stage.checkpoints.all()) if kind != "results" else [],
             "replaces": PASTES[kind].replaces,
             "remove_missing": options.get("remove_missing", False),
-            "noun": kind,
             "has_view_permission": self.has_view_permission(request, stage),
         }
         return TemplateResponse(request, "admin/stages/stage/paste.html", context)

@@ -2,15 +2,20 @@
 later time (the save says when it appears, and staff see it on the stage page
 marked as a preview until then), saved and deleted through ``services.reports``."""
 
+from urllib.parse import urlencode
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path, reverse_lazy
+from django.urls import path, reverse, reverse_lazy
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from stages.forms import RowTokenForm, WritesThroughServices
@@ -22,7 +27,15 @@ from stages.services.reports import report_save, reports_delete
 class RaceReportForm(RowTokenForm):
     class Meta:
         model = RaceReport
-        fields = ["stage", "headline", "status", "published_at", "author", "body"]
+        fields = [
+            "stage",
+            "language",
+            "headline",
+            "status",
+            "published_at",
+            "author",
+            "body",
+        ]
         widgets = {
             "headline": forms.TextInput(attrs={"class": "vLargeTextField"}),
             "body": forms.Textarea(
@@ -41,19 +54,26 @@ class RaceReportForm(RowTokenForm):
             ),
         }
         help_texts = {
-            "body": "Markdown: blank line between paragraphs, **bold**, *italic*, "
-            "[link](https://…), ## subheading. The preview below is what fans see.",
-            "published_at": "A report published for a later time stays hidden "
-            "until then.",
+            "body": _(
+                "Markdown: blank line between paragraphs, **bold**, *italic*, "
+                "[link](https://…), ## subheading. The preview below is what fans see."
+            ),
+            "published_at": _(
+                "A report published for a later time stays hidden until then."
+            ),
         }
 
 
 class ReportVisibilityFilter(admin.SimpleListFilter):
-    title = "on the site"
+    title = _("on the site")
     parameter_name = "visible"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Shown now"), ("scheduled", "Scheduled"), ("no", "Draft")]
+        return [
+            ("yes", pgettext("report", "Shown now")),
+            ("scheduled", pgettext("report", "Scheduled")),
+            ("no", pgettext("report", "Draft")),
+        ]
 
     def queryset(self, request, queryset):
         now = timezone.now()
@@ -74,6 +94,7 @@ class RaceReportAdmin(WritesThroughServices):
     list_display = [
         "headline",
         "stage",
+        "language",
         "status",
         "visibility",
         "published_at",
@@ -81,6 +102,7 @@ class RaceReportAdmin(WritesThroughServices):
     ]
     list_filter = [
         "stage__edition",
+        "language",
         ReportVisibilityFilter,
         "status",
         "stage__number",
@@ -91,13 +113,13 @@ class RaceReportAdmin(WritesThroughServices):
     autocomplete_fields = ["stage"]
     date_hierarchy = "published_at"
 
-    @admin.display(description="on the site")
+    @admin.display(description=_("on the site"))
     def visibility(self, report: RaceReport) -> str:
         if report.status != RaceReport.Status.PUBLISHED:
-            return "Draft"
+            return pgettext("report", "Draft")
         if report.published_at > timezone.now():
-            return "Scheduled"
-        return "Shown"
+            return pgettext("report", "Scheduled")
+        return pgettext("report", "Shown")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "author":
@@ -112,7 +134,7 @@ class RaceReportAdmin(WritesThroughServices):
         if not request.user.is_superuser and "author" in form.base_fields:
             author = form.base_fields["author"]
             author.disabled = True
-            author.help_text = (
+            author.help_text = _(
                 "You sign the reports you add; a report keeps its author when "
                 "edited. Only a superuser chooses another author."
             )
@@ -154,19 +176,23 @@ class RaceReportAdmin(WritesThroughServices):
             return
         when = timezone.localtime(report.published_at)
         message = format_html(
-            "“{}” appears on the site on {} at {} ({}). Until then only staff see "
-            'it, marked as a preview, on <a href="{}">the stage page</a>.',
-            report.headline,
-            dateformat.format(when, "j F Y"),
-            dateformat.format(when, "H:i"),
-            timezone.get_current_timezone_name(),
-            report.get_absolute_url(),
+            _(
+                "“{headline}” appears on the site on {date} at {time} ({zone}). "
+                "Until then only staff see it, marked as a preview, on "
+                '<a href="{url}">the stage page</a>.'
+            ),
+            headline=report.headline,
+            date=dateformat.format(when, "j F Y"),
+            time=dateformat.format(when, "H:i"),
+            zone=timezone.get_current_timezone_name(),
+            url=report.get_absolute_url(),
         )
         self.message_user(request, message, messages.INFO)
 
     def render_change_form(self, request, context, *args, **kwargs):
         form = context["adminform"].form
         context["preview_html"] = render_markdown(form["body"].value() or "")
+        context["in_languages"] = _in_languages(kwargs.get("obj"))
         return super().render_change_form(request, context, *args, **kwargs)
 
     def get_urls(self):
@@ -195,3 +221,29 @@ def _preview(request: HttpRequest) -> HttpResponse:
         "admin/stages/racereport/change_form.html#report-preview",
         {"preview_html": render_markdown(request.POST.get("body", ""))},
     )
+
+
+def _in_languages(report: RaceReport | None) -> list[dict]:
+    """A saved report's stage in each other language: its report there (to edit)
+    or a link to write one, the stage and language filled in (1 query)."""
+    if report is None or report.pk is None:
+        return []
+    written = {
+        r.language: r
+        for r in RaceReport.objects.filter(stage_id=report.stage_id)
+        .exclude(pk=report.pk)
+        .order_by("-published_at")
+    }
+    add = reverse("admin:stages_racereport_add")
+    return [
+        {
+            "code": code,
+            "name": name,
+            "report": written.get(code),
+            "add_url": add
+            + "?"
+            + urlencode({"stage": report.stage_id, "language": code}),
+        }
+        for code, name in settings.LANGUAGES
+        if code != report.language or code in written
+    ]

@@ -5,6 +5,8 @@ stage and says what changed). Riders and teams are found without case or accents
 
 from django.contrib import admin
 from django.db.models import F, OuterRef, Subquery
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from racing.timefmt import format_gap, format_time
 from stages.admin.checkpoints import CheckpointForm
@@ -36,12 +38,13 @@ class CheckpointAdmin(WritesThroughServices):
 
 
 class StageNumberFilter(admin.SimpleListFilter):
-    title = "stage"
+    title = _("stage")
     parameter_name = "stage_number"
 
     def lookups(self, request, model_admin):
         numbers = Stage.objects.values_list("number", flat=True).distinct()
-        return [(str(n), f"Stage {n}") for n in sorted(set(numbers))]
+        label = gettext("Stage %(number)s")
+        return [(str(n), label % {"number": n}) for n in sorted(set(numbers))]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -98,31 +101,31 @@ class StageResultAdmin(FoldedSearch, WritesThroughServices):
     def delete_with_service(self, request, objs):
         return corrections.results_delete(results=objs)
 
-    @admin.display(description="stage", ordering="stage__number")
+    @admin.display(description=_("stage"), ordering="stage__number")
     def stage_number(self, r: StageResult) -> int:
         return r.stage.number
 
-    @admin.display(description="race", ordering="stage__edition")
+    @admin.display(description=_("race"), ordering="stage__edition")
     def edition(self, r: StageResult) -> str:
         return str(r.stage.edition)
 
-    @admin.display(description="bib", ordering="entry__bib")
+    @admin.display(description=_("bib"), ordering="entry__bib")
     def bib(self, r: StageResult) -> int:
         return r.entry.bib
 
-    @admin.display(description="rider", ordering="entry__rider__family_name")
+    @admin.display(description=_("rider"), ordering="entry__rider__family_name")
     def rider(self, r: StageResult) -> str:
         return r.entry.rider.display_name
 
-    @admin.display(description="team", ordering="entry__team__name")
+    @admin.display(description=_("team"), ordering="entry__team__name")
     def team(self, r: StageResult) -> str:
         return r.entry.team.name
 
-    @admin.display(description="time", ordering="time_s")
+    @admin.display(description=_("time"), ordering="time_s")
     def time(self, r: StageResult) -> str:
         return format_time(r.time_s)
 
-    @admin.display(description="gap")
+    @admin.display(description=_("gap"))
     def gap(self, r: StageResult) -> str:
         if r.time_s is None or r.winner_time is None:
             return ""
@@ -145,7 +148,7 @@ class CheckpointCrossingAdmin(FoldedSearch, WritesThroughServices):
     ordering = ["checkpoint__stage", "checkpoint", "rank"]
     autocomplete_fields = ["checkpoint", "entry"]
 
-    @admin.display(description="stage", ordering="checkpoint__stage__number")
+    @admin.display(description=_("stage"), ordering="checkpoint__stage__number")
     def stage(self, x: CheckpointCrossing) -> str:
         return str(x.checkpoint.stage)
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count, F, Max
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from editions.models import Entry
 from stages.admin.checkpoints import CheckpointInline
@@ -70,7 +71,7 @@ class StageResultInline(RowTokenInline):
     fields = [f for f in StageResultForm.Meta.fields if f != "stage"]
     autocomplete_fields = ["entry"]
     extra = 0
-    verbose_name_plural = "results"
+    verbose_name_plural = _("results")
 
     def get_queryset(self, request):
         queryset = (
@@ -137,9 +138,9 @@ class StageAdmin(LiveDeskViews, PasteViews, WritesThroughServices):
     list_per_page = 30
     fieldsets = [
         (None, {"fields": ["edition", "number", "date", "status"]}),
-        ("Route", {"fields": ["start", "finish", "distance_km", "type"]}),
+        (_("Route"), {"fields": ["start", "finish", "distance_km", "type"]}),
         (
-            "Scoring",
+            _("Scoring"),
             {"fields": ["points_scale", "team_times"], "classes": ["collapse"]},
         ),
     ]
@@ -158,11 +159,11 @@ class StageAdmin(LiveDeskViews, PasteViews, WritesThroughServices):
             initial["number"] = (last["number__max"] or 0) + 1
         return initial
 
-    @admin.display(description="route")
+    @admin.display(description=_("route"))
     def route(self, stage: Stage) -> str:
         return f"{stage.start} – {stage.finish}"
 
-    @admin.display(description="results", ordering="results__count")
+    @admin.display(description=_("results"), ordering="results__count")
     def result_count(self, stage: Stage) -> int:
         return stage.results__count
 

@@ -5,7 +5,8 @@ in its docstring), whatever the number of riders, and returns plain rows.
 - ``results``: a stage's tables (result, by teams on a team time trial,
   classifications), jerseys, name filter;
 - ``checkpoints``: a stage's sprints, climbs and bonus points, who scored there;
-- ``races``: the stage or edition of a URL, editions, leaders, GC gaps, reports.
+- ``races``: the stage or edition of a URL, editions, leaders, GC gaps.
+- ``reports``: race reports, in the page's language where it has one.
 
 Which tables exist is the registry's (``racing.registry``); ``TABLES`` is its map
 of table keys, re-exported for the views' check of a URL's table.
@@ -28,17 +29,20 @@ from stages.queries.races import (
     edition_cards,
     edition_of,
     edition_stage_lines,
-    feed_reports,
     gc_gap_series,
-    latest_reports,
     latest_stage_number,
     latest_stage_with_results,
     leaders,
     next_stage,
-    report_groups,
     stage_of,
-    stage_reports,
     team_codes,
+)
+from stages.queries.reports import (
+    feed_reports,
+    in_language,
+    latest_reports,
+    report_groups,
+    stage_reports,
 )
 from stages.queries.results import (
     StageTop,
@@ -82,6 +86,7 @@ __all__ = [
     "gc_gap_series",
     "jerseys_after",
     "feed_reports",
+    "in_language",
     "latest_reports",
     "report_groups",
     "latest_stage_number",

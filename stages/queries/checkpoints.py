@@ -12,6 +12,8 @@ number of checkpoints and crossings.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_lazy
+
 from racing import standings
 from stages.inputs import edition_rules
 from stages.models import Checkpoint, CheckpointCrossing, Stage
@@ -20,9 +22,9 @@ from stages.queries.rows import rider_ref as make_rider_ref
 
 # A checkpoint's kind as the pages name it (stage table, strip, rider page).
 KIND_LABELS = {
-    Checkpoint.Kind.SPRINT: "Sprint",
-    Checkpoint.Kind.CLIMB: "Climb",
-    Checkpoint.Kind.BONUS: "Bonus point",
+    Checkpoint.Kind.SPRINT: gettext_lazy("Sprint"),
+    Checkpoint.Kind.CLIMB: gettext_lazy("Climb"),
+    Checkpoint.Kind.BONUS: gettext_lazy("Bonus point"),
 }
 _FIELDS = ("pk", "name", "kind", "km", "category", "multiplier", "altitude_m", "scale")
 
@@ -39,7 +41,7 @@ class CheckpointWords:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def category_text(self) -> str:
@@ -109,7 +111,10 @@ def category_text(code: str, label: str = "") -> str:
     category the race does not rename, else its label (HC, Cima Coppi,
     Especial); "" for none (a sprint, a bonus point)."""
     label = label or code
-    return f"cat. {label}" if label.isdigit() else label
+    if not label.isdigit():
+        return label
+    # Translators: a climb's category, "cat. 1" (the fourth is the easiest).
+    return gettext("cat. %(category)s") % {"category": label}
 
 
 def edition_has_checkpoints(edition_id: int) -> bool:

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
 from editions.models import Edition, Team
 from racing import registry
-from stages.models import RaceReport, Stage, StageResult, Standing
+from stages.models import Stage, StageResult, Standing
 from stages.queries.results import RESULT_FIELDS, result_row, team_time_trial
 from stages.queries.rows import (
     RIDER_FIELDS,
@@ -175,61 +175,6 @@ def edition_cards() -> list[EditionCard]:
         cards.values(),
         key=lambda c: (-c.edition.year, c.first_day is None, c.first_day),
     )
-
-
-def latest_reports(limit: int = 5) -> list[RaceReport]:
-    """Published race reports of published editions, newest first, with stage and
-    race (1 query)."""
-    return list(
-        RaceReport.objects.published()
-        .filter(stage__edition__published=True)
-        .select_related("stage__edition__race")
-        .order_by("-published_at")[:limit]
-    )
-
-
-@dataclass(slots=True)
-class ReportGroup:
-    """The home page's race reports of one edition, under that edition's name."""
-
-    edition: Edition
-    reports: list[RaceReport] = field(default_factory=list)
-    current: bool = False
-
-
-def report_groups(current: Edition, limit: int = 4) -> list[ReportGroup]:
-    """The ``limit`` newest published reports, grouped by edition: the current
-    edition's group first (present even when empty), then the others by their
-    newest report (1 query). A report always sits under its own edition's name:
-    a Tour report never reads as news of the Vuelta."""
-    groups = {current.pk: ReportGroup(current, current=True)}
-    for report in latest_reports(limit):
-        edition = report.stage.edition
-        groups.setdefault(edition.pk, ReportGroup(edition)).reports.append(report)
-    return list(groups.values())
-
-
-def feed_reports(limit: int = 30) -> list[RaceReport]:
-    """The feed's published race reports of published editions, newest first, with
-    stage, race and author (1 query)."""
-    return list(
-        RaceReport.objects.published()
-        .filter(stage__edition__published=True)
-        .select_related("stage__edition__race", "author")
-        .order_by("-published_at", "-pk")[:limit]
-    )
-
-
-def stage_reports(stage: Stage, *, scheduled: bool = False) -> list[RaceReport]:
-    """The stage's published race reports, newest first (1 query); with
-    ``scheduled`` (staff previewing), also those whose publication time is still
-    to come (``RaceReport.is_scheduled``)."""
-    reports = RaceReport.objects.filter(stage=stage)
-    if scheduled:
-        reports = reports.filter(status=RaceReport.Status.PUBLISHED)
-    else:
-        reports = reports.published()
-    return list(reports.order_by("-published_at"))
 
 
 @dataclass(slots=True)

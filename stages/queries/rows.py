@@ -3,6 +3,8 @@ teams group its riders' rows), and the columns they are read from."""
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import pgettext_lazy
+
 from racing.text import PersonName
 from stages.models import StageResult
 
@@ -17,6 +19,19 @@ RIDER_FIELDS = (
 )
 TEAM_FIELDS = ("team__code", "team__name", "team__country")
 TEAM_FIELDS_ENTRY = ("entry__team__code", "entry__team__name", "entry__team__country")
+# A rider's status as the pages abbreviate it, in the page's language (the code,
+# DNF..., stays the data's: CSV, JSON, the race package).
+STATUS_ABBREVIATIONS = {
+    StageResult.Status.DNF: pgettext_lazy("status abbreviation", "DNF"),
+    StageResult.Status.DNS: pgettext_lazy("status abbreviation", "DNS"),
+    StageResult.Status.OTL: pgettext_lazy("status abbreviation", "OTL"),
+    StageResult.Status.DSQ: pgettext_lazy("status abbreviation", "DSQ"),
+}
+
+
+def status_abbreviation(code: str) -> str:
+    """``DNF`` as the page's language abbreviates it (an unknown code as it is)."""
+    return str(STATUS_ABBREVIATIONS.get(code, code))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +75,10 @@ class Row:
     @property
     def status_label(self) -> str:
         return StageResult.Status(self.status).label
+
+    @property
+    def status_abbreviation(self) -> str:
+        return status_abbreviation(self.status)
 
     @property
     def movement(self) -> int | None:

@@ -9,12 +9,16 @@ The pastes and the package import check the same with the readers of
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from editions.models import Edition
 from racing import standings
 from racing.parsing.racefiles import NameClash, name_clashes, scale_problem
 from stages.inputs import edition_rules
 from stages.models import Checkpoint
+
+# The rules' key of the climbs' scales (RACE_PACKAGE.md), never translated.
+_KEY = "climb_points"
 
 
 def checkpoint_problems(
@@ -100,7 +104,13 @@ def stage_names_check(
         pk, why = clash
         message = why.message("a checkpoint of this stage")
         number = saved[pk].stage.number
-        raise ValidationError({"name": f"Stage {number}: {message}"}, code="name")
+        raise ValidationError(
+            {
+                "name": _("Stage %(number)s: %(problem)s")
+                % {"number": number, "problem": message}
+            },
+            code="name",
+        )
 
 
 def _written_clash(
@@ -147,8 +157,12 @@ def missing_scales(
     except (ValueError, TypeError):
         return []
     return [
-        f"stage {number}: the climb {name!r} scores on the scale {scale!r}, which "
-        "these rules do not have (add it to climb_points, or change the climb)"
+        _(
+            # Translators: key is the rules' key climb_points (not translated).
+            "stage %(number)s: the climb %(name)s scores on the scale %(scale)s, "
+            "which these rules do not have (add it to %(key)s, or change the climb)"
+        )
+        % {"number": number, "name": repr(name), "scale": repr(scale), "key": _KEY}
         for number, name, scale in scales_in_use(edition)
         if scale not in scales
     ]

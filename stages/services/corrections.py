@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult
 from stages.services.checkpoints import (
@@ -93,7 +94,7 @@ def rows_validate(row: StageRow) -> None:
     stage = row.stage if isinstance(row, StageResult) else row.checkpoint.stage
     if row.entry.edition_id != stage.edition_id:
         raise ValidationError(
-            {"entry": "This rider is not on this race's start list."}, code="entry"
+            {"entry": _("This rider is not on this race's start list.")}, code="entry"
         )
     if stage.status == Stage.Status.CANCELLED:
         raise ValidationError(not_raced_message(stage), code="not_raced")
@@ -101,11 +102,13 @@ def rows_validate(row: StageRow) -> None:
 
 def not_raced_message(stage: Stage) -> str:
     """Why a stage that was not raced takes no result or crossing."""
-    return (
-        f"Stage {stage.number} was not raced (its status is “Not raced”): it takes "
-        "no results or crossings. Change its status on the stage's page first if "
-        "it was raced after all."
-    )
+    return _(
+        # Translators: status is the label of the status "Not raced", as the stage's
+        # page shows it.
+        "Stage %(number)s was not raced (its status is “%(status)s”): it takes no "
+        "results or crossings. Change its status on the stage's page first if it "
+        "was raced after all."
+    ) % {"number": stage.number, "status": Stage.Status.CANCELLED.label}
 
 
 def rows_apply(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> None:
@@ -124,8 +127,9 @@ def rows_apply(saved: Sequence[StageRow], deleted: Sequence[StageRow]) -> None:
             # Replaced by a paste or deleted since the editor opened it: saving it
             # would bring it back.
             raise ValidationError(
-                f"{row._meta.verbose_name.capitalize()} {row.pk} was replaced or "
-                "deleted by another save meanwhile.",
+                # Translators: row is the kind of row (its model's name), capitalised.
+                _("%(row)s %(pk)s was replaced or deleted by another save meanwhile.")
+                % {"row": str(row._meta.verbose_name).capitalize(), "pk": row.pk},
                 code="gone",
             )
         rows_validate(row)

@@ -2,6 +2,9 @@
 the edition's rules, and preview the standings once (``paste``). Nothing here
 writes to the database (saving is ``results.crossing_paste_save``)."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
 from racing import standings
 from racing.parsing.crossings import parse_crossings_table
 from racing.text import fold
@@ -18,14 +21,41 @@ from stages.services.paste import (
     with_changes,
 )
 
+# How the parser's problems name the paste ("Pasted crossings line 4: …"): English,
+# as the parser's words are.
 CROSSINGS_LABEL = "Pasted crossings"
+# A note per award a stage's results may carry, by column (kept untranslated).
+_PUBLISHED = (
+    (
+        "bonus",
+        gettext_noop(
+            "This stage's results carry published time bonuses: the crossings do "
+            "not change them (clear the %(column)s column to have them computed)."
+        ),
+    ),
+    (
+        "points",
+        gettext_noop(
+            "This stage's results carry published points: the crossings do not "
+            "change them (clear the %(column)s column to have them computed)."
+        ),
+    ),
+    (
+        "kom_points",
+        gettext_noop(
+            "This stage's results carry published mountains points: the crossings "
+            "do not change them (clear the %(column)s column to have them "
+            "computed)."
+        ),
+    ),
+)
 
 
 def crossing_rows(stage: Stage, text: str) -> Preview:
     """Pasted crossings for ``stage``, read and checked row by row, each with what
     its place is worth (no standings: 6 queries)."""
     if not text.strip():
-        return Preview("crossings", [], ["Paste the crossings first."])
+        return Preview("crossings", [], [_("Paste the crossings first.")])
     if stage.status == Stage.Status.CANCELLED:
         return not_raced_preview("crossings", stage)
     checkpoints = {fold(c.name): c for c in Checkpoint.objects.filter(stage=stage)}
@@ -119,12 +149,27 @@ def _award(
         return ""
     parts = []
     if won.bonus:
-        parts.append(f"{won.bonus} s bonus")
+        count = {"count": won.bonus}
+        parts.append(
+            ngettext("%(count)s s bonus", "%(count)s s bonus", won.bonus) % count
+        )
     if won.points:
-        parts.append(f"{won.points} points")
+        count = {"count": won.points}
+        parts.append(
+            ngettext("%(count)s point", "%(count)s points", won.points) % count
+        )
     if won.kom_points:
-        parts.append(f"{won.kom_points} mountains points")
-    return ", ".join(parts) or "nothing"
+        count = {"count": won.kom_points}
+        parts.append(
+            ngettext(
+                "%(count)s mountains point",
+                "%(count)s mountains points",
+                won.kom_points,
+            )
+            % count
+        )
+    # Translators: what a place at a checkpoint is worth, when it is worth nothing.
+    return ", ".join(parts) or _("nothing")
 
 
 def _published_award_notes(stage: Stage) -> list[str]:
@@ -132,15 +177,8 @@ def _published_award_notes(stage: Stage) -> list[str]:
     results = StageResult.objects.filter(stage=stage)
     total = results.count()
     notes = []
-    for column, label in (
-        ("bonus", "time bonuses"),
-        ("points", "points"),
-        ("kom_points", "mountains points"),
-    ):
+    for column, note in _PUBLISHED:
         published = results.filter(**{f"{column}__isnull": False}).count()
         if total and published == total:
-            notes.append(
-                f"This stage's results carry published {label}: the crossings do "
-                f"not change them (clear the {column} column to have them computed)."
-            )
+            notes.append(_(note) % {"column": column})
     return notes

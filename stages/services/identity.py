@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from editions.models import Entry, Rider, edition_start
 from racing.text import fold, slugify
@@ -102,14 +103,18 @@ def undecided(
         p = match.person
         if key not in decisions:
             problems.append(
-                f"bib {key}: {p.given_name} {p.family_name} has the name of a known "
-                "rider with another birth date: say whether he is that rider or a "
-                "new one"
+                _(
+                    "bib %(bib)s: %(name)s has the name of a known rider with another "
+                    "birth date: say whether he is that rider or a new one"
+                )
+                % {"bib": key, "name": f"{p.given_name} {p.family_name}"}
             )
         elif decisions[key] is not None and decisions[key] not in {
             r.pk for r in match.namesakes
         }:
-            problems.append(f"bib {key}: the rider chosen is not a namesake")
+            problems.append(
+                _("bib %(bib)s: the rider chosen is not a namesake") % {"bib": key}
+            )
     return problems
 
 

@@ -11,13 +11,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from editions.models import Edition, Entry, Team
 from racing import registry, standings
 from racing.timefmt import format_gap
 from stages import inputs as engine_inputs
+from stages import vocabulary
 from stages.models import Stage, Standing
 from stages.services import recompute
+from stages.services.wording import Said, joined, said
 
 
 @dataclass(frozen=True)
@@ -101,14 +105,6 @@ def stored_leaders(edition: Edition, from_stage: int = 1) -> Leaders:
     return out
 
 
-def _margin(classification: registry.Table, margin: int | None) -> str:
-    if margin is None:
-        return ""
-    if classification.is_points:
-        return f" by {margin} point{'s' if margin != 1 else ''}"
-    return f" by {format_gap(margin).lstrip('+')}"
-
-
 def rider_names(edition: Edition, entry_ids: Iterable[int]) -> dict[int, str]:
     """Family names ("Vingegaard"), or full names when another rider of the race
     shares the family name ("Simon Yates", "Adam Yates")."""
@@ -137,12 +133,13 @@ def describe_changes(
     before: Leaders,
     after: Sequence[standings.StageStandings],
     stage_number: int,
-) -> list[str]:
+) -> list[Said]:
     """What changed at the top of the standings, after ``stage_number`` and after
     the last stage with results (when later): the GC leader and margin always,
     the other classifications only when their leader changed. ``before`` are
     :func:`stored_leaders` read before the write, ``after`` the new standings
-    (3 queries, for the names)."""
+    (3 queries, for the names). In the editor's language, with the English words
+    for the change log (``wording``)."""
     last = max((s.stage_number for s in after), default=stage_number)
     checkpoints = [stage_number] + ([last] if last > stage_number else [])
     pairs = [(n, dict(before.get(n, {})), leaders_after(after, n)) for n in checkpoints]
@@ -159,8 +156,14 @@ def describe_changes(
         if number != stage_number and not parts:
             continue
         if number == stage_number and len(parts) <= 1:
-            parts.append("no other leader changed")
-        lines.append(f"after stage {number}: " + "; ".join(parts))
+            parts.append(said(lambda p: _("no other leader changed")))
+        lines.append(
+            said(
+                lambda p: _("after stage %(number)s: %(changes)s") % p,
+                number=number,
+                changes=joined("; ", parts),
+            )
+        )
     return lines
 
 
@@ -190,23 +193,69 @@ def _change(
     now: Leader | None,
     name: Callable[[registry.Table, Leader], str],
     edited_stage: bool,
-) -> list[str]:
+) -> list[Said]:
     """The words for one classification's leader, or nothing when unchanged."""
+    title = Said(vocabulary.leader_title(c.key), c.leader_title)
     if now is None:
-        return [f"nobody leads {c.leader_title}"] if was is not None else []
-    verb = "leads" if c.individual else "lead"
-    text = f"{name(c, now)} {verb} {c.leader_title}{_margin(c, now.margin)}"
+        if was is None:
+            return []
+        return [said(lambda p: _("nobody leads %(title)s") % p, title=title)]
+    text = _leads(c, name(c, now), title, now.margin)
     if was is not None and was.holder_id != now.holder_id:
-        return [f"{text} (was {name(c, was)})"]
+        was_name = name(c, was)
+        return [
+            said(
+                lambda p: _("%(change)s (was %(name)s)") % p, change=text, name=was_name
+            )
+        ]
     if c is registry.GENERAL and edited_stage:
         if was is not None and was.margin != now.margin:
-            text += f" (was{_margin(c, was.margin)})"
+            text = _was_margin(text, was.margin)
         return [text]
     return [text] if was is None else []
 
 
-def summary(lines: Sequence[str]) -> str:
-    """``Standings updated after stage 12: Vingegaard leads the GC by 7:35; …``."""
+def _leads(c: registry.Table, holder: str, title: Said, margin: int | None) -> Said:
+    """``Pogačar leads the GC by 0:17``, ``… by 12 points`` (a team: ``… lead
+    …``; the team classification counts time)."""
+    params = {"name": holder, "title": title}
+    if margin is None:
+        if c.individual:
+            return said(lambda p: _("%(name)s leads %(title)s") % p, **params)
+        return said(lambda p: _("%(name)s lead %(title)s") % p, **params)
+    if c.is_points:
+        return said(
+            lambda p: (
+                ngettext(
+                    "%(name)s leads %(title)s by %(count)s point",
+                    "%(name)s leads %(title)s by %(count)s points",
+                    p["count"],
+                )
+                % p
+            ),
+            count=margin,
+            **params,
+        )
+    params["time"] = format_gap(margin).lstrip("+")
+    if c.individual:
+        return said(lambda p: _("%(name)s leads %(title)s by %(time)s") % p, **params)
+    return said(lambda p: _("%(name)s lead %(title)s by %(time)s") % p, **params)
+
+
+def _was_margin(text: Said, margin: int | None) -> Said:
+    """``text`` with the GC leader's margin before (a time): ``… (was by 0:17)``."""
+    if margin is None:
+        # Translators: the GC leader had no margin before the edit (no second rider).
+        return said(lambda p: _("%(change)s (was)") % p, change=text)
+    time = format_gap(margin).lstrip("+")
+    return said(lambda p: _("%(change)s (was by %(time)s)") % p, change=text, time=time)
+
+
+def summary(lines: Sequence[str]) -> Said:
+    """``Standings updated after stage 12: Vingegaard leads the GC by 7:35; …``
+    (the English words for the change log in ``english``: ``wording``)."""
     if not lines:
-        return "Standings updated: no stage has results."
-    return "Standings updated " + ". ".join(lines) + "."
+        return said(lambda p: _("Standings updated: no stage has results."))
+    return said(
+        lambda p: _("Standings updated %(changes)s.") % p, changes=joined(". ", lines)
+    )

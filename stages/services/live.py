@@ -13,6 +13,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from editions.models import Entry
 from live.models import KM_MAX, TEXT_MAX_LENGTH, RaceSituation, RoadGroup, TickerEntry
@@ -25,6 +28,7 @@ from stages.services.results import read_stage_results
 from stages.services.stage import status_refresh
 from stages.services.writes import Expected, RowRefused, Touched, expecting, write
 
+# How the parser's problems name the pasted arrivals: English, as its words are.
 ARRIVALS_LABEL = "arrivals"
 
 
@@ -38,11 +42,12 @@ class LiveRefused(Exception):
 
 
 def not_live_message(stage: Stage) -> str:
-    return (
-        f"Stage {stage.number} is not live ({stage.get_status_display().lower()}): "
-        "nothing was saved. Start it with “Go live” on the stage's live desk "
-        "in the admin first."
-    )
+    return _(
+        # Translators: status is the stage's status in lower case ("scheduled");
+        # “Go live” is the button of the live desk.
+        "Stage %(number)s is not live (%(status)s): nothing was saved. Start it "
+        "with “Go live” on the stage's live desk in the admin first."
+    ) % {"number": stage.number, "status": stage.get_status_display().lower()}
 
 
 def _locked_live(stage: Stage) -> Stage:
@@ -57,27 +62,40 @@ def km_problems(stage: Stage, km_to_go: Decimal | float | None) -> list[str]:
     if km_to_go is None:
         return []
     if km_to_go < 0:
-        return ["Km to go cannot be below zero."]
+        return [_("Km to go cannot be below zero.")]
     limit = max(stage.distance_km or 0, 0) or KM_MAX
     if km_to_go > limit:
-        return [f"Km to go ({km_to_go}) is more than the stage's {limit} km."]
+        km = {"km": number_format(km_to_go), "limit": number_format(limit)}
+        return [_("Km to go (%(km)s) is more than the stage's %(limit)s km.") % km]
     return []
 
 
 def text_problems(text: str) -> list[str]:
     if not text.strip():
-        return ["Write the ticker text."]
+        return [_("Write the ticker text.")]
     if len(text) > TEXT_MAX_LENGTH:
-        return [f"The text has {len(text)} characters; at most {TEXT_MAX_LENGTH}."]
+        count = {"count": len(text), "most": TEXT_MAX_LENGTH}
+        return [
+            ngettext(
+                "The text has %(count)s character; at most %(most)s.",
+                "The text has %(count)s characters; at most %(most)s.",
+                len(text),
+            )
+            % count
+        ]
     if any(not c.isprintable() and c not in "\n\t" for c in text):
-        return ["The text holds control characters: type it again."]
+        return [_("The text holds control characters: type it again.")]
     return []
 
 
 def _entries_by_bib(stage: Stage, bibs: Sequence[int]) -> tuple[list[int], list[str]]:
     """Entry ids of ``bibs`` in the stage's race, and a message per unknown bib."""
     found = _bibs(stage) if bibs else {}
-    missing = [f"No rider has bib {b} in this race." for b in bibs if b not in found]
+    missing = [
+        _("No rider has bib %(bib)s in this race.") % {"bib": b}
+        for b in bibs
+        if b not in found
+    ]
     return [found[b] for b in bibs if b in found], missing
 
 
@@ -95,7 +113,10 @@ class TickerLine:
         problems = text_problems(self.text) + km_problems(stage, self.km_to_go)
         if self.kind not in TickerEntry.Kind.values:
             kinds = ", ".join(TickerEntry.Kind.values)
-            problems.append(f"Unknown kind “{self.kind}”: one of {kinds}.")
+            problems.append(
+                _("Unknown kind “%(kind)s”: one of %(kinds)s.")
+                % {"kind": self.kind, "kinds": kinds}
+            )
         return problems
 
 
@@ -188,7 +209,7 @@ def situation_save(
         problems += live.group_problems(groups, start_list, out, arrived)
         if problems:
             raise LiveRefused(problems)
-        situation, _ = RaceSituation.objects.update_or_create(
+        situation, _created = RaceSituation.objects.update_or_create(
             stage=current, defaults={"km_to_go": km_to_go, "updated_at": timezone.now()}
         )
         situation.groups.all().delete()
@@ -252,10 +273,16 @@ def _clash_problems(
     problems = []
     for row in new:
         if (old := have.get(row.entry_id)) is not None:
-            place = f"rank {old.rank}" if old.rank else old.status
-            problems.append(f"Bib {bibs[row.entry_id]} already has a row ({place}).")
+            held = {"bib": bibs[row.entry_id], "rank": old.rank, "status": old.status}
+            if old.rank:
+                problems.append(
+                    _("Bib %(bib)s already has a row (rank %(rank)s).") % held
+                )
+            else:
+                # Translators: status is a status of the results format: DNF, DNS…
+                problems.append(_("Bib %(bib)s already has a row (%(status)s).") % held)
         elif row.rank is not None and row.rank in ranks:
-            problems.append(f"Rank {row.rank} is already taken.")
+            problems.append(_("Rank %(rank)s is already taken.") % {"rank": row.rank})
     return problems
 
 
@@ -269,7 +296,7 @@ def arrivals_paste_save(*, stage: Stage, text: str) -> list[str]:
             current, ARRIVALS_LABEL, text, header_optional=True, first_time=first
         )
         if not text.strip():
-            raise LiveRefused(["Paste the riders who have arrived first."])
+            raise LiveRefused([_("Paste the riders who have arrived first.")])
         if not table.ok:
             raise LiveRefused(table.problems)
         return result_objects(current, table.rows, _bibs(current))
@@ -307,15 +334,15 @@ def stage_make_final(*, stage: Stage) -> list[str]:
     return _status(stage, Stage.Status.FINISHED)
 
 
-NOBODY_IN = (
+NOBODY_IN = gettext_noop(
     "Nobody is over the line yet: nothing was changed. Paste the arrivals first "
     "(making the stage final puts every rider without a row out of the race)."
 )
 
 
-NOT_RACED = (
-    "Stage {number} is marked not raced: nothing was changed. Change its status on "
-    "the stage's page first if it is raced after all."
+NOT_RACED = gettext_noop(
+    "Stage %(number)s is marked not raced: nothing was changed. Change its status "
+    "on the stage's page first if it is raced after all."
 )
 
 
@@ -326,10 +353,10 @@ def _status(stage: Stage, status: str) -> list[str]:
     def change() -> None:
         stored = Stage.objects.select_related("edition__race").get(pk=stage.pk)
         if stored.status == Stage.Status.CANCELLED:
-            raise LiveRefused([NOT_RACED.format(number=stored.number)])
+            raise LiveRefused([_(NOT_RACED) % {"number": stored.number}])
         finishing = stored.status == Stage.Status.LIVE and status != Stage.Status.LIVE
         if finishing and not StageResult.objects.filter(stage=stored).exists():
-            raise LiveRefused([NOBODY_IN])
+            raise LiveRefused([_(NOBODY_IN)])
         stored.status = status
         stored.save(update_fields=["status"])
         status_refresh(stored)

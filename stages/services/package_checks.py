@@ -7,8 +7,10 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from editions.models import Race, Rider, Team
+from racing.package_writer import report_file
 from racing.parsing.package import CheckpointSpec, Package, StageSpec
 from stages.models import Checkpoint, RaceReport, Stage
 from stages.services.identity import DECIDE, RiderMatch
@@ -17,13 +19,18 @@ from stages.services.identity import DECIDE, RiderMatch
 def field_problems(package: Package) -> list[str]:
     """What the models' fields refuse of the package's rows (a team name longer
     than 120 characters, a distance too large): no query."""
+    # Each row named by its file (never translated) and key.
     rows: list[tuple[str, models.Model, tuple[str, ...]]] = [
-        (f"teams.csv: team {code}", Team(code=code, name=name, country=country), ())
+        (
+            _("%(file)s: team %(code)s") % {"file": "teams.csv", "code": code},
+            Team(code=code, name=name, country=country),
+            (),
+        )
         for code, (name, country) in package.teams.items()
     ]
     rows += [
         (
-            f"riders.csv: bib {bib}",
+            _("%(file)s: bib %(bib)s") % {"file": "riders.csv", "bib": bib},
             Rider(
                 given_name=spec.given_name,
                 family_name=spec.family_name,
@@ -35,16 +42,25 @@ def field_problems(package: Package) -> list[str]:
         for bib, (spec, nationality, born) in package.riders.items()
     ]
     rows += [
-        (f"stages.csv: stage {n}", stage_of(n, spec), ())
+        (
+            _("%(file)s: stage %(number)s") % {"file": "stages.csv", "number": n},
+            stage_of(n, spec),
+            (),
+        )
         for n, spec in package.stages.items()
     ]
     rows += [
-        (f"checkpoints.csv: stage {c.stage} {c.name!r}", checkpoint_of(c), ())
+        (
+            _("%(file)s: stage %(number)s %(name)s")
+            % {"file": "checkpoints.csv", "number": c.stage, "name": repr(c.name)},
+            checkpoint_of(c),
+            (),
+        )
         for c in package.checkpoints
     ]
     rows += [
-        (f"reports/stage-{n:02d}.md", RaceReport(headline=h, body=b), ("published_at",))
-        for n, (h, b) in package.reports.items()
+        (report_file(n, lang), RaceReport(headline=h, body=b), ("published_at",))
+        for (n, lang), (h, b) in package.reports.items()
     ]
     return [p for label, obj, skip in rows for p in _refused(label, obj, skip)]
 
@@ -87,8 +103,11 @@ def _refused(label: str, obj: models.Model, skip: Iterable[str]) -> list[str]:
     try:
         obj.clean_fields(exclude=exclude)
     except ValidationError as exc:
+        # Translators: where is a row of a file ("teams.csv: team UAD"), field a
+        # field's name (not translated), problem why its value is refused.
+        why = _("%(where)s: %(field)s: %(problem)s")
         return [
-            f"{label}: {name}: {message}"
+            why % {"where": label, "field": name, "problem": message}
             for name, messages in exc.message_dict.items()
             for message in messages
         ]
@@ -100,8 +119,18 @@ def race_problems(package: Package) -> list[str]:
     is refused (1 query)."""
     other = Race.objects.filter(name=package.race_name).exclude(slug=package.slug)
     return [
-        f"edition.toml: the race {race.name!r} has the address {race.slug!r} here, "
-        f"not {package.slug!r}: use slug = {race.slug!r}"
+        _(
+            # Translators: file is edition.toml and key its key slug (not translated).
+            "%(file)s: the race %(race)s has the address %(slug)s here, not "
+            "%(package)s: use %(key)s = %(slug)s"
+        )
+        % {
+            "file": "edition.toml",
+            "race": repr(race.name),
+            "slug": repr(race.slug),
+            "package": repr(package.slug),
+            "key": "slug",
+        }
         for race in other[:1]
     ]
 
@@ -125,8 +154,13 @@ def same_rider_problems(
             continue
         if key in seen:
             problems.append(
-                f"riders.csv: bib {bib}: {p.given_name} {p.family_name} is the same "
-                f"rider as bib {seen[key]}"
+                _("%(file)s: bib %(bib)s: %(name)s is the same rider as bib %(other)s")
+                % {
+                    "file": "riders.csv",
+                    "bib": bib,
+                    "name": f"{p.given_name} {p.family_name}",
+                    "other": seen[key],
+                }
             )
         seen.setdefault(key, bib)
     return problems

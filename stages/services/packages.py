@@ -15,6 +15,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from editions.models import Edition, Entry, Race, Team
 from racing.parsing.csvrows import PackageError
@@ -66,6 +68,22 @@ def report_time(day: date) -> datetime:
     return datetime.combine(day, time(19, 30), tzinfo=ZoneInfo("Europe/Paris"))
 
 
+# What a package holds, in words, by key of ``PackagePreview.counts``.
+COUNTED = {
+    "stages": ngettext_lazy("%(count)s stage", "%(count)s stages", "count"),
+    "teams": ngettext_lazy("%(count)s team", "%(count)s teams", "count"),
+    "riders": ngettext_lazy("%(count)s rider", "%(count)s riders", "count"),
+    "result rows": ngettext_lazy(
+        "%(count)s result row", "%(count)s result rows", "count"
+    ),
+    "checkpoints": ngettext_lazy(
+        "%(count)s checkpoint", "%(count)s checkpoints", "count"
+    ),
+    "crossings": ngettext_lazy("%(count)s crossing", "%(count)s crossings", "count"),
+    "reports": ngettext_lazy("%(count)s report", "%(count)s reports", "count"),
+}
+
+
 @dataclass
 class PackagePreview:
     """What a package would create, before anything is saved: its counts, its
@@ -91,6 +109,11 @@ class PackagePreview:
             "crossings": sum(len(rows) for rows in p.crossings.values()),
             "reports": len(p.reports),
         }
+
+    @property
+    def counted(self) -> list[str]:
+        """:attr:`counts` in the editor's language: ``21 stages``, ``1 team``."""
+        return [COUNTED[key] % {"count": n} for key, n in self.counts.items()]
 
     def riders(self, status: str) -> list[RiderMatch]:
         """The matches of one status (``KNOWN``, ``NEW``, ``DECIDE``), by bib."""
@@ -133,7 +156,7 @@ def package_preview(source: PackageFiles | str | Path) -> PackagePreview:
     except PackageError as exc:
         return PackagePreview(None, exc.problems)
     problems = checks.field_problems(package) + checks.race_problems(package)
-    matches, _ = match_riders(people_of(package))
+    matches, _taken = match_riders(people_of(package))
     problems += checks.same_rider_problems(matches, {})
     existing = (
         Edition.objects.select_related("race")
@@ -180,17 +203,20 @@ def package_upload_save(
     except IntegrityError:
         # Another editor saved the same race and year, or the same new rider, in
         # between: a fresh preview shows it.
+        raced = {"race": p.race_name, "year": p.year}
         raise PackageRefused(
             [
-                f"{p.race_name} {p.year}: someone saved riders or this edition in the "
-                "meantime; nothing was saved: preview again"
+                _(
+                    "%(race)s %(year)s: someone saved riders or this edition in the "
+                    "meantime; nothing was saved: preview again"
+                )
+                % raced
             ],
             package_preview(files),
         ) from None
     if not created:  # saved by another editor since this preview
-        raise PackageRefused(
-            [f"{edition} was just saved by someone else: preview again"], preview
-        )
+        saved = _("%(edition)s was just saved by someone else: preview again")
+        raise PackageRefused([saved % {"edition": edition}], preview)
     return edition
 
 
@@ -200,17 +226,21 @@ def _replace_problems(
     if existing is None:
         return []
     if not replace:
-        return [
-            f"{existing} exists already: choose to replace it, or change the year "
-            "in edition.toml"
-        ]
+        exists = _(
+            # Translators: file is edition.toml (not translated).
+            "%(edition)s exists already: choose to replace it, or change the year in "
+            "%(file)s"
+        )
+        return [exists % {"edition": existing, "file": "edition.toml"}]
     if protect_results and having_results([existing]):
         return [_protected(existing)]
     return []
 
 
 def _protected(edition: Edition) -> str:
-    return f"{edition} is published with results: only an administrator can replace it"
+    return _(
+        "%(edition)s is published with results: only an administrator can replace it"
+    ) % {"edition": edition}
 
 
 class ReplaceRefused(Exception):
@@ -234,7 +264,7 @@ def package_save(
     ``decisions`` say which stored rider a namesake is (None: a new rider); with
     ``protect_results``, a published edition with results is not replaced
     (``ReplaceRefused``)."""
-    race, _ = Race.objects.get_or_create(
+    race, _created = Race.objects.get_or_create(
         slug=package.slug, defaults={"name": package.race_name}
     )
     existing = Edition.objects.filter(race=race, year=package.year).first()
@@ -339,9 +369,10 @@ def _save_checkpoints(
 
 
 def _save_reports(stages: Mapping[int, Stage], package: Package) -> None:
-    for number, (headline, body) in package.reports.items():
+    for (number, language), (headline, body) in package.reports.items():
         RaceReport.objects.create(
             stage=stages[number],
+            language=language,
             headline=headline,
             body=body,
             status=RaceReport.Status.PUBLISHED,

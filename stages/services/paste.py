@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Max
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from editions.models import Entry, Team
 from racing import standings
@@ -35,6 +37,8 @@ from stages.services.corrections import not_raced_message
 
 logger = logging.getLogger("toursite")
 
+# How the parser's problems name the paste ("Pasted results line 4: …"): English,
+# as the parser's words are.
 RESULTS_LABEL = "Pasted results"
 
 
@@ -105,7 +109,10 @@ class Preview:
             **fields,
         )
         if not rows and not problems:
-            preview.refuse(f"No {kind.removesuffix('s')} rows in the pasted text.")
+            if kind == "results":
+                preview.refuse(_("No result rows in the pasted text."))
+            else:
+                preview.refuse(_("No crossing rows in the pasted text."))
         return preview
 
     def refuse(self, problem: str) -> None:
@@ -160,7 +167,7 @@ def result_rows(stage: Stage, text: str) -> Preview:
     """Pasted results for ``stage``, read and checked row by row against the start
     list and the riders already out (no standings: 5 queries)."""
     if not text.strip():
-        return Preview("results", [], ["Paste the stage result first."])
+        return Preview("results", [], [_("Paste the stage result first.")])
     if stage.status == Stage.Status.CANCELLED:
         return not_raced_preview("results", stage)
     start_list = inputs.start_list_of(stage.edition)
@@ -237,16 +244,24 @@ def result_preview(
     preview.diff = paste_diff.result_diff(stage, preview.table, entry_ids, names)
     missing = _riders_without_a_row(stage, entry_ids, preview.table)
     if missing:
-        shown = ", ".join(map(str, missing[:30])) + (" …" if len(missing) > 30 else "")
-        preview.notes.insert(
-            0,
-            f"{len(missing)} rider{'s' if len(missing) != 1 else ''} still in the "
-            f"race {'have' if len(missing) != 1 else 'has'} no row and would leave "
-            f"the race at this stage (bibs {shown}). Add their rows (status DNS "
-            "for a rider who did not start) unless the result is incomplete on "
-            "purpose.",
-        )
+        preview.notes.insert(0, _missing_note(missing))
     return preview
+
+
+def _missing_note(missing: list[int]) -> str:
+    """Riders still in the race (their bibs) whom a paste leaves out."""
+    shown = ", ".join(map(str, missing[:30])) + (" …" if len(missing) > 30 else "")
+    return ngettext(
+        # Translators: status is the status value DNS of the results format (not
+        # translated).
+        "%(count)s rider still in the race has no row and would leave the race at "
+        "this stage (bibs %(bibs)s). Add their rows (status %(status)s for a rider "
+        "who did not start) unless the result is incomplete on purpose.",
+        "%(count)s riders still in the race have no row and would leave the race "
+        "at this stage (bibs %(bibs)s). Add their rows (status %(status)s for a "
+        "rider who did not start) unless the result is incomplete on purpose.",
+        len(missing),
+    ) % {"count": len(missing), "bibs": shown, "status": "DNS"}
 
 
 def _riders_without_a_row(

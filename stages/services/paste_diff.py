@@ -8,6 +8,10 @@ rows; nothing is written.
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, ngettext_lazy, pgettext, pgettext_lazy
+
 from racing.parsing.results import ResultsTable
 from racing.standings import FINISHED_STATUSES
 from racing.text import PersonName
@@ -18,28 +22,99 @@ from stages.services.packages import result_objects
 
 @dataclass(frozen=True)
 class Field:
-    """A compared value of a result: how editors name it, the paste column that
-    carries it, and whether an empty value means the rules compute it."""
+    """A compared value of a result: how editors name it (``label``, and
+    ``removed``: how many saved ones a paste empties, numbered by ``count``), the
+    paste column that carries it (never translated), and whether an empty value
+    means the rules compute it."""
 
     key: str  # the StageResult field
-    label: str
-    plural: str
+    label: Promise
+    removed: Promise
     column: str
     computed: bool = False  # empty: computed from the rules and the crossings
     seconds: bool = False  # shown as "20 s"
 
 
 FIELDS = (
-    Field("rank", "rank", "ranks", "rank"),
-    Field("time", "time", "times", "time"),
-    Field("status", "status", "statuses", "status"),
-    Field("bonus", "bonus", "bonuses", "bonus", computed=True, seconds=True),
-    Field("penalty", "penalty", "penalties", "penalty", seconds=True),
-    Field("gc_time_s", "GC time", "GC times", "gc_time"),
-    Field("points", "points", "points", "points", computed=True),
-    Field("kom_points", "mountains points", "mountains points", "kom_points", True),
+    Field(
+        "rank",
+        pgettext_lazy("result field", "rank"),
+        ngettext_lazy(
+            "%(count)s saved rank removed", "%(count)s saved ranks removed", "count"
+        ),
+        "rank",
+    ),
+    Field(
+        "time",
+        pgettext_lazy("result field", "time"),
+        ngettext_lazy(
+            "%(count)s saved time removed", "%(count)s saved times removed", "count"
+        ),
+        "time",
+    ),
+    Field(
+        "status",
+        pgettext_lazy("result field", "status"),
+        ngettext_lazy(
+            "%(count)s saved status removed",
+            "%(count)s saved statuses removed",
+            "count",
+        ),
+        "status",
+    ),
+    Field(
+        "bonus",
+        pgettext_lazy("result field", "bonus"),
+        ngettext_lazy(
+            "%(count)s saved bonus removed", "%(count)s saved bonuses removed", "count"
+        ),
+        "bonus",
+        computed=True,
+        seconds=True,
+    ),
+    Field(
+        "penalty",
+        pgettext_lazy("result field", "penalty"),
+        ngettext_lazy(
+            "%(count)s saved penalty removed",
+            "%(count)s saved penalties removed",
+            "count",
+        ),
+        "penalty",
+        seconds=True,
+    ),
+    Field(
+        "gc_time_s",
+        pgettext_lazy("result field", "GC time"),
+        ngettext_lazy(
+            "%(count)s saved GC time removed",
+            "%(count)s saved GC times removed",
+            "count",
+        ),
+        "gc_time",
+    ),
+    Field(
+        "points",
+        pgettext_lazy("result field", "points"),
+        ngettext_lazy(
+            "%(count)s saved points removed", "%(count)s saved points removed", "count"
+        ),
+        "points",
+        computed=True,
+    ),
+    Field(
+        "kom_points",
+        pgettext_lazy("result field", "mountains points"),
+        ngettext_lazy(
+            "%(count)s saved mountains points removed",
+            "%(count)s saved mountains points removed",
+            "count",
+        ),
+        "kom_points",
+        computed=True,
+    ),
 )
-COMPUTED = {f.label for f in FIELDS if f.computed}
+COMPUTED = {f.key for f in FIELDS if f.computed}
 SAVED = (
     "entry__bib",
     "entry__rider__given_name",
@@ -56,8 +131,10 @@ class Name(PersonName):
 
 @dataclass(frozen=True)
 class Change:
-    """One value of one rider: saved ``old``, pasted ``new`` (as shown)."""
+    """One value of one rider (its field's ``key`` and ``label``): saved ``old``,
+    pasted ``new`` (as shown)."""
 
+    key: str
     label: str
     old: str
     new: str
@@ -88,17 +165,21 @@ class ResultDiff:
         then values nothing replaces (a penalty), then values the rules compute."""
         lines = []
         for r in self.of_kind("removed"):
-            values = ", ".join(f"{c.label} {c.old}" for c in r.changes)
+            values = ", ".join(_value(c.label, c.old) for c in r.changes)
             lines.append(
-                f"{r.rider}: saved result ({values}) will be removed "
-                "(the rider has no row in the paste)"
+                _(
+                    "%(rider)s: saved result (%(values)s) will be removed (the "
+                    "rider has no row in the paste)"
+                )
+                % {"rider": r.rider, "values": values}
             )
         for computed in (False, True):
             lines.extend(
-                f"{r.rider}: {c.label} {c.old} will be removed ({c.removed})"
+                _("%(rider)s: %(value)s will be removed (%(why)s)")
+                % {"rider": r.rider, "value": _value(c.label, c.old), "why": c.removed}
                 for r in self.of_kind("changed")
                 for c in r.changes
-                if c.removed and (c.label in COMPUTED) == computed
+                if c.removed and (c.key in COMPUTED) == computed
             )
         return lines
 
@@ -106,38 +187,52 @@ class ResultDiff:
     def summary(self) -> str:
         """``3 riders change, 1 saved penalty removed`` or ``No changes …``."""
         if self.first_paste:
-            return "First paste for this stage: no results are saved yet."
+            return _("First paste for this stage: no results are saved yet.")
         changed, new, gone = (
             len(self.of_kind(k)) for k in ("changed", "new", "removed")
         )
         parts = []
         if changed:
             parts.append(
-                f"{_count(changed, 'rider')} change{'s' if changed == 1 else ''}"
+                ngettext("%(count)s rider changes", "%(count)s riders change", changed)
+                % {"count": changed}
             )
         if new:
-            parts.append(_count(new, "new rider"))
+            parts.append(
+                ngettext("%(count)s new rider", "%(count)s new riders", new)
+                % {"count": new}
+            )
         if gone:
             parts.append(
-                f"{_count(gone, 'saved result')} removed (rider not in the paste)"
+                ngettext(
+                    "%(count)s saved result removed (rider not in the paste)",
+                    "%(count)s saved results removed (rider not in the paste)",
+                    gone,
+                )
+                % {"count": gone}
             )
         for field in FIELDS:
             n = sum(
                 1
                 for r in self.of_kind("changed")
                 for c in r.changes
-                if c.removed and c.label == field.label
+                if c.removed and c.key == field.key
             )
             if n:
-                noun = field.label if n == 1 else field.plural
-                parts.append(f"{n} saved {noun} removed")
+                parts.append(field.removed % {"count": n})
         if not parts:
-            return "No changes: the paste matches the saved results."
+            return _("No changes: the paste matches the saved results.")
         return ", ".join(parts)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"
+def _value(label: str, value: str) -> str:
+    """A saved value named: ``rank 3``, ``penalty 20 s``."""
+    # Translators: a value of a saved result: field is its name ("rank"), value
+    # the value ("3", "20 s").
+    return pgettext("result field", "%(field)s %(value)s") % {
+        "field": label,
+        "value": value,
+    }
 
 
 def result_diff(
@@ -174,7 +269,7 @@ def result_diff(
                 row["entry__rider__given_name"], row["entry__rider__family_name"]
             )
             values = tuple(
-                Change(f.label, _show(f, v), "", "not in the paste")
+                Change(f.key, str(f.label), _show(f, v), "", _("not in the paste"))
                 for f, v in zip(FIELDS, _values(row), strict=True)
                 if not _empty(f, v) and (f.key != "status" or v != "OK")
             )
@@ -206,19 +301,22 @@ def _changes(old: tuple, new: tuple, columns: frozenset[str]) -> tuple[Change, .
         removed = ""
         if not _empty(field, was) and _empty(field, now):
             removed = _why_empty(field, columns, status)
-        out.append(Change(field.label, _show(field, was), _show(field, now), removed))
+        shown = (_show(field, was), _show(field, now))
+        out.append(Change(field.key, str(field.label), *shown, removed))
     return tuple(out)
 
 
 def _why_empty(field: Field, columns: frozenset[str], status: str) -> str:
     if field.column not in columns:
-        reason = f"the paste has no {field.column} column"
+        reason = _("the paste has no %(column)s column") % {"column": field.column}
     elif status not in FINISHED_STATUSES and field.key in ("rank", "time", "gc_time_s"):
-        reason = f"status {status} in the paste"
+        # Translators: status is a status of the results format: DNF, DNS, OTL, DSQ.
+        reason = _("status %(status)s in the paste") % {"status": status}
     else:
-        reason = "blank in the paste"
+        reason = _("blank in the paste")
     if field.computed:
-        reason += "; the rules will compute it"
+        # Translators: reason is why a saved value is emptied ("blank in the paste").
+        return _("%(reason)s; the rules will compute it") % {"reason": reason}
     return reason
 
 
@@ -229,7 +327,9 @@ def _empty(field: Field, value) -> bool:
 def _show(field: Field, value) -> str:
     """A value as the preview shows it: ``3:51:42``, ``20 s``, ``computed``."""
     if value is None:
-        return "computed" if field.computed else "none"
+        if field.computed:
+            return pgettext("result value", "computed")
+        return pgettext("result value", "none")
     if field.key == "time":
         seconds, hundredths = value
         return format_time(seconds) + (f".{hundredths:02d}" if hundredths else "")

@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import groupby
 
+from django.utils.translation import gettext as _
+
 from editions.models import Entry
 from live.models import RaceSituation, TickerEntry
 from stages.models import Stage, StageResult
@@ -100,15 +102,16 @@ def replay_prepare(*, stage: Stage) -> Replay:
     live, in one write; returns what to play back."""
     stage = Stage.objects.select_related("edition__race").get(pk=stage.pk)
     if stage.status != Stage.Status.FINISHED:
-        raise live.LiveRefused(
-            [
-                f"Stage {stage.number} is {stage.get_status_display().lower()}: only "
-                "a finished stage can be replayed."
-            ]
+        refused = _(
+            # Translators: status is the stage's status in lower case ("scheduled").
+            "Stage %(number)s is %(status)s: only a finished stage can be replayed."
         )
+        status = stage.get_status_display().lower()
+        raise live.LiveRefused([refused % {"number": stage.number, "status": status}])
     ticker, arrivals = _snapshot(stage)
     if not arrivals:
-        raise live.LiveRefused([f"Stage {stage.number} has no results to replay."])
+        refused = _("Stage %(number)s has no results to replay.")
+        raise live.LiveRefused([refused % {"number": stage.number}])
     touched = Touched()
     touched.moves(stage.edition_id, stage.number)
 

@@ -5,6 +5,8 @@ in one transaction and stores the standings once."""
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from editions.models import Edition, Entry
 from racing.parsing.csvrows import PackageError, decode
@@ -26,10 +28,12 @@ class PasteRefused(Exception):
 
     def __init__(self, preview: paste.Preview, message: str = ""):
         self.preview = preview
-        self.message = message or (
-            f"Nothing was saved: {len(preview.problems)} problem"
-            f"{'s' if len(preview.problems) != 1 else ''} in the pasted rows."
-        )
+        count = len(preview.problems)
+        self.message = message or ngettext(
+            "Nothing was saved: %(count)s problem in the pasted rows.",
+            "Nothing was saved: %(count)s problems in the pasted rows.",
+            count,
+        ) % {"count": count}
         super().__init__(self.message)
 
 
@@ -82,7 +86,7 @@ def _replace_results(stage: Stage, table: ResultsTable) -> None:
         stage.save(update_fields=["status"])
 
 
-STALE = (
+STALE = gettext_noop(
     "Nothing was saved: the results of this race changed since your preview "
     "(another save). Check the new preview and confirm again."
 )
@@ -109,7 +113,7 @@ def _confirmed(
     if not preview.ok:
         raise PasteRefused(preview)
     if not fresh:
-        raise PasteRefused(preview, STALE)
+        raise PasteRefused(preview, _(STALE))
     return edition, stage, preview
 
 

@@ -37,27 +37,63 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import (
+    gettext_lazy,
+    gettext_noop,
+    ngettext_lazy,
+    pgettext,
+)
 
 from editions.models import Edition
+from racing.i18n import pgettext_noop
+from racing.parsing import csvrows
 from racing.parsing.setup_paste import PastedRow, PastedTable, read_stage_list
 from stages.models import Stage
 from stages.services.results import PasteRefused
+from stages.services.wording import Said, joined, said
 from stages.services.writes import Touched, short_token, write
 
 NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 KEPT, REMOVED = "kept", "removed"  # stored rows the paste leaves out
 DECIDE = "decide"  # a start-list row whose rider the editor has to choose
-# How the preview and the save's message count the rows, in this order.
+# How the preview names a row's status (translated where shown: ``status_label``).
 STATUS_WORDS = {
-    NEW: "new",
-    CHANGED: "changed",
-    UNCHANGED: "unchanged",
-    DECIDE: "to decide",
-    KEPT: "kept as stored",
-    REMOVED: "removed",
+    NEW: pgettext_noop("pasted row status", "new"),
+    CHANGED: pgettext_noop("pasted row status", "changed"),
+    UNCHANGED: pgettext_noop("pasted row status", "unchanged"),
+    DECIDE: pgettext_noop("pasted row status", "to decide"),
+    KEPT: pgettext_noop("pasted row status", "kept as stored"),
+    REMOVED: pgettext_noop("pasted row status", "removed"),
 }
-
-STALE = (
+NOT_SAVED = pgettext_noop("pasted row status", "not saved")
+# How the preview and the save's message count the rows, in this order.
+COUNTED = {
+    NEW: ngettext_lazy("%(count)s new", "%(count)s new", "count"),
+    CHANGED: ngettext_lazy("%(count)s changed", "%(count)s changed", "count"),
+    UNCHANGED: ngettext_lazy("%(count)s unchanged", "%(count)s unchanged", "count"),
+    DECIDE: ngettext_lazy("%(count)s to decide", "%(count)s to decide", "count"),
+    KEPT: ngettext_lazy(
+        "%(count)s kept as stored", "%(count)s kept as stored", "count"
+    ),
+    REMOVED: ngettext_lazy("%(count)s removed", "%(count)s removed", "count"),
+}
+# What a paste without rows and a saved paste say, by kind of paste.
+NOTHING_PASTED = {
+    "stages": gettext_noop("No rows in the pasted text: paste the stages first."),
+    "teams": gettext_noop("No rows in the pasted text: paste the teams first."),
+    "riders": gettext_noop("No rows in the pasted text: paste the start list first."),
+    "checkpoints": gettext_noop(
+        "No rows in the pasted text: paste the checkpoints first."
+    ),
+}
+SAVED = {
+    "stages": gettext_noop("Pasted stages saved: %(summary)s."),
+    "teams": gettext_noop("Pasted teams saved: %(summary)s."),
+    "riders": gettext_noop("Pasted start list saved: %(summary)s."),
+    "checkpoints": gettext_noop("Pasted checkpoints saved: %(summary)s."),
+}
+STALE = gettext_noop(
     "Nothing was saved: this edition changed since your preview (another save). "
     "Check the new preview and confirm again."
 )
@@ -85,7 +121,7 @@ class SetupRow:
 
     @property
     def status_label(self) -> str:
-        return STATUS_WORDS.get(self.status, "not saved")
+        return pgettext("pasted row status", STATUS_WORDS.get(self.status, NOT_SAVED))
 
     @property
     def row_problems(self) -> tuple[str, ...]:
@@ -116,10 +152,6 @@ class SetupPreview:
         return not self.problems and self.plan is not None
 
     @property
-    def noun(self) -> str:
-        return "start list" if self.kind == "riders" else self.kind
-
-    @property
     def error_rows(self) -> int:
         return sum(1 for r in self.rows if r.problems)
 
@@ -130,13 +162,14 @@ class SetupPreview:
     @property
     def counts(self) -> dict[str, int]:
         counted = Counter(r.status for r in self.rows)
-        return {s: counted[s] for s in STATUS_WORDS if counted[s]}
+        return {s: counted[s] for s in COUNTED if counted[s]}
 
     @property
-    def summary(self) -> str:
-        """``3 new, 1 changed, 2 kept as stored``."""
-        counts = self.counts
-        return ", ".join(f"{n} {STATUS_WORDS[s]}" for s, n in counts.items())
+    def summary(self) -> Said:
+        """``3 new, 1 changed, 2 kept as stored`` (with its English words for the
+        change log: ``wording``)."""
+        counted = [said(COUNTED[s].__mod__, count=n) for s, n in self.counts.items()]
+        return joined(", ", counted)
 
     def add(self, row: SetupRow) -> None:
         if row.problems:
@@ -158,7 +191,7 @@ class SetupPreview:
             if problem not in shown:
                 self.refuse(problem)
         if not table.rows and not self.problems:
-            self.refuse(f"No rows in the pasted text: paste the {self.noun} first.")
+            self.refuse(_(NOTHING_PASTED[self.kind]))
 
 
 class SetupRefused(PasteRefused):
@@ -187,8 +220,11 @@ def field_problems(
     try:
         obj.clean_fields(exclude=list(exclude))
     except ValidationError as exc:
+        # Translators: field is a field's name (not translated), problem why its
+        # value is refused.
+        why = _("%(field)s: %(problem)s")
         return tuple(
-            f"{label} line {row.line}: {name}: {message}"
+            csvrows.problem(label, row.line, why % {"field": name, "problem": message})
             for name, messages in exc.message_dict.items()
             for message in messages
         )
@@ -228,15 +264,17 @@ def save_paste(make: Callable[[], SetupPreview], expected_digest: str | None) ->
         raise SetupRefused(preview)
     if preview.undecided:
         choose = "; ".join(preview.undecided)
-        raise SetupRefused(preview, f"Nothing was saved: {choose}.")
+        raise SetupRefused(
+            preview, _("Nothing was saved: %(choices)s.") % {"choices": choose}
+        )
     expected = expected_digest or preview.digest
     if preview.digest != expected:
-        raise SetupRefused(preview, STALE)
+        raise SetupRefused(preview, _(STALE))
 
     def change() -> None:
         fresh = make()
         if fresh.digest != expected or not fresh.ok or fresh.undecided:
-            raise SetupRefused(fresh, STALE)
+            raise SetupRefused(fresh, _(STALE))
         fresh.plan()
 
     try:
@@ -245,8 +283,11 @@ def save_paste(make: Callable[[], SetupPreview], expected_digest: str | None) ->
         # A new rider's slug just taken by a paste of another edition (riders are
         # not under this edition's lock): a refusal with the fresh preview, never
         # a 500.
-        raise SetupRefused(make(), STALE) from None
-    return " ".join([f"Pasted {preview.noun} saved: {preview.summary}.", *lines])
+        raise SetupRefused(make(), _(STALE)) from None
+    # Shown to the editor; its English words (``wording``) go to the change log.
+    summary = preview.summary
+    saved = said(lambda p: _(SAVED[preview.kind]) % p, summary=summary)
+    return joined(" ", [saved, *lines])
 
 
 # The stage list --------------------------------------------------------------------
@@ -259,8 +300,9 @@ STAGE_FIELDS = (
 OPTIONAL_STAGE_FIELDS = frozenset({"points_scale", "team_times"})
 STAGE_SCORING = frozenset({"type", "points_scale", "team_times"})
 STAGE_HEADERS = (
-    *("Stage", "Date", "Start", "Finish", "Distance (km)", "Type"),
-    *("Points scale", "Team times"),
+    *(gettext_lazy("Stage"), gettext_lazy("Date"), gettext_lazy("Start")),
+    *(gettext_lazy("Finish"), gettext_lazy("Distance (km)"), gettext_lazy("Type")),
+    *(gettext_lazy("Points scale"), gettext_lazy("Team times")),
 )
 
 
@@ -268,7 +310,7 @@ def stages_preview(edition: Edition, text: str) -> SetupPreview:
     """A pasted stage list against the edition's stages (1 query)."""
     preview = SetupPreview("stages", STAGES_LABEL, STAGE_HEADERS)
     if not text.strip():
-        return preview.refuse("Paste the stage list first.")
+        return preview.refuse(_("Paste the stage list first."))
     table = read_stage_list(STAGES_LABEL, text, edition.year)
     preview.read(table)
     stored = {
@@ -326,7 +368,9 @@ def stages_preview(edition: Edition, text: str) -> SetupPreview:
 
 
 def _recomputed(number: int) -> str:
-    return f"It has results: the standings are computed again from stage {number}."
+    return _(
+        "It has results: the standings are computed again from stage %(number)s."
+    ) % {"number": number}
 
 
 def row_status(obj: models.Model, changes: tuple[Change, ...]) -> str:
@@ -339,7 +383,7 @@ def _stage_cells(stage: Stage) -> tuple[str, ...]:
     return (
         str(stage.number),
         *(shown(getattr(stage, f)) for f in STAGE_FIELDS[:5]),
-        stage.points_scale or "(by type)",
+        stage.points_scale or _("(by type)"),
         stage.team_times,
     )
 

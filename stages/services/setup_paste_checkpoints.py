@@ -13,6 +13,8 @@ edition's rules; names are unique on the stage, case and accents ignored.
 from collections.abc import Callable, Collection
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from racing.parsing.csvrows import problem
 from racing.parsing.racefiles import CheckpointSpec, scale_problem
@@ -37,10 +39,13 @@ from stages.services.setup_paste import (
 )
 from stages.services.writes import row_token
 
+# How the parser's problems name the paste ("Pasted checkpoints line 4: …"):
+# English, as the parser's words are.
 CHECKPOINTS_LABEL = "Pasted checkpoints"
 CHECKPOINT_HEADERS = (
-    *("Km", "Kind", "Name", "Category", "Points ×", "Altitude (m)", "Scale"),
-    "Crossings",
+    *(gettext_lazy("Km"), gettext_lazy("Kind"), gettext_lazy("Name")),
+    *(gettext_lazy("Category"), gettext_lazy("Points ×"), gettext_lazy("Altitude (m)")),
+    *(gettext_lazy("Scale"), gettext_lazy("Crossings")),
 )
 FIELDS = ("name", "kind", "km", "category", "multiplier", "altitude_m", "scale")
 SCORING = frozenset({"kind", "category", "multiplier", "scale"})
@@ -55,7 +60,7 @@ def checkpoints_preview(
     query)."""
     preview = SetupPreview("checkpoints", CHECKPOINTS_LABEL, CHECKPOINT_HEADERS)
     if not text.strip():
-        return preview.refuse("Paste the checkpoints first.")
+        return preview.refuse(_("Paste the checkpoints first."))
     table = read_checkpoint_list(CHECKPOINTS_LABEL, text, stage.number)
     _check_scales(stage, table)
     preview.read(table)
@@ -119,7 +124,11 @@ def _check_scales(stage: Stage, table: PastedTable[CheckpointSpec]) -> None:
     try:
         scales: Collection[str] | None = edition_rules(edition).climb_points
     except ValueError as exc:
-        scales, message = None, f"the rules of {edition} do not read ({exc})"
+        scales = None
+        message = _("the rules of %(edition)s do not read (%(error)s)") % {
+            "edition": edition,
+            "error": exc,
+        }
         named[0].problems.append(problem(CHECKPOINTS_LABEL, named[0].line, message))
         table.problems.append(named[0].problems[-1])
     for row in named:
@@ -154,9 +163,9 @@ def _values(spec: CheckpointSpec, columns: frozenset[str]) -> dict[str, object]:
 
 
 def _recomputed(stage: Stage) -> str:
-    return (
-        f"It has crossings: the standings are computed again from stage {stage.number}."
-    )
+    return _(
+        "It has crossings: the standings are computed again from stage %(number)s."
+    ) % {"number": stage.number}
 
 
 def _left_out(
@@ -168,10 +177,17 @@ def _left_out(
     for checkpoint in left_out:
         notes: tuple[str, ...] = ()
         if remove_missing and checkpoint.crossings_n:
+            n = checkpoint.crossings_n
             notes = (
-                f"Kept: {checkpoint.crossings_n} crossing"
-                f"{'s' if checkpoint.crossings_n != 1 else ''} recorded here. "
-                "Delete them on the stage's page first to remove it.",
+                ngettext(
+                    # Translators: "it" is the checkpoint of the crossings.
+                    "Kept: %(count)s crossing recorded here. Delete them on the "
+                    "stage's page first to remove it.",
+                    "Kept: %(count)s crossings recorded here. Delete them on the "
+                    "stage's page first to remove it.",
+                    n,
+                )
+                % {"count": n},
             )
         elif remove_missing:
             removed.append(checkpoint)

@@ -20,8 +20,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from editions.models import Edition, Entry, Rider, Team
+from racing.parsing.csvrows import problem
 from racing.parsing.setup_paste import (
     EntrySpec,
     PastedRow,
@@ -60,15 +63,16 @@ from stages.services.writes import row_token
 
 # The teams -------------------------------------------------------------------------
 
+# How the parser's problems name a paste: English, as the parser's words are.
 TEAMS_LABEL = "Pasted teams"
-TEAM_HEADERS = ("Code", "Name", "Country")
+TEAM_HEADERS = (gettext_lazy("Code"), gettext_lazy("Name"), gettext_lazy("Country"))
 
 
 def teams_preview(edition: Edition, text: str) -> SetupPreview:
     """Pasted teams against the edition's teams (1 query)."""
     preview = SetupPreview("teams", TEAMS_LABEL, TEAM_HEADERS)
     if not text.strip():
-        return preview.refuse("Paste the teams first.")
+        return preview.refuse(_("Paste the teams first."))
     table = read_team_list(TEAMS_LABEL, text)
     preview.read(table)
     stored = {t.code: t for t in Team.objects.filter(edition=edition)}
@@ -121,7 +125,10 @@ def teams_paste_save(
 # The start list ---------------------------------------------------------------------
 
 RIDERS_LABEL = "Pasted start list"
-RIDER_HEADERS = ("Bib", "Rider", "Nationality", "Birth date", "Team", "Who he is")
+RIDER_HEADERS = (
+    *(gettext_lazy("Bib"), gettext_lazy("Rider"), gettext_lazy("Nationality")),
+    *(gettext_lazy("Birth date"), gettext_lazy("Team"), gettext_lazy("Who he is")),
+)
 _PASTED = ("bib", "last_name", "nationality", "birth_date", "team", "first_name")
 
 
@@ -144,7 +151,7 @@ def riders_preview(
     stored riders; ``decisions`` say who each namesake is (3 queries)."""
     preview = SetupPreview("riders", RIDERS_LABEL, RIDER_HEADERS)
     if not text.strip():
-        return preview.refuse("Paste the start list first.")
+        return preview.refuse(_("Paste the start list first."))
     teams = {t.code: t for t in Team.objects.filter(edition=edition)}
     table = read_start_list(RIDERS_LABEL, text, teams)
     preview.read(table)
@@ -187,11 +194,13 @@ def _person(spec: EntrySpec) -> Person:
 
 def _teams_note(edition: Edition, teams: Mapping[str, Team]) -> str:
     if not teams:
-        return f"{edition} has no teams yet: paste its teams first."
-    return (
-        f"The teams of {edition}: {', '.join(sorted(teams))}. A rider's team must be "
-        "one of them: paste the missing teams first."
-    )
+        return _("%(edition)s has no teams yet: paste its teams first.") % {
+            "edition": edition
+        }
+    return _(
+        "The teams of %(edition)s: %(codes)s. A rider's team must be one of them: "
+        "paste the missing teams first."
+    ) % {"edition": edition, "codes": ", ".join(sorted(teams))}
 
 
 def _digest(
@@ -242,7 +251,7 @@ class _Plan:
         changes, notes = (), ()
         if entry is not None:
             changes, notes, refused = self._change(entry, spec, who, name)
-            problems += [f"{RIDERS_LABEL} line {line}: {p}" for p in refused]
+            problems += [problem(RIDERS_LABEL, line, p) for p in refused]
         if problems:
             status = ""
         elif who is ...:
@@ -278,20 +287,19 @@ class _Plan:
         and birth date; ``...`` while undecided) and how the preview says it."""
         person = match.person
         if match.status == KNOWN:
-            born = shown(match.known.birth_date) or "birth date unknown"
-            return match.known.pk, f"Known rider (born {born})"
+            born = shown(match.known.birth_date) or _("birth date unknown")
+            return match.known.pk, _("Known rider (born %(born)s)") % {"born": born}
         if match.status == DECIDE:
             self.deciding.append(person.key)
             chosen = self._chosen(person.key)
             if chosen is ...:
-                return ..., "To decide: a rider of this name is stored"
+                return ..., _("To decide: a rider of this name is stored")
             if chosen is not None:
-                return chosen, "The stored rider chosen"
-        return (person.base_slug, person.birth_date), "New rider"
+                return chosen, _("The stored rider chosen")
+        return (person.base_slug, person.birth_date), _("New rider")
 
     def _problems(self, pasted: PastedRow, who: object) -> list[str]:
         spec = pasted.spec
-        label = f"{RIDERS_LABEL} line {pasted.line}"
         rider = Rider(
             given_name=spec.given_name,
             family_name=spec.family_name,
@@ -301,16 +309,20 @@ class _Plan:
         problems = list(field_problems(rider, pasted, RIDERS_LABEL, ["slug"]))
         if who is ...:
             return problems
+        why = []
         if who in self.seen:
-            problems.append(f"{label}: the same rider as bib {self.seen[who]}")
+            why.append(_("the same rider as bib %(bib)s") % {"bib": self.seen[who]})
         self.seen.setdefault(who, spec.bib)
         if isinstance(who, int) and self.held.get(who, spec.bib) != spec.bib:
-            problems.append(
-                f"{label}: {spec.given_name} {spec.family_name} already rides this "
-                f"edition with bib {self.held[who]} (a bib is changed on the entry's "
-                "page)"
+            named, bib = f"{spec.given_name} {spec.family_name}", self.held[who]
+            why.append(
+                _(
+                    "%(name)s already rides this edition with bib %(bib)s (a bib is "
+                    "changed on the entry's page)"
+                )
+                % {"name": named, "bib": bib}
             )
-        return problems
+        return problems + [problem(RIDERS_LABEL, pasted.line, p) for p in why]
 
     def _change(
         self, entry: Entry, spec: EntrySpec, who: object, name: str
@@ -322,9 +334,12 @@ class _Plan:
             changes.append(Change("rider", entry.rider.display_name, name))
             if entry.has_results:
                 refused.append(
-                    f"bib {spec.bib} is {entry.rider.display_name}'s, who has "
-                    f"results in this edition: it cannot pass to {name}. Check the "
-                    "bib, or correct his results first."
+                    _(
+                        "bib %(bib)s is %(rider)s's, who has results in this "
+                        "edition: it cannot pass to %(name)s. Check the bib, or "
+                        "correct his results first."
+                    )
+                    % {"bib": spec.bib, "rider": entry.rider.display_name, "name": name}
                 )
         if spec.nationality and entry.nationality != spec.nationality and not replaced:
             # His nationality in this edition, corrected.
@@ -333,7 +348,7 @@ class _Plan:
             changes.append(Change("team", entry.team.code, spec.team_code))
             if entry.has_results:
                 self.team_moves = True
-                notes.append("He has results: the standings are computed again.")
+                notes.append(_("He has results: the standings are computed again."))
         if changes and not refused:
             self.changed.append((entry, spec.team_code, replaced))
         return tuple(changes), tuple(notes), refused

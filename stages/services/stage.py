@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from live.models import RaceSituation
 from stages.models import Checkpoint, CheckpointCrossing, Stage, StageResult
@@ -106,11 +107,11 @@ def not_raced_check(stage: Stage) -> None:
     ):
         raise ValidationError(
             {
-                "status": (
-                    f"Stage {stage.number} has results or crossings: a stage "
-                    "marked not raced has none. Delete them first, or keep its "
-                    "status."
+                "status": _(
+                    "Stage %(number)s has results or crossings: a stage marked not "
+                    "raced has none. Delete them first, or keep its status."
                 )
+                % {"number": stage.number}
             },
             code="not_raced_with_results",
         )

@@ -13,6 +13,9 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from editions.models import Edition, Entry, Race, Rider, Team
 from stages.services.identity import nationalities_refresh
@@ -211,14 +214,20 @@ def having_results(objs: Iterable[models.Model]) -> list[models.Model]:
 def results_refusal(objs: list[models.Model]) -> ValidationError:
     """Why these editions, teams or riders (with results) are not deleted."""
     names = [str(obj) for obj in objs]
-    named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     return ValidationError(
-        "%(named)s %(have)s results: only a superuser deletes %(plural)s with "
-        "results (the results would go with them).",
+        ngettext(
+            # Translators: named are the editions, teams or riders ("A, B and C"),
+            # plural what they are ("editions").
+            "%(named)s has results: only a superuser deletes %(plural)s with "
+            "results (the results would go with them).",
+            "%(named)s have results: only a superuser deletes %(plural)s with "
+            "results (the results would go with them).",
+            len(names),
+        ),
         code="has_results",
         params={
-            "named": named,
-            "have": "has" if len(names) == 1 else "have",
+            # Translators: the last two of a list of names: "A, B and C".
+            "named": get_text_list(names, _("and")),
             "plural": type(objs[0])._meta.verbose_name_plural,
         },
     )

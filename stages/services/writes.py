@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from editions.models import Edition
 from stages.models import CheckpointCrossing, StageResult
@@ -55,7 +56,9 @@ def write(change: Callable[[], object], touched: Touched) -> list[str]:
     """Run ``change`` in one transaction under the locks of the editions it
     touches, then store the new standings of each edition whose standings moved
     and bump the data version of every edition touched, each once. Returns one
-    message per recomputed edition ("Standings updated after stage 12: …")."""
+    message per recomputed edition ("Standings updated after stage 12: …"), in
+    the editor's language with its English words for the change log
+    (``wording.Said``)."""
     with transaction.atomic():
         locked = lock_editions({*touched.moved, *touched.shown})
         expected = _expected.get()
@@ -156,33 +159,48 @@ def check_expected(rows: Iterable[Expected]) -> None:
                 raise RowRefused(changed_message(model), "changed", e.row)
 
 
-# The rows a paste of a stage replaces, as editors call them.
-_NOUNS: dict[type[models.Model], str] = {
-    StageResult: "result",
-    CheckpointCrossing: "crossing",
-}
-
-
 def gone_message(model: type[models.Model]) -> str:
-    """Why a form of a row deleted since it was opened saves nothing."""
-    noun = _NOUNS.get(model) or model._meta.verbose_name
-    if model not in _NOUNS:
-        return f"This {noun} was deleted by another save since you opened it. " + (
-            "Nothing was saved."
+    """Why a form of a row deleted since it was opened saves nothing (a result or
+    a crossing: a paste of its stage replaces them all)."""
+    if model is StageResult:
+        return _(
+            "This result was deleted by another save since you opened it (for "
+            "example a paste of the stage). Nothing was saved; reload the stage to "
+            "see it now."
         )
-    return (
-        f"This {noun} was deleted by another save since you opened it (for example "
-        "a paste of the stage). Nothing was saved; reload the stage to see it now."
-    )
+    if model is CheckpointCrossing:
+        return _(
+            "This crossing was deleted by another save since you opened it (for "
+            "example a paste of the stage). Nothing was saved; reload the stage to "
+            "see it now."
+        )
+    return _(
+        # Translators: noun is the kind of row (its model's name): "stage", "team"…
+        "This %(noun)s was deleted by another save since you opened it. Nothing "
+        "was saved."
+    ) % {"noun": model._meta.verbose_name}
 
 
 def changed_message(model: type[models.Model]) -> str:
     """Why a form of a row changed since it was opened saves nothing."""
-    noun = _NOUNS.get(model) or model._meta.verbose_name
-    return (
-        f"This {noun} was changed by another save since you opened it. Nothing was "
-        "saved; reload the page to see it as it is now, then make your change again."
-    )
+    if model is StageResult:
+        return _(
+            "This result was changed by another save since you opened it. Nothing "
+            "was saved; reload the page to see it as it is now, then make your "
+            "change again."
+        )
+    if model is CheckpointCrossing:
+        return _(
+            "This crossing was changed by another save since you opened it. Nothing "
+            "was saved; reload the page to see it as it is now, then make your "
+            "change again."
+        )
+    return _(
+        # Translators: noun is the kind of row (its model's name): "stage", "team"…
+        "This %(noun)s was changed by another save since you opened it. Nothing "
+        "was saved; reload the page to see it as it is now, then make your change "
+        "again."
+    ) % {"noun": model._meta.verbose_name}
 
 
 _expected: ContextVar[tuple[Expected, ...]] = ContextVar("expected", default=())

@@ -144,9 +144,18 @@ def test_the_tour_package_holds_its_report_and_its_name(tour, tmp_path):
     assert package_filename(tour) == "tour-de-france-2023.zip"
     with zipfile.ZipFile(io.BytesIO(edition_package_zip(tour))) as archive:
         report = archive.read("tour-de-france-2023/reports/stage-12.md").decode()
+        french = archive.read("tour-de-france-2023/reports/stage-12.fr.md").decode()
         results = archive.read("tour-de-france-2023/results/stage-01.csv").decode()
-    headline = RaceReport.objects.published().get(stage__edition=tour).headline
-    assert report.startswith(f"# {headline}\n\n")
+        names = archive.namelist()
+    published = RaceReport.objects.published().filter(stage__edition=tour)
+    assert report.startswith(f"# {published.get(language='en').headline}\n\n")
+    assert french.startswith(f"# {published.get(language='fr').headline}\n\n")
+    # One file per language written: the Italian page shows the English report.
+    assert sorted(n for n in names if "/reports/" in n) == [
+        "tour-de-france-2023/reports/stage-12.es.md",
+        "tour-de-france-2023/reports/stage-12.fr.md",
+        "tour-de-france-2023/reports/stage-12.md",
+    ]
     assert results.splitlines()[:2] == [
         "rank,bib,rider,time,status,bonus,penalty,gc_time,points,kom_points",
         "1,19,YATES Adam,4:22:49,OK,10,0,,30,0",

@@ -130,7 +130,7 @@ def test_the_switcher_is_a_form_of_every_page(client, tour):
     assert f'name="next" value="/it{STAGE_12}"' in form
     for code in ("en", "fr", "it", "es"):
         assert f'value="{code}"' in form
-    assert re.search(r'value="it"\s+lang="it"\s+aria-current="true"', form)
+    assert re.search(r'value="it"\s+lang="it"\s+title="Italiano"\s+aria-current="true"', form)
 
 
 @override_settings(SITE_URL="https://toursite.example")
