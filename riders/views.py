@@ -145,7 +145,7 @@ def compare(request: HttpRequest, race: str, year: int) -> HttpResponse:
         "slots": picked,
         # From the configured address: a stored page must not keep the Host
         # and scheme of whoever asked first.
-        "canonical_url": settings.SITE_URL + canonical,
+        "canonical_link": settings.SITE_URL + canonical,
         "comparison": None,
     }
     if chosen.ok:

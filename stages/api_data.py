@@ -18,7 +18,7 @@ from stages import exports, queries
 from stages.models import Stage
 from stages.queries import RiderRef, Row, TeamRef
 
-_TABLES = "stages:table_json"
+_TABLES = "api:table_json"
 
 
 def number(value: Decimal | None) -> float | None:
@@ -86,7 +86,7 @@ def table_links(stage: Stage) -> dict[str, dict]:
         out[t.key] = {
             "label": t.label,
             "url": reverse(_TABLES, args=[*args, t.key]),
-            "csv": reverse("stages:table_csv", args=[*args, t.key]),
+            "csv": reverse("api:table_csv", args=[*args, t.key]),
             "page": page,
         }
     return out
@@ -155,7 +155,7 @@ def edition(
     return edition_ref(edition) | {
         "riders": reverse("api:riders", args=[race, year]),
         "teams": reverse("api:teams", args=[race, year]),
-        "package": reverse("stages:package", args=[race, year]),
+        "package": reverse("api:package", args=[race, year]),
         "leaders_after_stage": after,
         "leaders": {
             key: leader_line(edition, leader) for key, leader in leaders.items()
@@ -231,7 +231,7 @@ def table(stage: Stage, key: str, rows: list[Row], team: str, q: str) -> dict:
         "provisional": stage.status == Stage.Status.LIVE,
         "filters": {"team": team, "q": q},
         "url": reverse(_TABLES, args=args),
-        "csv": reverse("stages:table_csv", args=args),
+        "csv": reverse("api:table_csv", args=args),
         "stage_url": reverse("api:stage", args=args[:3]),
         "edition": edition_ref(e),
         "fields": list(info.csv_columns),

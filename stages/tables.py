@@ -229,8 +229,8 @@ def download_urls(stage: Stage, table: str, filters: TableFilters) -> dict:
     args = [e.race.slug, e.year, stage.number, table]
     qs = filters.querystring(show_all=False)
     return {
-        "csv_url": reverse("stages:table_csv", args=args) + qs,
-        "json_url": reverse("stages:table_json", args=args) + qs,
+        "csv_url": reverse("api:table_csv", args=args) + qs,
+        "json_url": reverse("api:table_json", args=args) + qs,
     }
 
 

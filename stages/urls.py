@@ -1,7 +1,7 @@
 from django.urls import path
 
 import toursite.converters  # noqa: F401 (registers <num:...>)
-from stages import api_views, views
+from stages import views
 
 app_name = "stages"
 
@@ -9,11 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("races/<slug:race>/", views.race_detail, name="race"),
     path("races/<slug:race>/<num:year>/", views.edition_detail, name="edition"),
-    path(
-        "races/<slug:race>/<num:year>/package.zip",
-        views.edition_package,
-        name="package",
-    ),
     path(
         "races/<slug:race>/<num:year>/stage-<num:number>/",
         views.stage_detail,
@@ -33,15 +28,5 @@ urlpatterns = [
         "races/<slug:race>/<num:year>/stage-<num:number>/<slug:table>/",
         views.stage_detail,
         name="table",
-    ),
-    path(
-        "races/<slug:race>/<num:year>/stage-<num:number>/<slug:table>.csv",
-        api_views.table_csv,
-        name="table_csv",
-    ),
-    path(
-        "races/<slug:race>/<num:year>/stage-<num:number>/<slug:table>.json",
-        api_views.table_json,
-        name="table_json",
     ),
 ]

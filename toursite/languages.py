@@ -1,15 +1,16 @@
-"""The page's language: read from its address, never from a header.
+"""The page's language: read from its address, never from a header or a cookie.
 
 English keeps the unprefixed addresses; French, Italian and Spanish pages are the
 same paths under ``/fr/``, ``/it/`` and ``/es/`` (``i18n_patterns`` in
 ``toursite.urls``). A page's language comes from its path alone, so a shared or deep
-link always shows the language it names, never redirects, and no public page varies
-on ``Accept-Language`` or a cookie. Two exceptions, each saying so in ``Vary``:
+link always shows the language it names and never redirects, and no public page
+varies on ``Accept-Language`` or ``Cookie``: one stored copy serves everyone.
 
-- the bare home page ``/``: a first visit follows the language chosen with the
-  switcher (its cookie) or, without one, ``Accept-Language``, and is sent to
-  ``/fr/`` (or ``/it/``, ``/es/``) when that is not English;
-- the editors' admin (never stored): in the editor's chosen or browser language.
+A first visit to ``/`` from elsewhere follows the language chosen with the switcher
+(its cookie) or the browser's languages: in the browser
+(``static/js/language-head.js``), so the home page stays one shareable response, as
+the spoiler-free mode does. The editors' admin (never stored) is in the editor's
+chosen or browser language.
 
 Django's ``LocaleMiddleware`` is not used: it adds ``Vary: Accept-Language`` to every
 unprefixed page (the whole English site) though none of them depends on it.
@@ -19,9 +20,8 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
 
 DEFAULT = settings.LANGUAGE_CODE
 CODES = tuple(code for code, _ in settings.LANGUAGES)
@@ -30,8 +30,6 @@ PREFIXED = tuple(code for code in CODES if code != DEFAULT)
 # Each language's name in that language (the switcher's labels).
 NAMES = dict(settings.LANGUAGES)
 ADMIN_PREFIX = "/admin/"
-# What "/" depends on besides its path.
-ROOT_VARY = ("Accept-Language", "Cookie")
 
 
 def path_language(path: str) -> str:
@@ -57,19 +55,16 @@ def localized(path: str, language: str) -> str:
 
 class PathLanguage:
     """Activates the language of the request's address (see the module's
-    docstring) and sends a first visit to ``/`` to the visitor's language."""
+    docstring)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         path = request.path_info
-        root = path == "/" and request.method in ("GET", "HEAD")
-        if path.startswith(ADMIN_PREFIX) or root:
+        if path.startswith(ADMIN_PREFIX):
             # The switcher's cookie, else the best of Accept-Language, else English.
             language = translation.get_language_from_request(request)
-            if root and language != DEFAULT:
-                return _to_language_home(request, language)
         else:
             language = path_language(path)
         request.LANGUAGE_CODE = language
@@ -78,17 +73,7 @@ class PathLanguage:
         with translation.override(language):
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        if root:
-            patch_vary_headers(response, ROOT_VARY)
         return response
-
-
-def _to_language_home(request: HttpRequest, language: str) -> HttpResponse:
-    query = request.META.get("QUERY_STRING", "")
-    response = HttpResponseRedirect(localized(f"/?{query}" if query else "/", language))
-    patch_vary_headers(response, ROOT_VARY)
-    patch_cache_control(response, private=True, max_age=0)
-    return response
 
 
 def page_languages(request: HttpRequest) -> dict:

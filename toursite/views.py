@@ -13,6 +13,8 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import get_usage
 
@@ -42,8 +44,10 @@ class ReportsFeed(Feed):
     """Atom feed of the published race reports, newest first."""
 
     feed_type = Atom1Feed
-    title = "toursite race reports"
-    subtitle = "Stage reports from the Grand Tours, as they are published."
+    title = gettext_lazy("toursite race reports")
+    subtitle = gettext_lazy(
+        "Stage reports from the Grand Tours, as they are published."
+    )
 
     # Absolute links come from the configured site address (DJANGO_SITE_URL), never
     # from the Host of whichever request rendered the stored feed.
@@ -55,7 +59,7 @@ class ReportsFeed(Feed):
         return settings.SITE_URL + reverse("feed")
 
     def items(self) -> list[RaceReport]:
-        return queries.feed_reports()
+        return queries.feed_reports(get_language())
 
     def item_title(self, item: RaceReport) -> str:
         return item.headline
@@ -96,14 +100,19 @@ class SpoilerFreeReportsFeed(ReportsFeed):
     site's spoiler-free mode (static/js/spoilers.js) cannot reach: a neutral title
     ("Tour de France 2023 · stage 12: race report"), no headline, no summary."""
 
-    title = "toursite race reports (spoiler-free)"
-    subtitle = "Which stage has a new report, without saying what happened."
+    title = gettext_lazy("toursite race reports (spoiler-free)")
+    subtitle = gettext_lazy(
+        "Which stage has a new report, without saying what happened."
+    )
 
     def feed_url(self) -> str:
         return settings.SITE_URL + reverse("feed-spoiler-free")
 
     def item_title(self, item: RaceReport) -> str:
-        return f"{item.stage.edition} · stage {item.stage.number}: race report"
+        return _("%(edition)s · stage %(number)s: race report") % {
+            "edition": item.stage.edition,
+            "number": item.stage.number,
+        }
 
     def item_description(self, item: RaceReport) -> None:
         return None
@@ -153,14 +162,14 @@ def login(request: HttpRequest, extra_context: dict | None = None) -> HttpRespon
         )
         if usage and usage["should_limit"]:
             seconds = max(1, usage["time_left"])
-            return too_many(
-                "Too many sign-in attempts",
-                [
-                    f"This address has tried to sign in {usage['limit']} times "
-                    f"already. Please wait {seconds} seconds, then try again."
-                ],
+            line = ngettext(
+                "This address has tried to sign in %(limit)s times already. Please "
+                "wait %(seconds)s second, then try again.",
+                "This address has tried to sign in %(limit)s times already. Please "
+                "wait %(seconds)s seconds, then try again.",
                 seconds,
-            )
+            ) % {"limit": usage["limit"], "seconds": seconds}
+            return too_many(_("Too many sign-in attempts"), [line], seconds)
     return admin.site.login(request, extra_context)
 
 
@@ -169,14 +178,24 @@ def locked_out(
 ) -> HttpResponse:
     """django-axes' answer to a locked username and address (AXES_LOCKOUT_CALLABLE)."""
     seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    minutes = seconds // 60
     lines = [
-        "Too many wrong passwords for this username from your address. To protect "
-        f"the account, signing in to it from here is paused for {seconds // 60} "
-        "minutes.",
-        "Other accounts and other addresses are not affected. An administrator can "
-        "lift the lock at once (Axes, access attempts, in the admin).",
+        ngettext(
+            "Too many wrong passwords for this username from your address. To "
+            "protect the account, signing in to it from here is paused for "
+            "%(minutes)s minute.",
+            "Too many wrong passwords for this username from your address. To "
+            "protect the account, signing in to it from here is paused for "
+            "%(minutes)s minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
+        _(
+            "Other accounts and other addresses are not affected. An administrator "
+            "can lift the lock at once (Axes, access attempts, in the admin)."
+        ),
     ]
-    return too_many("Sign-in locked for now", lines, seconds)
+    return too_many(_("Sign-in locked for now"), lines, seconds)
 
 
 def too_many(heading: str, lines: list[str], seconds: int) -> HttpResponse:

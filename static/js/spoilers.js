@@ -58,12 +58,10 @@
     return (typeof upTo === "number" && found.n <= upTo) || single.indexOf(found.n) !== -1;
   }
 
-  function stageName(n) {
-    return n === 0 ? "prologue" : "stage " + n;
-  }
-
-  function capital(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
+  // The words about stage ``n``, both translated whole (gettext() in the
+  // caller): the prologue (stage 0) has its own, the others name the number.
+  function forStage(n, prologue, stage) {
+    return n === 0 ? prologue : interpolate(stage, { n: n }, true);
   }
 
   function srOnly(text) {
@@ -73,15 +71,32 @@
     return span;
   }
 
-  // A reveal button; ``extra`` is read by screen readers only (the visible text
-  // stays the start of its name).
-  function button(text, action, spoils, extra) {
+  // ``el`` shows ``visible`` and is read out as ``full``, one sentence for
+  // translators: the visible words are the start of ``full`` (the rest is read by
+  // screen readers only), or, in a language where they are not, hidden from screen
+  // readers, which read ``full`` alone.
+  function labelled(el, visible, full) {
+    if (full.indexOf(visible) === 0) {
+      el.appendChild(document.createTextNode(visible));
+      el.appendChild(srOnly(full.slice(visible.length)));
+    } else {
+      var shown = el.appendChild(document.createElement("span"));
+      shown.setAttribute("aria-hidden", "true");
+      shown.textContent = visible;
+      el.appendChild(srOnly(full));
+    }
+    return el;
+  }
+
+  // A reveal button; with ``full``, its name for screen readers (``text`` shown).
+  function button(text, action, spoils, full) {
     var b = document.createElement("button");
     b.type = "button";
     b.className = "spoiler-reveal";
-    b.textContent = text;
-    if (extra) {
-      b.appendChild(srOnly(extra));
+    if (full) {
+      labelled(b, text, full);
+    } else {
+      b.textContent = text;
     }
     b.setAttribute("data-spoiler-action", action);
     b.setAttribute("data-spoiler-target", spoils);
@@ -162,7 +177,7 @@
   }
 
   function cellPlaceholder(el, want) {
-    var name = stageName(want.n);
+    var n = want.n;
     var box = document.createElement(isCell(el) ? "td" : "span");
     if (isCell(el)) {
       box.colSpan = el.colSpan || 1;
@@ -176,10 +191,20 @@
     if (!want.empty) {
       var note = box.appendChild(document.createElement("span"));
       note.className = "spoiler-placeholder__text";
-      note.textContent = "Hidden";
-      note.appendChild(srOnly(" (" + name + " result, spoiler-free mode)"));
+      // Translators: a result hidden in spoiler-free mode, in a table cell; the
+      // start of the next message, which screen readers read in full.
+      labelled(note, gettext("Hidden"), forStage(
+        n,
+        gettext("Hidden (prologue result, spoiler-free mode)"),
+        gettext("Hidden (stage %(n)s result, spoiler-free mode)")
+      ));
       box.appendChild(document.createTextNode(" "));
-      box.appendChild(button("Reveal", "stage", want.spoils, " " + name));
+      // Translators: a button that shows one hidden result (spoiler-free mode);
+      // the start of "Reveal stage %(n)s", which screen readers read in full.
+      var word = gettext("Reveal");
+      box.appendChild(button(word, "stage", want.spoils, forStage(
+        n, gettext("Reveal prologue"), gettext("Reveal stage %(n)s")
+      )));
     }
     return box;
   }
@@ -205,16 +230,20 @@
     }
     box.className = "spoiler-placeholder";
     box.setAttribute("data-spoiler-for", want.key);
-    var name = stageName(want.n);
+    var n = want.n;
     var text = holder.appendChild(document.createElement("span"));
     text.className = "spoiler-placeholder__text";
     // The same words for every run: only the buttons name stages.
-    text.textContent = "Results hidden (spoiler-free mode)";
+    text.textContent = gettext("Results hidden (spoiler-free mode)");
     if (!want.mixed) {
-      holder.appendChild(button("Reveal " + name, "stage", want.spoils));
+      holder.appendChild(button(forStage(
+        n, gettext("Reveal prologue"), gettext("Reveal stage %(n)s")
+      ), "stage", want.spoils));
     }
     if (want.n > 1 || want.mixed) {
-      holder.appendChild(button("Reveal up to " + name, "upto", want.spoils));
+      holder.appendChild(button(forStage(
+        n, gettext("Reveal up to prologue"), gettext("Reveal up to stage %(n)s")
+      ), "upto", want.spoils));
     }
     return box;
   }
@@ -294,13 +323,19 @@
       state.stages[found.edition] = stages.filter(function (n) {
         return n > found.n;
       });
-      announce("Results up to " + stageName(found.n) + " shown.");
+      announce(forStage(
+        found.n,
+        gettext("Results up to prologue shown."),
+        gettext("Results up to stage %(n)s shown.")
+      ));
     } else {
       if (stages.indexOf(found.n) === -1) {
         stages.push(found.n);
       }
       state.stages[found.edition] = stages;
-      announce(capital(stageName(found.n)) + " result shown.");
+      announce(forStage(
+        found.n, gettext("Prologue result shown."), gettext("Stage %(n)s result shown.")
+      ));
     }
   }
 
@@ -311,16 +346,16 @@
     if (control.classList.contains("spoiler-switch")) {
       state.on = !state.on;
       announce(state.on
-        ? "Spoiler-free mode on: results of stages you have not revealed are hidden."
-        : "Spoiler-free mode off: all results shown.");
+        ? gettext("Spoiler-free mode on: results of stages you have not revealed are hidden.")
+        : gettext("Spoiler-free mode off: all results shown."));
     } else if (control.hasAttribute("data-spoiler-off")) {
       state.on = false;
       next = document.querySelector(".spoiler-switch");
-      announce("Spoiler-free mode off: all results shown.");
+      announce(gettext("Spoiler-free mode off: all results shown."));
     } else if (control.hasAttribute("data-spoiler-reset")) {
       state.revealed = {};
       state.stages = {};
-      announce("All results hidden again.");
+      announce(gettext("All results hidden again."));
     } else if (action) {
       var box = control.closest(".spoiler-placeholder");
       next = box && box.nextElementSibling;

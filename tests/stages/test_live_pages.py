@@ -113,7 +113,7 @@ def test_arrivals_make_provisional_tables_and_the_end_stops_polling(client, race
     assert 'id="table-poll"' in table
     csv = client.get(
         reverse(
-            "stages:table_csv",
+            "api:table_csv",
             args=[race.edition.race.slug, race.edition.year, 3, "gc"],
         )
     )

@@ -75,15 +75,16 @@ def test_unknown_prefixes_are_404(client, tour):
     assert client.get("/de" + STAGE_12).status_code == 404
 
 
-def test_first_visit_to_the_home_page_follows_accept_language(client, tour):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="it-IT,it;q=0.9,en;q=0.5")
-    assert response.status_code == 302
-    assert response["Location"] == "/it/"
-    assert set(re.split(r",\s*", response["Vary"])) >= {"Accept-Language", "Cookie"}
-    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9,fr;q=0.5")
-    assert english.status_code == 200
-    assert "Accept-Language" in english["Vary"]
-    assert client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE").status_code == 200
+def test_the_home_page_never_redirects_nor_varies(client, tour):
+    """A first visit's language is the browser's business (language-head.js): "/"
+    is one response for every visitor, shareable by any cache."""
+    client.cookies["django_language"] = "it"
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert lang_of(response) == "en"
+    assert "Accept-Language" not in response["Vary"]
+    assert "Cookie" not in response["Vary"]
+    assert "/static/js/language-head.js" in response.content.decode()
 
 
 def test_the_switcher_keeps_the_page_and_remembers_the_choice(client, tour):
@@ -96,13 +97,11 @@ def test_the_switcher_keeps_the_page_and_remembers_the_choice(client, tour):
     cookie = response.cookies["django_language"]
     assert cookie.value == "es"
     assert cookie["samesite"] == "Lax"
-    # The choice wins over the browser's language on a later visit to "/".
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr")
-    assert response["Location"] == "/es/"
-    # Back to English: "/" stays English even for a French browser.
     response = client.post("/language/", {"language": "en", "next": "/es/about/"})
     assert response["Location"] == "/about/"
-    assert client.get("/", HTTP_ACCEPT_LANGUAGE="fr").status_code == 200
+    assert response.cookies["django_language"].value == "en"
+    # Readable by the first-visit script (language-head.js).
+    assert not response.cookies["django_language"]["httponly"]
 
 
 @pytest.mark.parametrize(
@@ -130,7 +129,9 @@ def test_the_switcher_is_a_form_of_every_page(client, tour):
     assert f'name="next" value="/it{STAGE_12}"' in form
     for code in ("en", "fr", "it", "es"):
         assert f'value="{code}"' in form
-    assert re.search(r'value="it"\s+lang="it"\s+title="Italiano"\s+aria-current="true"', form)
+    assert re.search(
+        r'value="it"\s+lang="it"\s+title="Italiano"\s+aria-current="true"', form
+    )
 
 
 @override_settings(SITE_URL="https://toursite.example")
@@ -139,16 +140,23 @@ def test_hreflang_alternates_and_canonical_on_every_page(client, tour):
     site = "https://toursite.example"
     assert f'<link rel="canonical" href="{site}/fr{STAGE_12}">' in html
     for code, prefix in (("en", ""), ("fr", "/fr"), ("it", "/it"), ("es", "/es")):
-        assert (
-            f'<link rel="alternate" hreflang="{code}" href="{site}{prefix}{STAGE_12}">'
-            in html
+        assert re.search(
+            rf'<link rel="alternate"\s+hreflang="{code}"\s+'
+            rf'href="{re.escape(site + prefix + STAGE_12)}">',
+            html,
         )
     assert f'hreflang="x-default" href="{site}{STAGE_12}"' in html
 
 
 def test_data_contracts_are_the_same_in_every_language(client, tour):
-    english = client.get(STAGE_12 + "gc.csv").content
-    assert client.get("/fr" + STAGE_12 + "gc.csv").content == english
+    # One address each: a French page links the same CSV and JSON as the English.
+    french = client.get("/fr" + STAGE_12 + "gc/").content.decode()
+    assert f'href="{STAGE_12}gc.csv"' in french
+    assert f'href="{STAGE_12}gc.json"' in french
+    assert client.get(STAGE_12 + "gc.csv").status_code == 200
+    assert client.get("/fr" + STAGE_12 + "gc.csv").status_code == 404
+    edition = client.get("/fr/races/tour-de-france/2023/").content.decode()
+    assert 'href="/races/tour-de-france/2023/package.zip"' in edition
     client.cookies["django_language"] = "fr"
     data = client.get(
         "/races/tour-de-france/2023/stage-12.json", HTTP_ACCEPT_LANGUAGE="fr"

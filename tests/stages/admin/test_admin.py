@@ -505,6 +505,7 @@ def report_data(stage: Stage, **overrides) -> dict:
     when = timezone.localtime() + overrides.pop("delay", timedelta(0))
     data = {
         "stage": stage.pk,
+        "language": "en",
         "headline": "Vingegaard holds on",
         "body": "A **hard** day.\n\n<script>alert(1)</script>",
         "status": RaceReport.Status.PUBLISHED,

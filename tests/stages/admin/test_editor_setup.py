@@ -246,6 +246,7 @@ def test_a_scheduled_report_says_when_it_appears(editor_client, tour):
         reverse("admin:stages_racereport_add"),
         {
             "stage": stage.pk,
+            "language": "en",
             "headline": "Pogačar attacks",
             "body": "Later.",
             "status": RaceReport.Status.PUBLISHED,
@@ -270,6 +271,7 @@ def test_a_report_shown_now_says_nothing_of_a_schedule(editor_client, tour):
         reverse("admin:stages_racereport_add"),
         {
             "stage": stage.pk,
+            "language": "en",
             "headline": "Pogačar attacks",
             "body": "Now.",
             "status": RaceReport.Status.PUBLISHED,

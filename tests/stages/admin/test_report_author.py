@@ -56,6 +56,7 @@ def report_data(stage: Stage, **overrides) -> dict:
     when = timezone.localtime()
     data = {
         "stage": stage.pk,
+        "language": "en",
         "headline": "Izagirre again",
         "body": "A **hard** day.",
         "status": RaceReport.Status.DRAFT,

@@ -193,8 +193,8 @@ def test_the_teams_table_shows_every_team_and_a_team_example(client):
 
 def test_downloads_follow_the_filters(client):
     html = squash(client.get(f"{STAGE_12}gc/?team=uad&q=yates&all=1").content.decode())
-    csv_url = reverse("stages:table_csv", args=["tour-de-france", 2023, 12, "gc"])
-    json_url = reverse("stages:table_json", args=["tour-de-france", 2023, 12, "gc"])
+    csv_url = reverse("api:table_csv", args=["tour-de-france", 2023, 12, "gc"])
+    json_url = reverse("api:table_json", args=["tour-de-france", 2023, 12, "gc"])
     foot = part(html, '<p class="downloads">', "</p>")
     assert f'href="{csv_url}?team=UAD&amp;q=yates"' in foot
     assert f'href="{json_url}?team=UAD&amp;q=yates"' in foot
