@@ -7,7 +7,6 @@ message unchanged. ``makemessages`` collects what they mark into the catalogues
 the words where a page uses them.
 """
 
-
 # The site's languages, each named in itself. English is the source language
 # (the words of the code) and a package's own: ``reports/stage-NN.md`` is in
 # English, ``reports/stage-NN.fr.md`` in French (RACE_PACKAGE.md).

@@ -1,13 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
-from toursite import language_views, views
+from toursite import language_views, sitemaps, views
 from toursite.http import public_page, static
-from toursite.sitemaps import SITEMAPS
 
 admin.site.site_header = "toursite editors"
 admin.site.site_title = "toursite admin"
@@ -29,12 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("language/", language_views.choose_language, name="language"),
-    path(
-        "sitemap.xml",
-        sitemap,
-        {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     # The open JSON API (before the pages: its addresses end in .json). Data
     # contracts: one address, the same in every language.
     path("", include("stages.api_urls")),

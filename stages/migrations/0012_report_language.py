@@ -5,20 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('stages', '0011_stage_cancelled'),
+        ("stages", "0011_stage_cancelled"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='racereport',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('fr', 'Français'), ('it', 'Italiano'), ('es', 'Español')], default='en', help_text="The language it is written in. A stage page shows the report in the page's language, else the other reports with a note of their language.", max_length=2, verbose_name='language'),
+            model_name="racereport",
+            name="language",
+            field=models.CharField(
+                choices=[
+                    ("en", "English"),
+                    ("fr", "Français"),
+                    ("it", "Italiano"),
+                    ("es", "Español"),
+                ],
+                default="en",
+                help_text="The language it is written in. A stage page shows the report in the page's language, else the other reports with a note of their language.",
+                max_length=2,
+                verbose_name="language",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='racereport',
-            constraint=models.CheckConstraint(condition=models.Q(('language__in', ['en', 'fr', 'it', 'es'])), name='report_language_valid'),
+            model_name="racereport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("language__in", ["en", "fr", "it", "es"])),
+                name="report_language_valid",
+            ),
         ),
     ]

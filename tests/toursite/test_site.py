@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
@@ -129,7 +130,7 @@ def test_sitemap_lists_stages_riders_teams_and_editions(client, tour):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     urls_ = {
-        loc.text.removeprefix("http://testserver")
+        loc.text.removeprefix(settings.SITE_URL)
         for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")
     }
     assert "/" in urls_

@@ -3,6 +3,7 @@ rider and team page, none of a draft, in a fixed number of queries."""
 
 import xml.etree.ElementTree as ET
 
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +20,7 @@ def sitemap_paths(client) -> list[str]:
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     paths = [
-        loc.text.removeprefix("http://testserver")
+        loc.text.removeprefix(settings.SITE_URL)
         for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")
     ]
     english = [p for p in paths if path_language(p) == "en"]
