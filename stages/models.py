@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from racing import registry
 
@@ -170,7 +171,7 @@ class Checkpoint(models.Model):
 
 
 class StageResultStatus(models.TextChoices):
-    OK = "OK", _("Finished")
+    OK = "OK", pgettext_lazy("a rider finished the race", "Finished")
     DNF = "DNF", _("Did not finish")
     DNS = "DNS", _("Did not start")
     OTL = "OTL", _("Outside the time limit")

@@ -28,7 +28,7 @@ def test_switching_language_keeps_the_stage_and_the_table(page, tour_live):
     current = page.locator('.tabs a[aria-current="page"]')
     expect(current).to_have_text("Points")
     expect(page.locator("#points-table tbody tr").first).to_contain_text(
-        "PEDERSEN Mads"
+        "PHILIPSEN Jasper"
     )
     expect(page.locator("#points-table caption")).to_contain_text(
         "Classement par points après l'étape 12"
