@@ -182,7 +182,7 @@ class RaceReportAdmin(WritesThroughServices):
                 '<a href="{url}">the stage page</a>.'
             ),
             headline=report.headline,
-            date=dateformat.format(when, "j F Y"),
+            date=dateformat.format(when, str(_("j F Y"))),
             time=dateformat.format(when, "H:i"),
             zone=timezone.get_current_timezone_name(),
             url=report.get_absolute_url(),

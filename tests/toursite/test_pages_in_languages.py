@@ -43,7 +43,7 @@ EVERYWHERE = {
     "en": ["Skip to content", "Search", "About toursite"],
     "fr": ["Aller au contenu", "Rechercher", "À propos de toursite"],
     "it": ["Vai al contenuto", "Cerca", "Informazioni su toursite"],
-    "es": ["Ir al contenido", "Buscar", "Acerca de toursite"],
+    "es": ["Saltar al contenido", "Buscar", "Acerca de toursite"],
 }
 
 # The page's own words: jerseys in the race's own name, classifications, statuses.
@@ -152,7 +152,7 @@ def test_numbers_and_dates_follow_the_language(pages, code):
     assert "168,8 km" in text
     assert "3:51:42" in text
     months = {"fr": "juillet", "it": "luglio", "es": "julio"}
-    assert months[code] in text
+    assert months[code] in text.lower()
 
 
 @pytest.mark.parametrize(
@@ -171,3 +171,13 @@ def test_error_pages_in_each_language(client, tour):
         page = response.content.decode()
         assert f'<html lang="{code}">' in page
         assert words in visible_text(page)
+
+
+@pytest.mark.parametrize("code", ["fr", "it", "es"])
+def test_chart_and_strip_coordinates_are_never_localised(pages, code):
+    """An SVG length with a decimal comma ("20,5") is an error in the browser: the
+    charts and the stage strip keep their numbers as numbers."""
+    for path in (f"{TOUR}/", f"{TOUR}/stage-12/", "/riders/tadej-pogacar/"):
+        _, page = pages[code, path]
+        assert "<svg" in page
+        assert not re.search(r'\s(?:x|y|x1|x2|y1|y2|cx|cy)="[^"]*\d,\d', page)
