@@ -112,20 +112,24 @@ def visible_text(page: str) -> str:
     return html_lib.unescape(" ".join([text, *labels]))
 
 
-@pytest.fixture(scope="module")
-def pages(django_db_setup, django_db_blocker):
-    """Each page in each language, rendered once for the module's tests."""
-    from django.test import Client
+_RENDERED: dict[tuple[str, str], tuple[int, str]] = {}
 
-    client = Client()
-    rendered = {}
-    with django_db_blocker.unblock():
+
+@pytest.fixture
+def pages(client, tour):
+    """Each page in each language, rendered once for the module's tests (inside
+    the first test that asks: the data are the session's, the same in every
+    test)."""
+    if not _RENDERED:
         for path in PAGES:
             for code in ("en", "fr", "it", "es"):
                 prefix = "" if code == "en" else f"/{code}"
                 response = client.get(prefix + path)
-                rendered[code, path] = (response.status_code, response.content.decode())
-    return rendered
+                _RENDERED[code, path] = (
+                    response.status_code,
+                    response.content.decode(),
+                )
+    return _RENDERED
 
 
 @pytest.mark.parametrize("code", ["en", "fr", "it", "es"])
