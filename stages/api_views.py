@@ -217,4 +217,7 @@ def docs(request: HttpRequest) -> HttpResponse:
     spec = openapi.build(examples())
     context = {"spec": spec, "endpoints": api_docs.endpoints(spec)}
     context["references"] = api_docs.references(spec)
+    # One address, in English (it documents English names): no other language's
+    # version to switch to or to announce.
+    context["page_versions"] = []
     return render(request, "site/api.html", context)

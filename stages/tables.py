@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 
 from racing import registry
 from stages import queries, vocabulary
@@ -136,7 +136,7 @@ def table_context(stage: Stage, table: str, query: QueryDict) -> dict:
         "race": edition.race,
         "table": table,
         "kind": info.kind,
-        "table_label": gettext(info.label),
+        "table_label": vocabulary.table_label(info.key),
         "tabs": tab_links(stage),
         "table_url": url,
         "canonical_url": url + filters.querystring(),
@@ -183,7 +183,11 @@ def _rows_of(
 def tab_links(stage: Stage) -> list[dict]:
     """A tab for each table of the registry, in its order."""
     return [
-        {"key": t.key, "label": gettext(t.label), "url": table_url(stage, t.key)}
+        {
+            "key": t.key,
+            "label": vocabulary.table_label(t.key),
+            "url": table_url(stage, t.key),
+        }
         for t in registry.TABLES.values()
     ]
 

@@ -22,12 +22,15 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language")
     if language not in CODES:
         language = DEFAULT
-    target = request.POST.get("next", "")
-    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts=None
-    ):
+    # Control characters out first: urlsplit drops them, which would let
+    # "/fr/\t/evil.example" through as "//evil.example".
+    target = "".join(c for c in request.POST.get("next", "") if c.isprintable())
+    if not target.startswith("/"):
         target = "/"
-    response = HttpResponseRedirect(localized(target, language))
+    address = localized(target, language)
+    if not url_has_allowed_host_and_scheme(address, allowed_hosts=None):
+        address = localized("/", language)
+    response = HttpResponseRedirect(address)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

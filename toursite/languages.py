@@ -39,9 +39,11 @@ def path_language(path: str) -> str:
 
 
 def unprefixed(path: str) -> str:
-    """``path`` without its language prefix (``/fr/about/`` -> ``/about/``)."""
+    """``path`` without its language prefix (``/fr/about/`` -> ``/about/``), and
+    never an address of another host (``/fr//evil.example/`` -> ``/evil.example/``)."""
     language = path_language(path)
-    return path if language == DEFAULT else path[len(language) + 1 :] or "/"
+    rest = path if language == DEFAULT else path[len(language) + 1 :]
+    return "/" + rest.lstrip("/")
 
 
 def localized(path: str, language: str) -> str:

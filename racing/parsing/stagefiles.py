@@ -96,6 +96,12 @@ def _stage_texts_in(
             errors.append(f"{label}: file name must be stage-NN.{suffix}")
             continue
         language = m.group(2) or SOURCE_LANGUAGE
+        if m.group(2) == SOURCE_LANGUAGE:
+            errors.append(
+                f"{label}: an English report is stage-NN.{suffix}, without "
+                f"'.{SOURCE_LANGUAGE}'"
+            )
+            continue
         if language not in LANGUAGE_CODES:
             known = ", ".join(sorted(LANGUAGE_CODES))
             errors.append(

@@ -52,17 +52,10 @@ def jersey_name(classification: str, race_slug: str = "") -> str:
 
 
 @register.filter
-def classification_name(classification: str) -> str:
-    """``"gc"`` -> ``General``: the registry's short name of a classification, in
-    the page's language (an unknown key as it is)."""
-    return vocabulary.table_label(classification)
-
-
-@register.filter
 def classification_list(classifications: list[str]) -> str:
     """``["points", "kom"]`` -> ``points and mountains``: their short names in
     lower case, as a list in a sentence."""
-    return and_list([classification_name(c).lower() for c in classifications])
+    return and_list([vocabulary.table_label(c).lower() for c in classifications])
 
 
 @register.filter

@@ -32,8 +32,9 @@ def flag(code: str) -> dict:
     system shows (django-countries' flags, not emoji, which Windows shows as
     letters), the code as text and the country's name in the page's language."""
     code = (code or "").upper()
-    name = countries.name(code) if code else ""
-    return {"code": code, "name": name, "image": _flag_image(code) if name else ""}
+    known = countries.name(code) if code else ""
+    image = _flag_image(code) if known else ""
+    return {"code": code, "name": known or code, "image": image}
 
 
 @functools.lru_cache(maxsize=512)

@@ -12,6 +12,12 @@
    buttons before each hidden block. It runs again after every htmx swap. */
 (function () {
   "use strict";
+  // The page's words come from Django's JavaScript catalogue (/jsi18n/, loaded
+  // before this script); should it fail to load, the mode still works in English.
+  const gettext = window.gettext || ((text) => text);
+  const interpolate =
+    window.interpolate ||
+    ((format, values) => format.replace(/%\((\w+)\)s/g, (_, name) => String(values[name])));
   var KEY = "toursite.spoilers";
   var root = document.documentElement;
   var INLINE = /^(SPAN|A|STRONG|EM|B|I|SMALL|TIME|ABBR|DATA|MARK|IMG|Q|CITE|OUTPUT)$/;

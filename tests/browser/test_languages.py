@@ -61,7 +61,9 @@ def test_a_first_visit_to_the_home_page_follows_the_browser(browser, tour_live):
         expect(page.locator("html")).to_have_attribute("lang", "en")
         # Home from a page of the site: the visitor chose English there.
         page.locator("a.brand").click()
+        page.wait_for_load_state("load")
         expect(page).to_have_url(tour_live.url + "/")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
     finally:
         context.close()
 
@@ -80,8 +82,9 @@ def test_the_choice_is_remembered_over_the_browsers_language(browser, tour_live)
         switch_to(other, "en")
         expect(other).to_have_url(tour_live.url + "/")
         third = context.new_page()
-        third.goto(tour_live.url + "/")
+        third.goto(tour_live.url + "/", wait_until="load")
         expect(third).to_have_url(tour_live.url + "/")
+        expect(third.locator("html")).to_have_attribute("lang", "en")
     finally:
         context.close()
 

@@ -232,12 +232,14 @@ def test_a_report_may_come_in_each_of_the_sites_languages(tmp_path):
 def test_a_report_in_another_language_or_a_translated_result_is_refused(tmp_path):
     changed = {
         "reports__stage-01.de.md": "# Alpha gewinnt\n",
+        "reports__stage-02.en.md": "# Beta wins\n",
         "results__stage-01.fr.csv": "rank,bib,time\n",
     }
     assert problems(write(tmp_path, **changed)) == [
         "results/stage-01.fr.csv: file name must be stage-NN.csv",
         "reports/stage-01.de.md: language 'de' is not one of the site's "
         "(en, es, fr, it)",
+        "reports/stage-02.en.md: an English report is stage-NN.md, without '.en'",
     ]
 
 

@@ -110,6 +110,10 @@ def test_the_switcher_keeps_the_page_and_remembers_the_choice(client, tour):
         ({"language": "xx", "next": "/fr/about/"}, "/about/"),
         ({"language": "it", "next": "https://evil.example/"}, "/it/"),
         ({"language": "it", "next": "//evil.example/"}, "/it/"),
+        # Once the prefix is gone, never another host's address.
+        ({"language": "en", "next": "/fr//evil.example/"}, "/evil.example/"),
+        ({"language": "en", "next": "/fr/\t/evil.example/x"}, "/evil.example/x"),
+        ({"language": "es", "next": "/it///evil.example"}, "/es/evil.example"),
         ({"language": "it"}, "/it/"),
     ],
 )
@@ -179,3 +183,18 @@ def test_the_sitemap_lists_every_language(client, tour):
     )
     languages = {link.get("hreflang") for link in entry.iter(f"{XHTML}link")}
     assert languages == {"en", "fr", "it", "es", "x-default"}
+
+
+def test_the_api_documentation_is_one_english_page(client, tour):
+    html = client.get("/api/").content.decode()
+    assert '<html lang="en">' in html
+    assert "language-switch" not in html
+    assert 'hreflang="fr"' not in html
+    assert client.get("/fr/api/").status_code == 404
+
+
+def test_a_fallback_report_on_the_home_page_says_its_language(client, tour):
+    html = client.get("/it/").content.decode()
+    assert re.search(
+        r'<a href="/it/races/tour-de-france/2023/stage-12/"\s+lang="en">', html
+    )
