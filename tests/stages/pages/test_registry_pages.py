@@ -181,7 +181,7 @@ def test_a_classification_without_jersey_shows_none_beside_its_leader(
         ('{{ "gc"|jersey_name:"vuelta-a-espana" }}', "Red jersey"),
         ('{{ "mountains"|jersey_name:"giro-d-italia" }}', "Blue jersey"),
         ('{{ "gc"|jersey_name:"some-new-race" }}', "Yellow jersey"),
-        ('{{ "youth"|classification_name }}', "Youth"),
+        ('{{ "youth"|table_label }}', "Youth"),
         ('{{ "gc"|table_label }}', "General"),
         ('{{ "teams"|table_label }}', "Teams"),
         ('{{ "nothing"|table_label }}', "nothing"),
@@ -193,7 +193,6 @@ def test_tags_read_the_registry(tag, expected):
 
 def test_tags_know_a_classification_added_to_the_registry(combativity):
     assert render('{{ "combativity"|table_label }}') == "Combativity"
-    assert render('{{ "combativity"|classification_name }}') == "Combativity"
 
 
 # Name filter ------------------------------------------------------------------
