@@ -1,5 +1,5 @@
 """The core's words in the page's language: the one place where the registry's
-table names, captions, jersey names and column descriptions (``racing.registry``,
+table names, captions and jersey names (``racing.registry``,
 marked by ``racing.i18n``) are translated."""
 
 from django.utils.translation import gettext, pgettext
@@ -46,9 +46,3 @@ def jersey_label(classification: str, race_slug: str = "") -> str:
         "jersey": jersey_name(classification, race_slug),
         "classification": table_title(classification),
     }
-
-
-def column_description(name: str) -> str:
-    """What a CSV column (JSON field) holds, for the API's documentation page."""
-    column = registry.COLUMNS.get(name)
-    return gettext(column.description) if column else ""

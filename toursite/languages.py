@@ -88,7 +88,6 @@ def page_languages(request: HttpRequest) -> dict:
         {
             "code": code,
             "name": NAMES[code],
-            "path": localized(path, code),
             "url": settings.SITE_URL + localized(path, code),
             "current": code == current,
         }
